@@ -1,0 +1,102 @@
+// `audiocloud nodes [--json]`: every node type with its options, ports and
+// parameters (ranges, units, defaults).
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/registry.h"
+
+namespace ac {
+namespace {
+
+std::string default_text(const ParamSpec& p) {
+  std::ostringstream o;
+  if (p.kind == ParamKind::choice || p.kind == ParamKind::text) {
+    if (p.required) return "required";
+    return p.default_text.empty() ? "\"\"" : p.default_text;
+  }
+  o << p.default_value;
+  if (!p.unit.empty()) o << " " << p.unit;
+  return o.str();
+}
+
+nlohmann::json to_json(const ParamSpec& p) {
+  nlohmann::json j{{"name", p.name}, {"help", p.help}};
+  switch (p.kind) {
+    case ParamKind::number:
+    case ParamKind::integer:
+      j["kind"] = p.kind == ParamKind::number ? "number" : "integer";
+      j["min"] = p.min;
+      j["max"] = p.max;
+      j["default"] = p.default_value;
+      j["unit"] = p.unit;
+      break;
+    case ParamKind::choice:
+      j["kind"] = "choice";
+      j["choices"] = p.choices;
+      j["default"] = p.default_text;
+      break;
+    case ParamKind::text:
+      j["kind"] = "text";
+      j["required"] = p.required;
+      break;
+  }
+  return j;
+}
+
+}  // namespace
+
+int run_nodes(bool json) {
+  const NodeRegistry registry = default_registry();
+  nlohmann::json all = nlohmann::json::array();
+  for (const NodeType* t : registry.all()) {
+    // Ports and parameters shown for the default options.
+    NodeOptions defaults;
+    bool needs_file = false;
+    for (const ParamSpec& o : t->options) {
+      if (o.kind == ParamKind::number || o.kind == ParamKind::integer) defaults.set_number(o.name, o.default_value);
+      else defaults.set_text(o.name, o.default_text);
+      needs_file = needs_file || o.required;
+    }
+    auto layout = needs_file ? Expected<NodeLayout>(NodeLayout{}) : t->layout(defaults);
+    if (json) {
+      nlohmann::json j{{"type", t->name}, {"summary", t->summary}};
+      j["options"] = nlohmann::json::array();
+      for (const auto& o : t->options) j["options"].push_back(to_json(o));
+      if (layout) {
+        j["inputs"] = nlohmann::json::array();
+        for (const auto& p : layout->inputs) j["inputs"].push_back({{"name", p.name}, {"channels", p.channels}});
+        j["outputs"] = nlohmann::json::array();
+        for (const auto& p : layout->outputs) j["outputs"].push_back({{"name", p.name}, {"channels", p.channels}});
+        j["params"] = nlohmann::json::array();
+        for (const auto& p : layout->params) j["params"].push_back(to_json(p));
+      }
+      all.push_back(j);
+      continue;
+    }
+    std::cout << t->name << " — " << t->summary << "\n";
+    for (const auto& o : t->options) {
+      std::cout << "    option " << o.name << ": " << o.describe_range() << " (default " << default_text(o) << ") — " << o.help << "\n";
+    }
+    if (needs_file) {
+      std::cout << "    ports: depend on the file\n";
+    } else if (layout) {
+      auto ports = [](const std::vector<PortSpec>& ps) {
+        std::string s;
+        for (const auto& p : ps) s += (s.empty() ? "" : ", ") + p.name + "[" + std::to_string(p.channels) + "]";
+        return s.empty() ? std::string("none") : s;
+      };
+      std::cout << "    inputs: " << ports(layout->inputs) << "   outputs: " << ports(layout->outputs) << "\n";
+      for (const auto& p : layout->params) {
+        std::cout << "    param " << p.name << ": " << p.describe_range() << " (default " << default_text(p) << ") — "
+                  << p.help << "\n";
+      }
+    }
+    std::cout << "\n";
+  }
+  if (json) std::cout << all.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace ac

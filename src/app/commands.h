@@ -1,0 +1,32 @@
+#pragma once
+// The `audiocloud` subcommands. Each returns the process exit code: 0 on
+// success, 1 when the input (a graph file, a path) is at fault, 2 on an
+// internal or I/O failure. Messages go to stderr, results to stdout.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ac {
+
+struct RenderArgs {
+  std::string graph;
+  std::string output;          // "" = <graph name>.wav in the current directory
+  bool no_output = false;
+  std::string duration;        // "" = the graph's `duration:` or 10 s
+  std::string format;          // "" = from the extension
+  std::string encoding = "pcm24";
+  bool quiet = false;
+};
+int run_render(const RenderArgs& args);
+
+struct GraphArgs {
+  std::string graph;
+  std::optional<std::string> dot;  // "-" = stdout
+};
+int run_graph(const GraphArgs& args);
+
+int run_nodes(bool json);
+
+int run_conformance(const std::string& dir, bool verbose);
+
+}  // namespace ac

@@ -1,0 +1,44 @@
+// audiocloud: one real-time signal graph for MIDI, plug-ins and audio
+// networks. This file only parses the command line; each subcommand lives
+// in its own cmd_*.cpp.
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"audiocloud — one real-time signal graph for MIDI, plug-ins and audio networks"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "audiocloud 0.1.0");
+
+  ac::RenderArgs render;
+  auto* r = app.add_subcommand("render", "render a graph offline, as fast as possible, to a sound file");
+  r->add_option("graph", render.graph, "graph file (YAML)")->required();
+  r->add_option("-o,--output", render.output, "output file (default: <graph name>.wav here); .wav .flac .aiff");
+  r->add_flag("--no-output", render.no_output, "write no file (recorders in the graph still write theirs)");
+  r->add_option("-d,--duration", render.duration, "length: 10s, 500ms, 48000 (samples), '8 beats' (default: the graph's duration or 10s)");
+  r->add_option("--format", render.format, "wav, flac or aiff (default: from the extension)");
+  r->add_option("--encoding", render.encoding, "pcm16, pcm24, pcm32 or float (default pcm24)");
+  r->add_flag("-q,--quiet", render.quiet, "no progress bar");
+
+  ac::GraphArgs graph;
+  auto* g = app.add_subcommand("graph", "compile a graph and print its plan: order, latency, buffers");
+  g->add_option("graph", graph.graph, "graph file (YAML)")->required();
+  g->add_option("--dot", graph.dot, "also write Graphviz to FILE ('-' prints only the dot)");
+
+  bool nodes_json = false;
+  auto* n = app.add_subcommand("nodes", "list node types with their ports and parameters");
+  n->add_flag("--json", nodes_json, "machine-readable");
+
+  std::string conformance_dir = "conformance";
+  bool conformance_verbose = false;
+  auto* c = app.add_subcommand("conformance", "run the conformance vectors in DIR");
+  c->add_option("dir", conformance_dir, "folder of vectors (default: conformance)");
+  c->add_flag("-v,--verbose", conformance_verbose, "print passing vectors too");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*r) return ac::run_render(render);
+  if (*g) return ac::run_graph(graph);
+  if (*n) return ac::run_nodes(nodes_json);
+  if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
+  return 0;
+}

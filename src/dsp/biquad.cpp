@@ -1,0 +1,97 @@
+// `biquad`: every RBJ cookbook filter (dsp/rbj_biquad.h), transposed direct
+// form II in double precision. Coefficients are recomputed once per change,
+// or every frame while a parameter ramps (exact, if costly, during glides).
+#include <array>
+
+#include "dsp/builtin_nodes.h"
+#include "dsp/node_type_helpers.h"
+#include "dsp/rbj_biquad.h"
+
+namespace ac {
+namespace {
+
+enum : ParamId { kFrequency, kQ, kGain };
+constexpr uint32_t kMaxChannels = 64;
+
+const std::vector<std::string>& shape_names() {
+  static const std::vector<std::string> names = {"lowpass", "highpass", "bandpass", "bandpass_skirt", "notch",
+                                                 "allpass", "peaking",  "lowshelf", "highshelf"};
+  return names;
+}
+
+class BiquadNode final : public Node {
+ public:
+  BiquadNode(const NodeOptions& o, const NodeLayout& l) : Node(l.params) {
+    const auto& names = shape_names();
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == o.text("shape")) shape_ = static_cast<BiquadShape>(i);
+    }
+  }
+  Expected<void> prepare(const StreamConfig& c) override {
+    rate_ = c.sample_rate;
+    update();
+    return {};
+  }
+  void reset() noexcept override { state_ = {}; }
+  void process(ProcessContext& ctx) noexcept override {
+    SmoothedParam& f = param(kFrequency);
+    SmoothedParam& q = param(kQ);
+    SmoothedParam& g = param(kGain);
+    const bool changed = f.take_dirty() | q.take_dirty() | g.take_dirty();
+    const ConstAudioView& in = ctx.in(0);
+    const AudioView& out = ctx.out(0);
+    if (!f.ramping() && !q.ramping() && !g.ramping()) {
+      if (changed) update();
+      for (uint32_t c = 0; c < in.channel_count; ++c) run(c, in.channel(c), out.channel(c), ctx.frames);
+      return;
+    }
+    for (FrameCount i = 0; i < ctx.frames; ++i) {
+      f.next();
+      q.next();
+      g.next();
+      update();
+      for (uint32_t c = 0; c < in.channel_count; ++c) run(c, in.channel(c) + i, out.channel(c) + i, 1);
+    }
+  }
+
+ private:
+  void update() noexcept {
+    k_ = design_biquad(shape_, rate_, param(kFrequency).value(), param(kQ).value(), param(kGain).value());
+  }
+  void run(uint32_t c, const float* x, float* y, FrameCount frames) noexcept {
+    double s1 = state_[c][0], s2 = state_[c][1];
+    for (FrameCount i = 0; i < frames; ++i) {
+      const double in = x[i];
+      const double out = k_.b0 * in + s1;
+      s1 = k_.b1 * in - k_.a1 * out + s2;
+      s2 = k_.b2 * in - k_.a2 * out;
+      y[i] = static_cast<float>(out);
+    }
+    state_[c][0] = s1;
+    state_[c][1] = s2;
+  }
+  BiquadShape shape_ = BiquadShape::lowpass;
+  double rate_ = 48000.0;
+  BiquadCoefficients k_;
+  std::array<std::array<double, 2>, kMaxChannels> state_{};
+};
+
+}  // namespace
+
+NodeType biquad_node_type() {
+  NodeType t;
+  t.name = "biquad";
+  t.summary = "RBJ cookbook filter: lowpass, highpass, bandpass, bandpass_skirt, notch, allpass, peaking, lowshelf, highshelf";
+  t.options = {choice_param("shape", shape_names(), "lowpass", "filter type"), channels_option(1)};
+  t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
+    const uint32_t ch = o.count("channels");
+    return NodeLayout{{{"in", ch}},
+                      {{"out", ch}},
+                      {frequency_param(1000.0, 10.0), number_param("q", 0.025, 40, 0.7071, "", "quality (shelves: slope)"),
+                       number_param("gain", -48, 48, 0, "dB", "boost/cut (peaking and shelves)")}};
+  };
+  t.create = make_node<BiquadNode>;
+  return t;
+}
+
+}  // namespace ac

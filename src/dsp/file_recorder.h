@@ -1,0 +1,53 @@
+#pragma once
+// `file_recorder`: writes its input to a sound file. The audio thread only
+// copies frames into a lock-free ring; a writer thread of the node's own
+// drains it to disk. In real time a full ring drops frames (counted); in an
+// offline render the audio side waits for the writer instead, so nothing is
+// lost.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/spsc_ring.h"
+#include "dsp/sound_file.h"
+#include "graph/node.h"
+#include "graph/node_options.h"
+
+namespace ac {
+
+class FileRecorderNode final : public Node {
+ public:
+  FileRecorderNode(const NodeOptions& options, const NodeLayout& layout);
+  ~FileRecorderNode() override;
+
+  Expected<void> prepare(const StreamConfig& config) override;
+  Expected<void> activate() override;      // creates the file, starts the writer
+  void deactivate() override;              // drains, finalises the file
+  void process(ProcessContext& ctx) noexcept override;  // [audio]
+
+  uint64_t dropped_frames() const { return dropped_.load(std::memory_order_relaxed); }
+  int64_t frames_written() const { return written_.load(std::memory_order_relaxed); }
+  // [control] "" while healthy, else what went wrong on the writer thread.
+  std::string writer_error() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  void writer_loop();
+
+  std::string path_;
+  SoundFileSpec spec_;
+  StreamConfig config_;
+  std::unique_ptr<SpscRing<float>> ring_;  // interleaved samples
+  std::vector<float> interleave_;          // audio side scratch, max_block x channels
+  std::unique_ptr<SoundFileWriter> writer_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> failed_{false};
+  std::string error_;  // written by the writer thread before failed_ is set
+  std::atomic<uint64_t> dropped_{0};
+  std::atomic<int64_t> written_{0};
+};
+
+}  // namespace ac

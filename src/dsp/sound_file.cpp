@@ -1,0 +1,184 @@
+#include "dsp/sound_file.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ac {
+namespace {
+
+Unexpected fail(const std::string& path, const std::string& what) {
+  return unexpected(make_error(ErrorDomain::dsp, "'" + path + "': " + what));
+}
+
+int bits_of(SampleEncoding e) {
+  switch (e) {
+    case SampleEncoding::pcm16: return 16;
+    case SampleEncoding::pcm24: return 24;
+    case SampleEncoding::pcm32: return 32;
+    case SampleEncoding::float32: return 0;
+  }
+  return 0;
+}
+
+int sf_format_of(const SoundFileSpec& s) {
+  int major = SF_FORMAT_WAV;
+  if (s.format == FileFormat::flac) major = SF_FORMAT_FLAC;
+  if (s.format == FileFormat::aiff) major = SF_FORMAT_AIFF;
+  int minor = SF_FORMAT_PCM_24;
+  switch (s.encoding) {
+    case SampleEncoding::pcm16: minor = SF_FORMAT_PCM_16; break;
+    case SampleEncoding::pcm24: minor = SF_FORMAT_PCM_24; break;
+    case SampleEncoding::pcm32: minor = SF_FORMAT_PCM_32; break;
+    case SampleEncoding::float32: minor = SF_FORMAT_FLOAT; break;
+  }
+  return major | minor;
+}
+
+// Float → left-justified int32 with the symmetric 2^(bits-1) scale.
+int32_t to_int(float x, int bits) {
+  const double scale = std::ldexp(1.0, bits - 1);
+  const double maxv = scale - 1.0;
+  const double v = std::clamp(std::nearbyint(static_cast<double>(x) * scale), -scale, maxv);
+  return static_cast<int32_t>(static_cast<int64_t>(v) * (int64_t{1} << (32 - bits)));
+}
+
+bool is_float_subformat(int format) {
+  const int sub = format & SF_FORMAT_SUBMASK;
+  return sub == SF_FORMAT_FLOAT || sub == SF_FORMAT_DOUBLE;
+}
+
+}  // namespace
+
+Expected<FileFormat> file_format_from_name(const std::string& name) {
+  if (name == "wav") return FileFormat::wav;
+  if (name == "flac") return FileFormat::flac;
+  if (name == "aiff" || name == "aif") return FileFormat::aiff;
+  return unexpected(make_error(ErrorDomain::dsp, "unknown file format '" + name + "' (expected wav, flac or aiff)"));
+}
+
+Expected<FileFormat> file_format_from_path(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext.empty()) {
+    return unexpected(make_error(ErrorDomain::dsp, "'" + path + "' has no extension; name the format (wav, flac, aiff)"));
+  }
+  return file_format_from_name(ext);
+}
+
+Expected<SampleEncoding> encoding_from_name(const std::string& name) {
+  if (name == "pcm16") return SampleEncoding::pcm16;
+  if (name == "pcm24") return SampleEncoding::pcm24;
+  if (name == "pcm32") return SampleEncoding::pcm32;
+  if (name == "float") return SampleEncoding::float32;
+  return unexpected(make_error(ErrorDomain::dsp, "unknown sample encoding '" + name + "' (expected pcm16, pcm24, pcm32 or float)"));
+}
+
+const char* encoding_name(SampleEncoding e) {
+  switch (e) {
+    case SampleEncoding::pcm16: return "pcm16";
+    case SampleEncoding::pcm24: return "pcm24";
+    case SampleEncoding::pcm32: return "pcm32";
+    case SampleEncoding::float32: return "float";
+  }
+  return "?";
+}
+
+bool format_supports(FileFormat f, SampleEncoding e) {
+  return f != FileFormat::flac || e == SampleEncoding::pcm16 || e == SampleEncoding::pcm24;
+}
+
+Expected<SoundFileInfo> probe_sound_file(const std::string& path) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  if (!f) return fail(path, std::string("cannot open: ") + sf_strerror(nullptr));
+  sf_close(f);
+  return SoundFileInfo{static_cast<uint32_t>(info.channels), static_cast<uint32_t>(info.samplerate), info.frames};
+}
+
+Expected<std::vector<std::vector<float>>> read_sound_file(const std::string& path, SoundFileInfo* out_info) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  if (!f) return fail(path, std::string("cannot open: ") + sf_strerror(nullptr));
+  const auto channels = static_cast<size_t>(info.channels);
+  const auto frames = static_cast<size_t>(info.frames);
+  std::vector<std::vector<float>> out(channels, std::vector<float>(frames));
+  const bool as_float = is_float_subformat(info.format);
+  std::vector<float> fbuf;
+  std::vector<int32_t> ibuf;
+  constexpr size_t kChunk = 8192;
+  size_t done = 0;
+  while (done < frames) {
+    const size_t want = std::min(kChunk, frames - done);
+    sf_count_t got = 0;
+    if (as_float) {
+      fbuf.resize(want * channels);
+      got = sf_readf_float(f, fbuf.data(), static_cast<sf_count_t>(want));
+    } else {
+      ibuf.resize(want * channels);
+      got = sf_readf_int(f, ibuf.data(), static_cast<sf_count_t>(want));
+    }
+    if (got <= 0) break;
+    for (size_t i = 0; i < static_cast<size_t>(got); ++i) {
+      for (size_t c = 0; c < channels; ++c) {
+        out[c][done + i] = as_float ? fbuf[i * channels + c]
+                                    : static_cast<float>(static_cast<double>(ibuf[i * channels + c]) * 0x1p-31);
+      }
+    }
+    done += static_cast<size_t>(got);
+  }
+  sf_close(f);
+  if (done != frames) return fail(path, "file is shorter than its header says");
+  if (out_info) *out_info = SoundFileInfo{static_cast<uint32_t>(info.channels), static_cast<uint32_t>(info.samplerate), info.frames};
+  return out;
+}
+
+Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create(const std::string& path, const SoundFileSpec& spec) {
+  if (!format_supports(spec.format, spec.encoding)) {
+    return fail(path, std::string("FLAC cannot hold ") + encoding_name(spec.encoding) + " samples (use pcm16 or pcm24)");
+  }
+  SF_INFO info{};
+  info.channels = static_cast<int>(spec.channels);
+  info.samplerate = static_cast<int>(spec.sample_rate);
+  info.format = sf_format_of(spec);
+  if (!sf_format_check(&info)) return fail(path, "libsndfile rejects this format/encoding/channel combination");
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (!f) return fail(path, std::string("cannot create: ") + sf_strerror(nullptr));
+  std::unique_ptr<SoundFileWriter> w(new SoundFileWriter());
+  w->handle_ = f;
+  w->spec_ = spec;
+  w->path_ = path;
+  return w;
+}
+
+SoundFileWriter::~SoundFileWriter() { (void)close(); }
+
+Expected<void> SoundFileWriter::write_interleaved(const float* samples, int64_t frames) {
+  auto* f = static_cast<SNDFILE*>(handle_);
+  if (!f) return fail(path_, "write after close");
+  const int bits = bits_of(spec_.encoding);
+  sf_count_t wrote = 0;
+  if (bits == 0) {
+    wrote = sf_writef_float(f, samples, frames);
+  } else {
+    const size_t n = static_cast<size_t>(frames) * spec_.channels;
+    if (scratch_.size() < n) scratch_.resize(n);
+    for (size_t i = 0; i < n; ++i) scratch_[i] = to_int(samples[i], bits);
+    wrote = sf_writef_int(f, scratch_.data(), frames);
+  }
+  if (wrote != frames) return fail(path_, std::string("write failed: ") + sf_strerror(f));
+  frames_ += frames;
+  return {};
+}
+
+Expected<void> SoundFileWriter::close() {
+  auto* f = static_cast<SNDFILE*>(handle_);
+  if (!f) return {};
+  handle_ = nullptr;
+  if (sf_close(f) != 0) return fail(path_, "closing failed");
+  return {};
+}
+
+}  // namespace ac

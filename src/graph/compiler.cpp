@@ -1,0 +1,324 @@
+#include "graph/compiler.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "graph/buffer_allocator.h"
+#include "graph/topology.h"
+
+namespace ac {
+namespace {
+
+Unexpected fail(const SourceLocation& where, std::string message) {
+  return unexpected(make_error(ErrorDomain::graph, std::move(message), where));
+}
+
+// A vertex of the execution graph: a whole node, or one half of a node that
+// closes a cycle.
+struct Vertex {
+  uint32_t node;
+  PlanStep::Kind kind;
+};
+
+// Key of one output or input channel of a node.
+struct ChannelKey {
+  uint32_t node, port, channel;
+  bool operator<(const ChannelKey& o) const {
+    return std::tie(node, port, channel) < std::tie(o.node, o.port, o.channel);
+  }
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions& options) {
+  auto plan = std::make_unique<Plan>();
+  plan->config.sample_rate = graph.sample_rate;
+  plan->config.max_block = graph.block_size;
+  plan->config.realtime = options.realtime;
+  const auto node_count = static_cast<uint32_t>(graph.nodes.size());
+
+  // 1. Build, initialise and prepare every node.
+  for (uint32_t i = 0; i < node_count; ++i) {
+    const GraphNode& gn = graph.nodes[i];
+    auto node = gn.type->create(gn.options, gn.layout);
+    if (!node) return fail(gn.where, "node '" + gn.id + "' (" + gn.type->name + "): " + node.error().message);
+    for (ParamId p = 0; p < gn.params.size(); ++p) (*node)->set_param(p, gn.params[p], 0);
+    if (auto ok = (*node)->prepare(plan->config); !ok) {
+      return fail(gn.where, "node '" + gn.id + "' (" + gn.type->name + "): " + ok.error().message);
+    }
+    if (gn.type->is_host_output) {
+      if (plan->host_output_node != kNoIndex) {
+        return fail(gn.where, "a graph has at most one 'output' node; '" +
+                                  graph.nodes[plan->host_output_node].id + "' is the first");
+      }
+      plan->host_output_node = i;
+      plan->host_output_channels = gn.layout.inputs.empty() ? 0 : gn.layout.inputs[0].channels;
+    }
+    if (gn.type->is_host_input) {
+      if (plan->host_input_node != kNoIndex) {
+        return fail(gn.where, "a graph has at most one 'input' node; '" +
+                                  graph.nodes[plan->host_input_node].id + "' is the first");
+      }
+      plan->host_input_node = i;
+      plan->host_input_channels = gn.layout.outputs.empty() ? 0 : gn.layout.outputs[0].channels;
+    }
+    plan->nodes.push_back(std::shared_ptr<Node>(std::move(*node)));
+    plan->node_ids.push_back(gn.id);
+    plan->node_types.push_back(gn.type->name);
+  }
+
+  // 2. Cycles: every cycle must pass through a node that can close one; such
+  //    nodes inside a cycle are split into read and write halves.
+  std::vector<TopologyEdge> node_edges;
+  for (const Connection& c : graph.connections) node_edges.push_back({c.src_node, c.dst_node});
+  std::vector<bool> split(node_count, false);
+  for (const auto& comp : strongly_connected(node_count, node_edges)) {
+    const bool self_loop = comp.size() == 1 &&
+                           std::any_of(node_edges.begin(), node_edges.end(), [&](const TopologyEdge& e) {
+                             return e.from == comp[0] && e.to == comp[0];
+                           });
+    if (comp.size() < 2 && !self_loop) continue;
+    for (uint32_t v : comp) {
+      if (plan->nodes[v]->can_close_cycle()) split[v] = true;
+    }
+  }
+  std::vector<Vertex> vertices;
+  std::vector<uint32_t> whole(node_count, kNoIndex), read_half(node_count, kNoIndex),
+      write_half(node_count, kNoIndex);
+  for (uint32_t i = 0; i < node_count; ++i) {
+    if (split[i]) {
+      read_half[i] = static_cast<uint32_t>(vertices.size());
+      vertices.push_back({i, PlanStep::Kind::cycle_read});
+      write_half[i] = static_cast<uint32_t>(vertices.size());
+      vertices.push_back({i, PlanStep::Kind::cycle_write});
+      const FrameCount min_delay = plan->nodes[i]->min_cycle_delay();
+      if (min_delay < graph.block_size) {
+        return fail(graph.nodes[i].where,
+                    "'" + graph.nodes[i].id + "' closes a feedback cycle, so its delay must be at least one block (" +
+                        std::to_string(graph.block_size) + " frames); it is " + std::to_string(min_delay) +
+                        " frames");
+      }
+    } else {
+      whole[i] = static_cast<uint32_t>(vertices.size());
+      vertices.push_back({i, PlanStep::Kind::process});
+    }
+  }
+  auto source_vertex = [&](uint32_t node) { return split[node] ? read_half[node] : whole[node]; };
+  auto sink_vertex = [&](uint32_t node) { return split[node] ? write_half[node] : whole[node]; };
+  std::vector<TopologyEdge> edges;
+  for (const Connection& c : graph.connections) edges.push_back({source_vertex(c.src_node), sink_vertex(c.dst_node)});
+  const auto vcount = static_cast<uint32_t>(vertices.size());
+  const std::vector<uint32_t> order = topological_order(vcount, edges);
+  if (order.empty()) {
+    for (const auto& comp : strongly_connected(vcount, edges)) {
+      const bool self_loop = comp.size() == 1 && std::any_of(edges.begin(), edges.end(), [&](const TopologyEdge& e) {
+                               return e.from == comp[0] && e.to == comp[0];
+                             });
+      if (comp.size() < 2 && !self_loop) continue;
+      const std::vector<uint32_t> cycle = find_cycle(comp, edges);
+      std::string names;
+      for (uint32_t v : cycle) names += graph.nodes[vertices[v].node].id + " -> ";
+      names += graph.nodes[vertices[cycle[0]].node].id;
+      // Point at the connection that closes the cycle.
+      const uint32_t last = vertices[cycle.back()].node, first = vertices[cycle[0]].node;
+      SourceLocation where = graph.nodes[first].where;
+      for (const Connection& c : graph.connections) {
+        if (c.src_node == last && c.dst_node == first) where = c.where;
+      }
+      return fail(where, "cycle without a delay: " + names +
+                             "; a feedback path needs a 'delay' node (of at least one block) on it");
+    }
+  }
+
+  // 3. Latency compensation, in execution order. A read half is a source of
+  //    feedback: its edges are neither aligned nor counted (their timing is
+  //    the delay's job).
+  plan->node_latency.resize(node_count);
+  plan->output_latency.assign(node_count, 0);
+  for (uint32_t i = 0; i < node_count; ++i) plan->node_latency[i] = plan->nodes[i]->latency();
+  std::vector<FrameCount> vertex_in(vcount, 0), vertex_out(vcount, 0);
+  for (uint32_t v : order) {
+    FrameCount in = 0;
+    for (size_t e = 0; e < edges.size(); ++e) {
+      if (edges[e].to != v || vertices[edges[e].from].kind == PlanStep::Kind::cycle_read) continue;
+      in = std::max(in, vertex_out[edges[e].from]);
+    }
+    vertex_in[v] = in;
+    const Vertex& vx = vertices[v];
+    vertex_out[v] = vx.kind == PlanStep::Kind::cycle_read ? 0 : in + plan->node_latency[vx.node];
+    if (vx.kind == PlanStep::Kind::process) plan->output_latency[vx.node] = vertex_out[v];
+  }
+  std::vector<FrameCount> connection_delay(graph.connections.size(), 0);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (vertices[edges[e].from].kind == PlanStep::Kind::cycle_read) continue;
+    connection_delay[e] = vertex_in[edges[e].to] - vertex_out[edges[e].from];
+  }
+  if (plan->host_output_node != kNoIndex) {
+    plan->total_latency = vertex_in[whole[plan->host_output_node]];
+  } else {
+    for (uint32_t v = 0; v < vcount; ++v) plan->total_latency = std::max(plan->total_latency, vertex_out[v]);
+  }
+
+  // 4. Steps and liveness. Each output channel is a value produced at one
+  //    step and last read at another.
+  std::vector<uint32_t> step_of_vertex(vcount);
+  for (uint32_t s = 0; s < vcount; ++s) step_of_vertex[order[s]] = s;
+  std::map<ChannelKey, uint32_t> last_use;  // output channel -> last reading step
+  for (size_t e = 0; e < graph.connections.size(); ++e) {
+    const Connection& c = graph.connections[e];
+    const ChannelKey k{c.src_node, c.src_port, c.src_channel};
+    const uint32_t reader = step_of_vertex[edges[e].to];
+    auto [it, fresh] = last_use.emplace(k, reader);
+    if (!fresh) it->second = std::max(it->second, reader);
+  }
+  // Connections into each input channel, in file order.
+  std::map<ChannelKey, std::vector<size_t>> feeds;
+  for (size_t e = 0; e < graph.connections.size(); ++e) {
+    const Connection& c = graph.connections[e];
+    feeds[{c.dst_node, c.dst_port, c.dst_channel}].push_back(e);
+  }
+
+  BufferAllocator alloc;
+  std::map<ChannelKey, uint32_t> value_buffer;  // output channel -> buffer
+  std::vector<std::vector<uint32_t>> out_channel_buffers;  // per step, flat
+  std::vector<std::pair<uint32_t, uint32_t>> release_at;    // (step, buffer)
+  uint32_t mix_count = 0, output_count = 0;
+  for (uint32_t s = 0; s < vcount; ++s) {
+    const Vertex& vx = vertices[order[s]];
+    const GraphNode& gn = graph.nodes[vx.node];
+    PlanStep step;
+    step.kind = vx.kind;
+    step.node = vx.node;
+    std::vector<uint32_t> to_release;
+    // Inputs (whole nodes and write halves).
+    step.first_input_channel = static_cast<uint32_t>(plan->input_channels.size());
+    if (vx.kind != PlanStep::Kind::cycle_read) {
+      for (uint32_t p = 0; p < gn.layout.inputs.size(); ++p) {
+        for (uint32_t ch = 0; ch < gn.layout.inputs[p].channels; ++ch) {
+          PlanInputChannel in;
+          auto f = feeds.find({vx.node, p, ch});
+          if (f != feeds.end()) {
+            const auto& list = f->second;
+            if (list.size() == 1 && connection_delay[list[0]] == 0) {
+              const Connection& c = graph.connections[list[0]];
+              in.mode = PlanInputChannel::Mode::alias;
+              in.buffer = value_buffer.at({c.src_node, c.src_port, c.src_channel});
+            } else {
+              in.mode = PlanInputChannel::Mode::mix;
+              in.buffer = alloc.acquire();
+              ++mix_count;
+              to_release.push_back(in.buffer);
+              in.first_source = static_cast<uint32_t>(plan->sources.size());
+              in.source_count = static_cast<uint32_t>(list.size());
+              for (size_t e : list) {
+                const Connection& c = graph.connections[e];
+                PlanSource src;
+                src.buffer = value_buffer.at({c.src_node, c.src_port, c.src_channel});
+                if (connection_delay[e] > 0) {
+                  src.delay_line = static_cast<uint32_t>(plan->delays.size());
+                  AlignmentDelay d;
+                  d.frames = connection_delay[e];
+                  d.ring.assign(d.frames, 0.0f);
+                  plan->delays.push_back(std::move(d));
+                }
+                plan->sources.push_back(src);
+              }
+            }
+          }
+          plan->input_channels.push_back(in);
+        }
+      }
+    }
+    step.input_channels_count = static_cast<uint32_t>(plan->input_channels.size()) - step.first_input_channel;
+    // Outputs (whole nodes and read halves).
+    std::vector<uint32_t> outs;
+    if (vx.kind != PlanStep::Kind::cycle_write) {
+      for (uint32_t p = 0; p < gn.layout.outputs.size(); ++p) {
+        for (uint32_t ch = 0; ch < gn.layout.outputs[p].channels; ++ch) {
+          const uint32_t b = alloc.acquire();
+          ++output_count;
+          value_buffer[{vx.node, p, ch}] = b;
+          outs.push_back(b);
+          auto lu = last_use.find({vx.node, p, ch});
+          if (lu == last_use.end()) to_release.push_back(b);  // nobody reads it
+        }
+      }
+    }
+    // Values whose last reader is this step are free after it.
+    for (const auto& [key, reader] : last_use) {
+      if (reader == s) to_release.push_back(value_buffer.at(key));
+    }
+    std::sort(to_release.begin(), to_release.end());
+    to_release.erase(std::unique(to_release.begin(), to_release.end()), to_release.end());
+    for (uint32_t b : to_release) alloc.release(b);
+    out_channel_buffers.push_back(std::move(outs));
+    plan->steps.push_back(step);
+  }
+  plan->buffer_count = alloc.high_water();
+  plan->naive_buffer_count = output_count + mix_count;
+  const FrameCount block = graph.block_size;
+  plan->pool.assign(static_cast<size_t>(plan->buffer_count) * block, 0.0f);
+  plan->zero.assign(block, 0.0f);
+
+  // 5. Views: per step, one per port, pointing into channel tables.
+  for (uint32_t s = 0; s < vcount; ++s) {
+    PlanStep& step = plan->steps[s];
+    const GraphNode& gn = graph.nodes[step.node];
+    step.first_input_view = static_cast<uint32_t>(plan->in_views.size());
+    if (step.kind != PlanStep::Kind::cycle_read) {
+      uint32_t ch_index = step.first_input_channel;
+      for (const PortSpec& port : gn.layout.inputs) {
+        ConstAudioView v;
+        v.channel_count = port.channels;
+        v.frames = block;
+        // Channel tables are filled after all views exist (in_pointers may
+        // reallocate while growing); remember the start index for now.
+        v.offset = static_cast<FrameOffset>(plan->in_pointers.size());
+        for (uint32_t c = 0; c < port.channels; ++c, ++ch_index) {
+          const PlanInputChannel& in = plan->input_channels[ch_index];
+          plan->in_pointers.push_back(in.mode == PlanInputChannel::Mode::silent ? plan->zero.data()
+                                                                               : plan->buffer(in.buffer));
+        }
+        plan->in_views.push_back(v);
+      }
+      step.input_ports = static_cast<uint32_t>(gn.layout.inputs.size());
+    }
+    step.first_output_view = static_cast<uint32_t>(plan->out_views.size());
+    if (step.kind != PlanStep::Kind::cycle_write) {
+      size_t k = 0;
+      for (const PortSpec& port : gn.layout.outputs) {
+        AudioView v;
+        v.channel_count = port.channels;
+        v.frames = block;
+        v.offset = static_cast<FrameOffset>(plan->out_pointers.size());
+        for (uint32_t c = 0; c < port.channels; ++c) plan->out_pointers.push_back(plan->buffer(out_channel_buffers[s][k++]));
+        plan->out_views.push_back(v);
+      }
+      step.output_ports = static_cast<uint32_t>(gn.layout.outputs.size());
+    }
+    // Events go to the step that reads the parameters: the whole node or the
+    // read half.
+    step.first_event = static_cast<uint32_t>(plan->events.size());
+    if (step.kind != PlanStep::Kind::cycle_write) {
+      for (const TimedEvent& e : graph.events) {
+        if (e.node == step.node) plan->events.push_back({e.at, e.param, e.value, e.ramp_frames});
+      }
+    }
+    step.event_count = static_cast<uint32_t>(plan->events.size()) - step.first_event;
+  }
+  for (auto& v : plan->in_views) {
+    v.channels = plan->in_pointers.data() + v.offset;
+    v.offset = 0;
+  }
+  for (auto& v : plan->out_views) {
+    v.channels = plan->out_pointers.data() + v.offset;
+    v.offset = 0;
+  }
+  plan->event_cursor.assign(plan->steps.size(), 0);
+  plan->step_ticks.assign(plan->steps.size(), 0);
+  return plan;
+}
+
+}  // namespace ac

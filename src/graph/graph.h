@@ -1,0 +1,65 @@
+#pragma once
+// The editable, validated description of a graph: which nodes exist, with
+// what options and parameter values, which channels feed which, and the
+// timed events. Built by the loader (or by code), read by the compiler.
+// Every item keeps the place it was written so that the compiler's errors
+// can name file:line:column too.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/sample_time.h"
+#include "graph/node_options.h"
+#include "graph/node_type.h"
+#include "graph/param_spec.h"
+
+namespace ac {
+
+struct GraphNode {
+  std::string id;                 // unique within the graph
+  const NodeType* type = nullptr; // from the registry that loaded the graph
+  NodeOptions options;
+  NodeLayout layout;
+  std::vector<float> params;      // initial value of each automatable param
+  SourceLocation where;
+};
+
+// One channel-to-channel connection. A connection line in a file that joins
+// several channels becomes several of these.
+struct Connection {
+  uint32_t src_node = 0, src_port = 0, src_channel = 0;
+  uint32_t dst_node = 0, dst_port = 0, dst_channel = 0;
+  SourceLocation where;
+};
+
+// A parameter change at an exact sample: a jump (ramp_frames 0) or a linear
+// ramp that reaches `value` after ramp_frames frames.
+struct TimedEvent {
+  SampleTime at;
+  uint32_t node = 0;
+  ParamId param = 0;
+  float value = 0.0f;
+  FrameCount ramp_frames = 0;
+  SourceLocation where;
+};
+
+struct Graph {
+  std::string file;  // where it was loaded from ("" when built in code)
+  double sample_rate = 48000.0;
+  FrameCount block_size = 64;
+  std::optional<double> tempo_bpm;
+  uint32_t beats_per_bar = 4;
+  std::optional<int64_t> duration_frames;  // the file's default render length
+  std::vector<GraphNode> nodes;
+  std::vector<Connection> connections;  // in file order: the summing order
+  std::vector<TimedEvent> events;       // in file order
+
+  // [any] Index of the node called `id`, if any.
+  std::optional<uint32_t> find_node(const std::string& id) const;
+  // "synth.out[1]" — for messages.
+  std::string channel_name(uint32_t node, uint32_t port, uint32_t channel, bool input) const;
+};
+
+}  // namespace ac

@@ -1,0 +1,110 @@
+#pragma once
+// The interface every node implements: built-in DSP, plug-ins, drivers'
+// endpoints and network links alike (DESIGN.md "a node is a node").
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/audio_view.h"
+#include "core/expected.h"
+#include "core/sample_time.h"
+#include "graph/param_spec.h"
+#include "graph/smoothed_param.h"
+
+namespace ac {
+
+// What every node is prepared for. Fixed for the lifetime of a Plan.
+struct StreamConfig {
+  double sample_rate = 48000.0;
+  FrameCount max_block = 64;  // no process() call is longer than this
+  // False for offline rendering: a node may then wait for its helper threads
+  // (a recorder's disk writer) instead of dropping data. Never wait when true.
+  bool realtime = true;
+};
+
+// Host audio handed to the graph's `input` and `output` endpoint nodes.
+struct HostIo {
+  ConstAudioView input;
+  AudioView output;
+};
+
+// What a node sees for one call of process(). Views only; nothing here owns
+// memory. `frames` may be shorter than a block: the executor cuts a block at
+// every parameter event so each lands on its exact frame.
+struct ProcessContext {
+  SampleTime time;       // media-clock time of the first frame of this call
+  FrameCount frames = 0; // == inputs[i].frames == outputs[i].frames
+  const ConstAudioView* inputs = nullptr;  // one view per input port
+  const AudioView* outputs = nullptr;      // one view per output port
+  uint32_t input_count = 0;
+  uint32_t output_count = 0;
+  HostIo* host = nullptr;  // only endpoint nodes use it
+  FrameOffset block_offset = 0;  // where this call's first frame sits in the block
+
+  const ConstAudioView& in(uint32_t port) const noexcept { return inputs[port]; }
+  const AudioView& out(uint32_t port) const noexcept { return outputs[port]; }
+};
+
+class Node {
+ public:
+  // [control] `params` are the automatable parameters, in ParamId order; each
+  // starts at its spec's default.
+  explicit Node(const std::vector<ParamSpec>& params);
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // [control] May allocate. Called once before the node enters a Plan.
+  virtual Expected<void> prepare(const StreamConfig& config) = 0;
+
+  // [control] Called once the Plan is compiled, before its first block: open
+  // what the node writes (a recorder's file) here, so that a graph that fails
+  // to compile leaves nothing behind.
+  virtual Expected<void> activate() { return {}; }
+
+  // [control] Called after the last block: flush and close. Idempotent.
+  virtual void deactivate() {}
+
+  // [audio] noexcept, no allocation, no locks, bounded time. Must advance
+  // every automatable parameter by exactly ctx.frames (next() per frame or
+  // advance()). Inputs are read-only and never alias outputs.
+  virtual void process(ProcessContext& ctx) noexcept = 0;
+
+  // [audio] Back to the state right after prepare() (parameters keep their
+  // values).
+  virtual void reset() noexcept {}
+
+  // [any] Frames by which the node's output lags its input.
+  virtual FrameCount latency() const { return 0; }
+
+  // [audio] (also [control] before the node enters a Plan) Applies a
+  // parameter change at the current frame: ramp_frames 0 or 1 jumps, longer
+  // ramps linearly. Out-of-range ids are ignored. A node may override it to
+  // add smoothing, but must keep the meaning.
+  virtual void set_param(ParamId id, float value, FrameCount ramp_frames) noexcept;
+
+  // A node that can close a feedback cycle (a delay) is split by the compiler
+  // into a read half, run early in the block, and a write half, run after its
+  // input is ready. Only valid when every delay it applies is at least one
+  // block. [control]
+  virtual bool can_close_cycle() const { return false; }
+  // [control] Smallest delay, in frames, the node applies from its current
+  // parameters (checked against the block size when it closes a cycle).
+  virtual FrameCount min_cycle_delay() const { return 0; }
+  // [audio] The read half: fill outputs from state only (inputs are absent).
+  virtual void process_cycle_read(ProcessContext&) noexcept {}
+  // [audio] The write half: consume inputs (outputs are absent).
+  virtual void process_cycle_write(ProcessContext&) noexcept {}
+
+  uint32_t param_count() const { return static_cast<uint32_t>(params_.size()); }
+  // [any] Current value of a parameter (as of the last processed frame).
+  float param_value(ParamId id) const { return params_[id].value(); }
+
+ protected:
+  SmoothedParam& param(ParamId id) noexcept { return params_[id]; }
+
+ private:
+  std::vector<SmoothedParam> params_;
+};
+
+}  // namespace ac

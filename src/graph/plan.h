@@ -1,0 +1,112 @@
+#pragma once
+// A Plan is a compiled graph: the nodes in the order they run, every input
+// and output channel bound to a buffer in one pre-allocated pool, the delay
+// lines that align parallel paths, and each node's timed events. Its shape is
+// immutable after compile(); the executor that runs it writes only the
+// per-run state at the bottom (view windows, event cursors, delay lines,
+// cost counters). Nothing in it allocates after compile().
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/audio_view.h"
+#include "core/sample_time.h"
+#include "graph/node.h"
+
+namespace ac {
+
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+// How one input channel of a step gets its samples.
+struct PlanInputChannel {
+  enum class Mode : uint8_t {
+    silent,  // nothing connected: reads the shared zero buffer
+    alias,   // exactly one source, no alignment delay: reads it in place
+    mix,     // summed (and/or delayed) into its own buffer before the step
+  };
+  Mode mode = Mode::silent;
+  uint32_t buffer = kNoIndex;        // alias: the source's; mix: its own
+  uint32_t first_source = 0;         // mix: into Plan::sources
+  uint32_t source_count = 0;
+};
+
+// One term of a mix, summed in Plan order (the file's connection order).
+struct PlanSource {
+  uint32_t buffer = 0;
+  uint32_t delay_line = kNoIndex;  // alignment delay, or none
+};
+
+// A delay inserted by latency compensation on one connection.
+struct AlignmentDelay {
+  FrameCount frames = 0;
+  std::vector<float> ring;  // `frames` samples
+  uint32_t pos = 0;
+};
+
+struct PlanStep {
+  enum class Kind : uint8_t {
+    process,      // the whole node
+    cycle_read,   // the read half of a node that closes a cycle
+    cycle_write,  // its write half
+  };
+  Kind kind = Kind::process;
+  uint32_t node = 0;                // index into Graph::nodes / Plan::nodes
+  uint32_t first_input_view = 0;    // into in_views (one per input port)
+  uint32_t input_ports = 0;
+  uint32_t first_output_view = 0;   // into out_views
+  uint32_t output_ports = 0;
+  uint32_t first_input_channel = 0; // into input_channels
+  uint32_t input_channels_count = 0;
+  uint32_t first_event = 0;         // into events
+  uint32_t event_count = 0;
+};
+
+// A parameter event bound to its step.
+struct PlanEvent {
+  SampleTime at;
+  ParamId param = 0;
+  float value = 0.0f;
+  FrameCount ramp_frames = 0;
+};
+
+struct Plan {
+  StreamConfig config;
+  std::vector<std::shared_ptr<Node>> nodes;  // by graph node index
+  std::vector<std::string> node_ids;
+  std::vector<std::string> node_types;
+  std::vector<PlanStep> steps;               // run in this order
+  std::vector<PlanInputChannel> input_channels;
+  std::vector<PlanSource> sources;
+  std::vector<PlanEvent> events;
+
+  // Buffer pool: buffer_count buffers of config.max_block frames, plus one
+  // zero buffer that no node writes.
+  uint32_t buffer_count = 0;
+  std::vector<float> pool;
+  std::vector<float> zero;
+  std::vector<const float*> in_pointers;   // channel tables for in_views
+  std::vector<float*> out_pointers;        // channel tables for out_views
+
+  // Latency, per graph node: frames from the graph's sources to the node's
+  // output, after compensation.
+  std::vector<FrameCount> node_latency;        // the node's own
+  std::vector<FrameCount> output_latency;      // at its output
+  FrameCount total_latency = 0;                // at the host output (or max)
+  uint32_t naive_buffer_count = 0;             // one per output channel + mix
+  uint32_t host_output_node = kNoIndex;
+  uint32_t host_input_node = kNoIndex;
+  uint32_t host_output_channels = 0;
+  uint32_t host_input_channels = 0;
+
+  // ---- per-run state, written only by the executor running this Plan ----
+  std::vector<ConstAudioView> in_views;
+  std::vector<AudioView> out_views;
+  std::vector<AlignmentDelay> delays;
+  std::vector<uint32_t> event_cursor;  // per step
+  std::vector<uint64_t> step_ticks;    // accumulated cost per step
+
+  float* buffer(uint32_t i) { return pool.data() + static_cast<size_t>(i) * config.max_block; }
+};
+
+}  // namespace ac

@@ -1,0 +1,19 @@
+#pragma once
+// Human-readable views of a compiled Plan: the text that `audiocloud graph`
+// prints and the Graphviz that `--dot` writes.
+#include <string>
+
+#include "graph/graph.h"
+#include "graph/plan.h"
+
+namespace ac {
+
+// [control] Execution order with each step's own and accumulated latency,
+// inserted alignment delays, the total latency and buffer use.
+std::string describe_plan(const Plan& plan, const Graph& graph);
+
+// [control] A Graphviz digraph: one box per node (type, latency), one edge
+// per connected port pair (channels, inserted delay).
+std::string plan_to_dot(const Plan& plan, const Graph& graph);
+
+}  // namespace ac

@@ -1,0 +1,117 @@
+#include "io/offline_driver.h"
+
+#include <time.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "core/audio_buffer.h"
+#include "core/cycle_clock.h"
+#include "core/denormals.h"
+#include "graph/executor.h"
+
+namespace ac {
+namespace {
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+void deactivate_all(Plan& plan) {
+  for (auto& n : plan.nodes) n->deactivate();
+}
+
+}  // namespace
+
+Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) {
+  const uint32_t out_channels = plan.host_output_channels;
+  std::unique_ptr<SoundFileWriter> writer;
+  if (!options.output_path.empty()) {
+    if (plan.host_output_node == kNoIndex) {
+      return unexpected(make_error(ErrorDomain::io, "the graph has no 'output' node, so there is nothing to write to '" +
+                                                        options.output_path + "'"));
+    }
+    FileFormat format = FileFormat::wav;
+    if (options.format) {
+      format = *options.format;
+    } else {
+      auto f = file_format_from_path(options.output_path);
+      if (!f) return unexpected(f.error());
+      format = *f;
+    }
+    SoundFileSpec spec{format, options.encoding, out_channels, static_cast<uint32_t>(plan.config.sample_rate)};
+    auto w = SoundFileWriter::create(options.output_path, spec);
+    if (!w) return unexpected(w.error());
+    writer = std::move(*w);
+  }
+  for (auto& n : plan.nodes) {
+    if (auto ok = n->activate(); !ok) {
+      deactivate_all(plan);
+      if (writer) {
+        (void)writer->close();
+        std::remove(options.output_path.c_str());
+      }
+      return unexpected(ok.error());
+    }
+  }
+
+  enable_flush_denormals();
+  const FrameCount block = plan.config.max_block;
+  AudioBuffer out(out_channels, block);
+  HostIo host;
+  host.output = out.view();
+  std::vector<float> interleaved(static_cast<size_t>(block) * out_channels);
+  std::vector<double> squares(out_channels, 0.0);
+  RenderResult result;
+  result.channels.resize(out_channels);
+
+  const auto wall0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_seconds();
+  int64_t done = 0;
+  uint64_t blocks = 0;
+  Expected<void> write_status;
+  while (done < options.frames) {
+    const auto frames = static_cast<FrameCount>(std::min<int64_t>(block, options.frames - done));
+    out.clear();
+    run_block(plan, SampleTime{done}, frames, &host);
+    for (uint32_t c = 0; c < out_channels; ++c) {
+      const float* x = out.channel(c);
+      OutputChannelStats& s = result.channels[c];
+      for (FrameCount i = 0; i < frames; ++i) {
+        s.peak = std::max(s.peak, std::fabs(x[i]));
+        squares[c] += static_cast<double>(x[i]) * x[i];
+        interleaved[static_cast<size_t>(i) * out_channels + c] = x[i];
+      }
+    }
+    if (writer) {
+      write_status = writer->write_interleaved(interleaved.data(), frames);
+      if (!write_status) break;
+    }
+    done += frames;
+    if (options.progress && (++blocks % options.progress_every == 0)) options.progress(done, options.frames);
+  }
+  result.cpu_seconds = thread_cpu_seconds() - cpu0;
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  deactivate_all(plan);
+  if (writer) {
+    auto closed = writer->close();
+    if (write_status && !closed) write_status = closed;
+  }
+  if (!write_status) {
+    std::remove(options.output_path.c_str());
+    return unexpected(write_status.error());
+  }
+  if (options.progress) options.progress(done, options.frames);
+  result.frames = done;
+  for (uint32_t c = 0; c < out_channels; ++c) {
+    result.channels[c].rms = done ? std::sqrt(squares[c] / static_cast<double>(done)) : 0.0;
+  }
+  const double tps = cycle_ticks_per_second();
+  for (uint64_t t : plan.step_ticks) result.step_seconds.push_back(static_cast<double>(t) / tps);
+  return result;
+}
+
+}  // namespace ac
