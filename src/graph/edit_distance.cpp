@@ -30,7 +30,16 @@ std::string closest_name(std::string_view name, const std::vector<std::string>& 
   }
   const size_t longer = std::max(name.size(), best.size());
   const size_t limit = std::clamp<size_t>(longer / 3, 1, 3);
-  return best_d <= limit ? best : std::string{};
+  if (best_d <= limit) return best;
+  // A shortened or lengthened name ("freq" for "frequency", "output" for
+  // "out") is a likely mistake even when many letters differ.
+  std::string prefix_match;
+  for (const auto& c : candidates) {
+    const bool related = name.size() >= 2 && c.size() >= 2 &&
+                         (c.compare(0, name.size(), name) == 0 || name.compare(0, c.size(), c) == 0);
+    if (related && (prefix_match.empty() || c.size() < prefix_match.size())) prefix_match = c;
+  }
+  return prefix_match;
 }
 
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {

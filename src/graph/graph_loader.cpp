@@ -325,7 +325,14 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
     fail(at(body["channels"]), "node type '" + type_name + "' has a fixed channel layout");
   }
   auto layout = type->layout(node.options);
-  if (!layout) fail(at(type_node), "node " + owner + ": " + layout.error().message);
+  if (!layout) {
+    // Layout errors come from files the options name: point at the path.
+    YAML::Node where = type_node;
+    for (const ParamSpec& opt : type->options) {
+      if (opt.is_path && params && params[opt.name]) where = params[opt.name];
+    }
+    fail(at(where), "node " + owner + ": " + layout.error().message);
+  }
   node.layout = std::move(*layout);
   node.params.reserve(node.layout.params.size());
   for (const ParamSpec& p : node.layout.params) node.params.push_back(static_cast<float>(p.default_value));

@@ -1,0 +1,42 @@
+#pragma once
+// Test helpers: load a graph from text, compile it, and run it into memory.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/node_registry.h"
+#include "graph/plan.h"
+
+namespace ac::test {
+
+using Channels = std::vector<std::vector<float>>;
+
+// Endpoints + built-in DSP nodes, plus whatever `extra` adds.
+NodeRegistry test_registry(const std::function<void(NodeRegistry&)>& extra = {});
+
+// Loads `yaml` (file name "test.yaml" in messages); fails the test on error.
+Graph load_or_fail(const std::string& yaml, const NodeRegistry& registry);
+
+// Compiles `graph` (optionally with another block size) and runs `frames`
+// frames in blocks of that size; returns the output node's channels.
+Channels render_graph(const Graph& graph, int64_t frames, uint32_t block_size = 0, bool realtime = false);
+
+// Same, from YAML.
+Channels render_yaml(const std::string& yaml, int64_t frames, uint32_t block_size = 0);
+
+// A temporary directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace ac::test
