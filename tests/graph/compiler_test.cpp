@@ -7,45 +7,12 @@
 #include "graph/compiler.h"
 #include "graph/plan_report.h"
 #include "render_helpers.h"
+#include "test_nodes.h"
 
 namespace ac {
 namespace {
 
-// A pure delay that reports its length as latency (like a look-ahead
-// limiter or a linear-phase filter would): test-only.
-class LatentNode final : public Node {
- public:
-  explicit LatentNode(FrameCount frames) : Node({}), ring_(frames + 1, 0.0f), frames_(frames) {}
-  Expected<void> prepare(const StreamConfig&) override { return {}; }
-  FrameCount latency() const override { return frames_; }
-  void process(ProcessContext& ctx) noexcept override {
-    const float* x = ctx.in(0).channel(0);
-    float* y = ctx.out(0).channel(0);
-    for (FrameCount i = 0; i < ctx.frames; ++i) {
-      ring_[pos_] = x[i];
-      const size_t read = (pos_ + ring_.size() - frames_) % ring_.size();
-      y[i] = ring_[read];
-      pos_ = (pos_ + 1) % ring_.size();
-    }
-  }
-
- private:
-  std::vector<float> ring_;
-  FrameCount frames_;
-  size_t pos_ = 0;
-};
-
-void add_latent(NodeRegistry& r) {
-  NodeType t;
-  t.name = "latent";
-  t.summary = "test: pure delay reported as latency";
-  t.options = {integer_param("frames", 0, 100000, 0, "latency")};
-  t.layout = [](const NodeOptions&) -> Expected<NodeLayout> { return NodeLayout{{{"in", 1}}, {{"out", 1}}, {}}; };
-  t.create = [](const NodeOptions& o, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
-    return std::unique_ptr<Node>(std::make_unique<LatentNode>(o.count("frames")));
-  };
-  r.add(std::move(t));
-}
+void add_latent(NodeRegistry& r) { test::add_latent_node(r); }
 
 // An impulse at frame 1000 through three paths of latency 0, 37 and 500
 // frames into one mixer: with compensation all three arrive at 1500.
