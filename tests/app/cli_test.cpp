@@ -1,0 +1,128 @@
+// The audiocloud binary as a user runs it: exit codes, messages, and files
+// written (or, on error, not written).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "dsp/sound_file.h"
+#include "render_helpers.h"
+#include "run_command.h"
+
+namespace ac {
+namespace {
+
+const std::string kBinary = AUDIOCLOUD_BINARY;
+const std::string kSource = AUDIOCLOUD_SOURCE_DIR;
+
+std::string write_file(const test::TempDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir.path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Cli, RendersTheDemoAndReportsWhatItDid) {
+  test::TempDir tmp;
+  const auto r = test::run_command(kBinary + " render " + kSource + "/examples/demo.yaml -o " + tmp.path("demo.wav") + " --duration 3s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("rendered 3.000 s of audio (144000 frames at 48000 Hz"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("x real time"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("out[1]  peak"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("filter"), std::string::npos) << r.output;  // per-node CPU share
+  SoundFileInfo info;
+  auto audio = read_sound_file(tmp.path("demo.wav"), &info);
+  ASSERT_TRUE(audio) << audio.error().message;
+  EXPECT_EQ(info.frames, 144000);
+  EXPECT_EQ(info.channels, 2u);
+  float peak = 0;
+  for (const auto& ch : *audio) {
+    for (float v : ch) peak = std::max(peak, std::fabs(v));
+  }
+  EXPECT_GT(peak, 0.05f);  // it is not silence
+  EXPECT_LT(peak, 1.0f);   // and not clipping
+}
+
+TEST(Cli, DefaultOutputIsNamedAfterTheGraph) {
+  test::TempDir tmp;
+  const auto r = test::run_command("cd " + tmp.dir() + " && " + kBinary + " render -q " + kSource + "/examples/demo.yaml -d 100ms");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(tmp.path("demo.wav")));
+}
+
+// Each malformed graph: a message naming file:line:column, exit 1, and no
+// file written — neither the output nor a recorder's file.
+TEST(Cli, MalformedGraphsFailCleanlyAndWriteNothing) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"nodes:\n  a: {type: sine\n", ":3:1: error: invalid YAML"},
+      {"nodes:\n  a: {type: sinee}\n", ":2:13: error: unknown node type 'sinee', did you mean 'sine'?"},
+      {"nodes:\n  a: {type: sine, params: {frequency: -1}}\n", ":2:39: error: parameter 'frequency' of 'a' (sine) is -1, outside its range 0 .. 24000 Hz"},
+      {"nodes:\n  a: {type: sine}\n  o: {type: output}\nconnections:\n  - a.out -> o.in\n", ":5:5: error: channel-count mismatch"},
+      {"nodes:\n  a: {type: gain}\n  b: {type: gain}\n  r: {type: file_recorder, params: {path: REC}}\n"
+       "connections:\n  - a.out -> b.in\n  - b.out -> a.in\n  - b.out[0,0] -> r.in\n",
+       ":7:5: error: cycle without a delay: a -> b -> a"},
+  };
+  for (const auto& [yaml, expected] : cases) {
+    test::TempDir tmp;
+    std::string text = yaml;
+    const size_t rec = text.find("REC");
+    if (rec != std::string::npos) text.replace(rec, 3, tmp.path("rec.wav"));
+    const std::string graph = write_file(tmp, "bad.yaml", text);
+    const auto r = test::run_command(kBinary + " render " + graph + " -o " + tmp.path("out.wav"));
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find(graph + expected), std::string::npos) << "expected '" << expected << "' in: " << r.output;
+    EXPECT_FALSE(std::filesystem::exists(tmp.path("out.wav"))) << yaml;
+    EXPECT_FALSE(std::filesystem::exists(tmp.path("rec.wav"))) << yaml;
+  }
+}
+
+TEST(Cli, UnwritableOutputIsAnErrorWithoutPartialFiles) {
+  test::TempDir tmp;
+  const auto r = test::run_command(kBinary + " render " + kSource + "/examples/demo.yaml -o /nonexistent/dir/x.wav");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/dir/x.wav': cannot create"), std::string::npos) << r.output;
+}
+
+TEST(Cli, GraphPrintsThePlanAndDot) {
+  const auto r = test::run_command(kBinary + " graph " + kSource + "/examples/demo.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("order:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("echo [delay] (feedback read)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("total latency: 0 frames"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" one-per-port"), std::string::npos) << r.output;
+  const auto d = test::run_command(kBinary + " graph " + kSource + "/examples/demo.yaml --dot -");
+  ASSERT_EQ(d.exit_code, 0) << d.output;
+  EXPECT_EQ(d.output.rfind("digraph audiocloud {", 0), 0u) << d.output;
+  EXPECT_NE(d.output.find("\"bus\" -> \"echo\""), std::string::npos) << d.output;
+}
+
+TEST(Cli, NodesListsEveryTypeWithRanges) {
+  const auto r = test::run_command(kBinary + " nodes");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* t : {"sine", "saw", "square", "noise", "gain", "mixer", "pan", "biquad", "delay", "meter",
+                        "file_player", "file_recorder", "constant", "input", "output"}) {
+    EXPECT_NE(("\n" + r.output).find(std::string("\n") + t + " — "), std::string::npos) << t;
+  }
+  EXPECT_NE(r.output.find("param frequency: 10 .. 24000 Hz (default 1000 Hz)"), std::string::npos) << r.output;
+  const auto j = test::run_command(kBinary + " nodes --json");
+  ASSERT_EQ(j.exit_code, 0);
+  const auto doc = nlohmann::json::parse(j.output);
+  bool found = false;
+  for (const auto& t : doc) {
+    if (t["type"] == "biquad") {
+      found = true;
+      EXPECT_EQ(t["options"][0]["choices"].size(), 9u);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(Cli, BadDurationAndUnknownCommandsAreUsageErrors) {
+  EXPECT_EQ(test::run_command(kBinary + " render " + kSource + "/examples/demo.yaml --duration soon").exit_code, 1);
+  EXPECT_NE(test::run_command(kBinary + " frobnicate").exit_code, 0);
+  EXPECT_NE(test::run_command(kBinary).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ac
