@@ -27,6 +27,15 @@ class DelayNode final : public Node {
     uint32_t size = 1;
     const auto need = static_cast<uint64_t>(std::ceil(max_frames_)) + c.max_block + 4;
     while (size < need) size <<= 1;
+    // A typo like max_time: 600000 at 768 kHz on 64 channels would ask for
+    // gigabytes: refuse clearly instead of failing to allocate.
+    constexpr uint64_t kMaxBytes = uint64_t{512} << 20;
+    const uint64_t bytes = uint64_t{size} * channels_ * sizeof(float);
+    if (bytes > kMaxBytes) {
+      return unexpected(make_error(ErrorDomain::dsp, "max_time " + std::to_string(max_ms_) + " ms on " +
+                                                         std::to_string(channels_) + " channels needs " +
+                                                         std::to_string(bytes >> 20) + " MiB of delay memory (limit 512 MiB)"));
+    }
     mask_ = size - 1;
     rings_.assign(channels_, std::vector<float>(size, 0.0f));
     return {};

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test:
+#   1. the release build's unit, interop and CLI tests, and the conformance
+#      vectors (ctest);
+#   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. each fuzz target for a bounded time (AUDIOCLOUD_FUZZ_SECONDS, 20).
+# AUDIOCLOUD_QUICK=1 runs step 1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== release: build and test"
+scripts/build.sh release
+ctest --preset release
+
+if [[ "${AUDIOCLOUD_QUICK:-0}" == "1" ]]; then exit 0; fi
+
+echo "== asan+ubsan: build and test"
+scripts/build.sh asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan
+
+echo "== fuzz: each target for ${AUDIOCLOUD_FUZZ_SECONDS:-20} s"
+scripts/build.sh fuzz
+scripts/fuzz.sh "${AUDIOCLOUD_FUZZ_SECONDS:-20}"
