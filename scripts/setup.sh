@@ -16,7 +16,7 @@ packages=(
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks
-  sox python3
+  sox python3 time
   # fuzzing and sanitizers (clang's libFuzzer and runtimes)
   clang libclang-rt-14-dev
   # style checks

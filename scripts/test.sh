@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test:
+# Installs what is missing, checks formatting, builds, and runs every test:
 #   1. the release build's unit, interop and CLI tests, and the conformance
 #      vectors (ctest);
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+
+scripts/check_format.sh
 
 echo "== release: build and test"
 scripts/build.sh release

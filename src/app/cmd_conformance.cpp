@@ -3,13 +3,12 @@
 // "tolerance", "frames"}), a graph file and the expected output as a float
 // WAV computed independently of the engine (conformance/generate.py). The
 // graph's `output` node is compared sample by sample.
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "app/commands.h"
 #include "app/registry.h"

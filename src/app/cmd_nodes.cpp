@@ -1,8 +1,7 @@
 // `audiocloud nodes [--json]`: every node type with its options, ports and
 // parameters (ranges, units, defaults).
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "app/commands.h"
 #include "app/registry.h"
@@ -52,14 +51,17 @@ int run_nodes(bool json) {
   nlohmann::json all = nlohmann::json::array();
   for (const NodeType* t : registry.all()) {
     // Ports and parameters shown for the default options.
+    // A required path gets a placeholder: types whose ports follow the file
+    // (a player) then fail to lay out, and say so.
     NodeOptions defaults;
-    bool needs_file = false;
     for (const ParamSpec& o : t->options) {
-      if (o.kind == ParamKind::number || o.kind == ParamKind::integer) defaults.set_number(o.name, o.default_value);
-      else defaults.set_text(o.name, o.default_text);
-      needs_file = needs_file || o.required;
+      if (o.kind == ParamKind::number || o.kind == ParamKind::integer)
+        defaults.set_number(o.name, o.default_value);
+      else
+        defaults.set_text(o.name, o.required ? "/nonexistent/example.wav" : o.default_text);
     }
-    auto layout = needs_file ? Expected<NodeLayout>(NodeLayout{}) : t->layout(defaults);
+    auto layout = t->layout(defaults);
+    const bool needs_file = !layout;
     if (json) {
       nlohmann::json j{{"type", t->name}, {"summary", t->summary}};
       j["options"] = nlohmann::json::array();
@@ -77,7 +79,8 @@ int run_nodes(bool json) {
     }
     std::cout << t->name << " — " << t->summary << "\n";
     for (const auto& o : t->options) {
-      std::cout << "    option " << o.name << ": " << o.describe_range() << " (default " << default_text(o) << ") — " << o.help << "\n";
+      std::cout << "    option " << o.name << ": " << o.describe_range() << " (default " << default_text(o) << ") — "
+                << o.help << "\n";
     }
     if (needs_file) {
       std::cout << "    ports: depend on the file\n";

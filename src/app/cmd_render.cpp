@@ -119,7 +119,8 @@ int run_render(const RenderArgs& args) {
   }
   int status = 0;
   for (auto& [id, r] : recorders) {
-    std::printf("  recorder %s: %lld frames to %s", id.c_str(), static_cast<long long>(r->frames_written()), r->path().c_str());
+    std::printf("  recorder %s: %lld frames to %s", id.c_str(), static_cast<long long>(r->frames_written()),
+                r->path().c_str());
     if (r->dropped_frames()) std::printf(", %llu frames DROPPED", static_cast<unsigned long long>(r->dropped_frames()));
     std::printf("\n");
     if (!r->writer_error().empty()) {
@@ -137,7 +138,8 @@ int run_render(const RenderArgs& args) {
   std::printf("cpu: %.3f s on the render thread; per node:\n", result->cpu_seconds);
   for (size_t i : order) {
     std::printf("  %5.1f%%  %-16s %-14s %.3f ms per audio second\n", total > 0 ? 100.0 * per_node[i] / total : 0.0,
-                p.node_ids[i].c_str(), p.node_types[i].c_str(), audio_seconds > 0 ? 1000.0 * per_node[i] / audio_seconds : 0.0);
+                p.node_ids[i].c_str(), p.node_types[i].c_str(),
+                audio_seconds > 0 ? 1000.0 * per_node[i] / audio_seconds : 0.0);
   }
   return status;
 }

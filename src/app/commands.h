@@ -10,10 +10,10 @@ namespace ac {
 
 struct RenderArgs {
   std::string graph;
-  std::string output;          // "" = <graph name>.wav in the current directory
+  std::string output;  // "" = <graph name>.wav in the current directory
   bool no_output = false;
-  std::string duration;        // "" = the graph's `duration:` or 10 s
-  std::string format;          // "" = from the extension
+  std::string duration;  // "" = the graph's `duration:` or 10 s
+  std::string format;    // "" = from the extension
   std::string encoding = "pcm24";
   bool quiet = false;
 };

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   r->add_option("graph", render.graph, "graph file (YAML)")->required();
   r->add_option("-o,--output", render.output, "output file (default: <graph name>.wav here); .wav .flac .aiff");
   r->add_flag("--no-output", render.no_output, "write no file (recorders in the graph still write theirs)");
-  r->add_option("-d,--duration", render.duration, "length: 10s, 500ms, 48000 (samples), '8 beats' (default: the graph's duration or 10s)");
+  r->add_option("-d,--duration", render.duration,
+                "length: 10s, 500ms, 48000 (samples), '8 beats' (default: the graph's duration or 10s)");
   r->add_option("--format", render.format, "wav, flac or aiff (default: from the extension)");
   r->add_option("--encoding", render.encoding, "pcm16, pcm24, pcm32 or float (default pcm24)");
   r->add_flag("-q,--quiet", render.quiet, "no progress bar");

@@ -35,6 +35,8 @@ ConstAudioView AudioBuffer::view() const {
   return ConstAudioView{pointers_.data(), channel_count(), 0, frames_};
 }
 
-void AudioBuffer::clear() noexcept { std::fill(samples_.begin(), samples_.end(), 0.0f); }
+void AudioBuffer::clear() noexcept {
+  std::fill(samples_.begin(), samples_.end(), 0.0f);
+}
 
 }  // namespace ac

@@ -9,8 +9,7 @@ std::string Error::to_string() const {
     if (where.file.empty()) return "error: " + message;
     return where.file + ": error: " + message;
   }
-  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
-         ": error: " + message;
+  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": error: " + message;
 }
 
 Error make_error(ErrorDomain domain, std::string message, SourceLocation where) {

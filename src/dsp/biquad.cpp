@@ -81,14 +81,16 @@ class BiquadNode final : public Node {
 NodeType biquad_node_type() {
   NodeType t;
   t.name = "biquad";
-  t.summary = "RBJ cookbook filter: lowpass, highpass, bandpass, bandpass_skirt, notch, allpass, peaking, lowshelf, highshelf";
+  t.summary =
+      "RBJ cookbook filter: lowpass, highpass, bandpass, bandpass_skirt, notch, allpass, peaking, lowshelf, highshelf";
   t.options = {choice_param("shape", shape_names(), "lowpass", "filter type"), channels_option(1)};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     const uint32_t ch = o.count("channels");
-    return NodeLayout{{{"in", ch}},
-                      {{"out", ch}},
-                      {frequency_param(1000.0, 10.0), number_param("q", 0.025, 40, 0.7071, "", "quality (shelves: slope)"),
-                       number_param("gain", -48, 48, 0, "dB", "boost/cut (peaking and shelves)")}};
+    return NodeLayout{
+        {{"in", ch}},
+        {{"out", ch}},
+        {frequency_param(1000.0, 10.0), number_param("q", 0.025, 40, 0.7071, "", "quality (shelves: slope)"),
+         number_param("gain", -48, 48, 0, "dB", "boost/cut (peaking and shelves)")}};
   };
   t.create = make_node<BiquadNode>;
   return t;

@@ -33,7 +33,8 @@ NodeType constant_node_type() {
   t.summary = "a steady value on every channel; with events, a step, impulse or control ramp";
   t.options = {channels_option(1)};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
-    return NodeLayout{{}, {{"out", o.count("channels")}},
+    return NodeLayout{{},
+                      {{"out", o.count("channels")}},
                       {number_param("value", -1e6, 1e6, 0.0, "", "the value written to every frame")}};
   };
   t.create = make_node<ConstantNode>;

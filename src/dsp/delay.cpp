@@ -34,7 +34,8 @@ class DelayNode final : public Node {
     if (bytes > kMaxBytes) {
       return unexpected(make_error(ErrorDomain::dsp, "max_time " + std::to_string(max_ms_) + " ms on " +
                                                          std::to_string(channels_) + " channels needs " +
-                                                         std::to_string(bytes >> 20) + " MiB of delay memory (limit 512 MiB)"));
+                                                         std::to_string(bytes >> 20) +
+                                                         " MiB of delay memory (limit 512 MiB)"));
     }
     mask_ = size - 1;
     rings_.assign(channels_, std::vector<float>(size, 0.0f));

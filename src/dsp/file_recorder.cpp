@@ -15,7 +15,9 @@ FileRecorderNode::FileRecorderNode(const NodeOptions& o, const NodeLayout& l) : 
   spec_.encoding = *encoding_from_name(o.text("encoding"));
 }
 
-FileRecorderNode::~FileRecorderNode() { deactivate(); }
+FileRecorderNode::~FileRecorderNode() {
+  deactivate();
+}
 
 Expected<void> FileRecorderNode::prepare(const StreamConfig& c) {
   config_ = c;
@@ -46,7 +48,9 @@ void FileRecorderNode::deactivate() {
   }
 }
 
-std::string FileRecorderNode::writer_error() const { return failed_.load(std::memory_order_acquire) ? error_ : ""; }
+std::string FileRecorderNode::writer_error() const {
+  return failed_.load(std::memory_order_acquire) ? error_ : "";
+}
 
 void FileRecorderNode::writer_loop() {
   std::vector<float> chunk(static_cast<size_t>(8192) * spec_.channels);
@@ -113,7 +117,8 @@ NodeType file_recorder_node_type() {
     auto enc = encoding_from_name(o.text("encoding"));
     if (!enc) return unexpected(enc.error());
     if (!format_supports(*format, *enc)) {
-      return unexpected(make_error(ErrorDomain::dsp, "FLAC cannot hold " + o.text("encoding") + " samples (use pcm16 or pcm24)"));
+      return unexpected(
+          make_error(ErrorDomain::dsp, "FLAC cannot hold " + o.text("encoding") + " samples (use pcm16 or pcm24)"));
     }
     return NodeLayout{{{"in", o.count("channels")}}, {}, {}};
   };

@@ -23,8 +23,8 @@ class FileRecorderNode final : public Node {
   ~FileRecorderNode() override;
 
   Expected<void> prepare(const StreamConfig& config) override;
-  Expected<void> activate() override;      // creates the file, starts the writer
-  void deactivate() override;              // drains, finalises the file
+  Expected<void> activate() override;                   // creates the file, starts the writer
+  void deactivate() override;                           // drains, finalises the file
   void process(ProcessContext& ctx) noexcept override;  // [audio]
 
   uint64_t dropped_frames() const { return dropped_.load(std::memory_order_relaxed); }

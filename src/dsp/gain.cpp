@@ -58,7 +58,8 @@ NodeType gain_node_type() {
   t.options = {channels_option(1), number_param("smoothing", 0, 1000, 5, "ms", "glide time of a set (0: exact jump)")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     const uint32_t ch = o.count("channels");
-    return NodeLayout{{{"in", ch}}, {{"out", ch}}, {number_param("gain", -120, 24, 0, "dB", "gain (-120 dB is silence)")}};
+    return NodeLayout{
+        {{"in", ch}}, {{"out", ch}}, {number_param("gain", -120, 24, 0, "dB", "gain (-120 dB is silence)")}};
   };
   t.create = make_node<GainNode>;
   return t;

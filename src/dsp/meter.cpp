@@ -15,7 +15,9 @@ MeterNode::MeterNode(const NodeOptions& o, const NodeLayout& l)
       total_squares_(channels_, 0.0),
       total_frames_(channels_, 0) {}
 
-Expected<void> MeterNode::prepare(const StreamConfig&) { return {}; }
+Expected<void> MeterNode::prepare(const StreamConfig&) {
+  return {};
+}
 
 void MeterNode::process(ProcessContext& ctx) noexcept {
   const ConstAudioView& in = ctx.in(0);

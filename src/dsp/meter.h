@@ -12,8 +12,8 @@
 namespace ac {
 
 struct MeterChannelReading {
-  float peak = 0.0f;      // largest |x| since the previous poll
-  double rms = 0.0;       // since the previous poll
+  float peak = 0.0f;        // largest |x| since the previous poll
+  double rms = 0.0;         // since the previous poll
   float peak_total = 0.0f;  // since the start
   double rms_total = 0.0;   // since the start
 };

@@ -59,7 +59,8 @@ NodeType mixer_node_type() {
     const uint32_t ch = o.count("channels");
     for (uint32_t i = 0; i < o.count("inputs"); ++i) {
       l.inputs.push_back({"in" + std::to_string(i), ch});
-      l.params.push_back(number_param("gain" + std::to_string(i), -120, 24, 0, "dB", "gain of input " + std::to_string(i)));
+      l.params.push_back(
+          number_param("gain" + std::to_string(i), -120, 24, 0, "dB", "gain of input " + std::to_string(i)));
     }
     l.params.push_back(level_param(0.0));
     l.outputs.push_back({"out", ch});

@@ -44,7 +44,8 @@ NodeType pan_node_type() {
   t.name = "pan";
   t.summary = "mono to stereo, constant-power law (-3 dB each side at centre)";
   t.layout = [](const NodeOptions&) -> Expected<NodeLayout> {
-    return NodeLayout{{{"in", 1}}, {{"out", 2}}, {number_param("pan", -1, 1, 0, "", "-1 left .. 0 centre .. +1 right")}};
+    return NodeLayout{
+        {{"in", 1}}, {{"out", 2}}, {number_param("pan", -1, 1, 0, "", "-1 left .. 0 centre .. +1 right")}};
   };
   t.create = make_node<PanNode>;
   return t;

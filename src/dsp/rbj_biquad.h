@@ -10,8 +10,8 @@ namespace ac {
 enum class BiquadShape : uint8_t {
   lowpass,
   highpass,
-  bandpass,       // constant 0 dB peak gain
-  bandpass_skirt, // constant skirt gain, peak gain = Q
+  bandpass,        // constant 0 dB peak gain
+  bandpass_skirt,  // constant skirt gain, peak gain = Q
   notch,
   allpass,
   peaking,

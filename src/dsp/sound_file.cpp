@@ -14,10 +14,14 @@ Unexpected fail(const std::string& path, const std::string& what) {
 
 int bits_of(SampleEncoding e) {
   switch (e) {
-    case SampleEncoding::pcm16: return 16;
-    case SampleEncoding::pcm24: return 24;
-    case SampleEncoding::pcm32: return 32;
-    case SampleEncoding::float32: return 0;
+    case SampleEncoding::pcm16:
+      return 16;
+    case SampleEncoding::pcm24:
+      return 24;
+    case SampleEncoding::pcm32:
+      return 32;
+    case SampleEncoding::float32:
+      return 0;
   }
   return 0;
 }
@@ -28,10 +32,18 @@ int sf_format_of(const SoundFileSpec& s) {
   if (s.format == FileFormat::aiff) major = SF_FORMAT_AIFF;
   int minor = SF_FORMAT_PCM_24;
   switch (s.encoding) {
-    case SampleEncoding::pcm16: minor = SF_FORMAT_PCM_16; break;
-    case SampleEncoding::pcm24: minor = SF_FORMAT_PCM_24; break;
-    case SampleEncoding::pcm32: minor = SF_FORMAT_PCM_32; break;
-    case SampleEncoding::float32: minor = SF_FORMAT_FLOAT; break;
+    case SampleEncoding::pcm16:
+      minor = SF_FORMAT_PCM_16;
+      break;
+    case SampleEncoding::pcm24:
+      minor = SF_FORMAT_PCM_24;
+      break;
+    case SampleEncoding::pcm32:
+      minor = SF_FORMAT_PCM_32;
+      break;
+    case SampleEncoding::float32:
+      minor = SF_FORMAT_FLOAT;
+      break;
   }
   return major | minor;
 }
@@ -61,9 +73,11 @@ Expected<FileFormat> file_format_from_name(const std::string& name) {
 Expected<FileFormat> file_format_from_path(const std::string& path) {
   const size_t dot = path.rfind('.');
   std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext.empty()) {
-    return unexpected(make_error(ErrorDomain::dsp, "'" + path + "' has no extension; name the format (wav, flac, aiff)"));
+    return unexpected(
+        make_error(ErrorDomain::dsp, "'" + path + "' has no extension; name the format (wav, flac, aiff)"));
   }
   return file_format_from_name(ext);
 }
@@ -73,15 +87,20 @@ Expected<SampleEncoding> encoding_from_name(const std::string& name) {
   if (name == "pcm24") return SampleEncoding::pcm24;
   if (name == "pcm32") return SampleEncoding::pcm32;
   if (name == "float") return SampleEncoding::float32;
-  return unexpected(make_error(ErrorDomain::dsp, "unknown sample encoding '" + name + "' (expected pcm16, pcm24, pcm32 or float)"));
+  return unexpected(
+      make_error(ErrorDomain::dsp, "unknown sample encoding '" + name + "' (expected pcm16, pcm24, pcm32 or float)"));
 }
 
 const char* encoding_name(SampleEncoding e) {
   switch (e) {
-    case SampleEncoding::pcm16: return "pcm16";
-    case SampleEncoding::pcm24: return "pcm24";
-    case SampleEncoding::pcm32: return "pcm32";
-    case SampleEncoding::float32: return "float";
+    case SampleEncoding::pcm16:
+      return "pcm16";
+    case SampleEncoding::pcm24:
+      return "pcm24";
+    case SampleEncoding::pcm32:
+      return "pcm32";
+    case SampleEncoding::float32:
+      return "float";
   }
   return "?";
 }
@@ -131,13 +150,16 @@ Expected<std::vector<std::vector<float>>> read_sound_file(const std::string& pat
   }
   sf_close(f);
   if (done != frames) return fail(path, "file is shorter than its header says");
-  if (out_info) *out_info = SoundFileInfo{static_cast<uint32_t>(info.channels), static_cast<uint32_t>(info.samplerate), info.frames};
+  if (out_info)
+    *out_info =
+        SoundFileInfo{static_cast<uint32_t>(info.channels), static_cast<uint32_t>(info.samplerate), info.frames};
   return out;
 }
 
 Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create(const std::string& path, const SoundFileSpec& spec) {
   if (!format_supports(spec.format, spec.encoding)) {
-    return fail(path, std::string("FLAC cannot hold ") + encoding_name(spec.encoding) + " samples (use pcm16 or pcm24)");
+    return fail(path,
+                std::string("FLAC cannot hold ") + encoding_name(spec.encoding) + " samples (use pcm16 or pcm24)");
   }
   SF_INFO info{};
   info.channels = static_cast<int>(spec.channels);
@@ -153,7 +175,9 @@ Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create(const std::st
   return w;
 }
 
-SoundFileWriter::~SoundFileWriter() { (void)close(); }
+SoundFileWriter::~SoundFileWriter() {
+  (void)close();
+}
 
 Expected<void> SoundFileWriter::write_interleaved(const float* samples, int64_t frames) {
   auto* f = static_cast<SNDFILE*>(handle_);

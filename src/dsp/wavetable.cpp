@@ -44,7 +44,7 @@ WavetableBank::WavetableBank(Waveform w) {
       if (w == Waveform::saw) {
         a = -2.0 / (std::numbers::pi * k);  // rising ramp from -1 to 1
       } else if (k % 2 == 1) {
-        a = 4.0 / (std::numbers::pi * k);   // +1 for the first half-cycle
+        a = 4.0 / (std::numbers::pi * k);  // +1 for the first half-cycle
       }
       spectrum[k][1] = -a / 2.0;
     }

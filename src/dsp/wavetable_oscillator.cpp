@@ -15,8 +15,7 @@ enum : ParamId { kFrequency, kLevel };
 
 class WavetableOscillator final : public Node {
  public:
-  WavetableOscillator(const NodeLayout& l, Waveform w)
-      : Node(l.params), bank_(WavetableBank::get(w)) {}
+  WavetableOscillator(const NodeLayout& l, Waveform w) : Node(l.params), bank_(WavetableBank::get(w)) {}
   Expected<void> prepare(const StreamConfig& c) override {
     rate_ = c.sample_rate;
     return {};

@@ -9,6 +9,8 @@ uint32_t BufferAllocator::acquire() {
   return b;
 }
 
-void BufferAllocator::release(uint32_t buffer) { free_.insert(buffer); }
+void BufferAllocator::release(uint32_t buffer) {
+  free_.insert(buffer);
+}
 
 }  // namespace ac

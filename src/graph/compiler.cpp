@@ -50,16 +50,16 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     }
     if (gn.type->is_host_output) {
       if (plan->host_output_node != kNoIndex) {
-        return fail(gn.where, "a graph has at most one 'output' node; '" +
-                                  graph.nodes[plan->host_output_node].id + "' is the first");
+        return fail(gn.where, "a graph has at most one 'output' node; '" + graph.nodes[plan->host_output_node].id +
+                                  "' is the first");
       }
       plan->host_output_node = i;
       plan->host_output_channels = gn.layout.inputs.empty() ? 0 : gn.layout.inputs[0].channels;
     }
     if (gn.type->is_host_input) {
       if (plan->host_input_node != kNoIndex) {
-        return fail(gn.where, "a graph has at most one 'input' node; '" +
-                                  graph.nodes[plan->host_input_node].id + "' is the first");
+        return fail(gn.where, "a graph has at most one 'input' node; '" + graph.nodes[plan->host_input_node].id +
+                                  "' is the first");
       }
       plan->host_input_node = i;
       plan->host_input_channels = gn.layout.outputs.empty() ? 0 : gn.layout.outputs[0].channels;
@@ -75,18 +75,16 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   for (const Connection& c : graph.connections) node_edges.push_back({c.src_node, c.dst_node});
   std::vector<bool> split(node_count, false);
   for (const auto& comp : strongly_connected(node_count, node_edges)) {
-    const bool self_loop = comp.size() == 1 &&
-                           std::any_of(node_edges.begin(), node_edges.end(), [&](const TopologyEdge& e) {
-                             return e.from == comp[0] && e.to == comp[0];
-                           });
+    const bool self_loop =
+        comp.size() == 1 && std::any_of(node_edges.begin(), node_edges.end(),
+                                        [&](const TopologyEdge& e) { return e.from == comp[0] && e.to == comp[0]; });
     if (comp.size() < 2 && !self_loop) continue;
     for (uint32_t v : comp) {
       if (plan->nodes[v]->can_close_cycle()) split[v] = true;
     }
   }
   std::vector<Vertex> vertices;
-  std::vector<uint32_t> whole(node_count, kNoIndex), read_half(node_count, kNoIndex),
-      write_half(node_count, kNoIndex);
+  std::vector<uint32_t> whole(node_count, kNoIndex), read_half(node_count, kNoIndex), write_half(node_count, kNoIndex);
   for (uint32_t i = 0; i < node_count; ++i) {
     if (split[i]) {
       read_half[i] = static_cast<uint32_t>(vertices.size());
@@ -97,8 +95,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       if (min_delay < graph.block_size) {
         return fail(graph.nodes[i].where,
                     "'" + graph.nodes[i].id + "' closes a feedback cycle, so its delay must be at least one block (" +
-                        std::to_string(graph.block_size) + " frames); it is " + std::to_string(min_delay) +
-                        " frames");
+                        std::to_string(graph.block_size) + " frames); it is " + std::to_string(min_delay) + " frames");
       }
     } else {
       whole[i] = static_cast<uint32_t>(vertices.size());
@@ -181,9 +178,9 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   }
 
   BufferAllocator alloc;
-  std::map<ChannelKey, uint32_t> value_buffer;  // output channel -> buffer
+  std::map<ChannelKey, uint32_t> value_buffer;             // output channel -> buffer
   std::vector<std::vector<uint32_t>> out_channel_buffers;  // per step, flat
-  std::vector<std::pair<uint32_t, uint32_t>> release_at;    // (step, buffer)
+  std::vector<std::pair<uint32_t, uint32_t>> release_at;   // (step, buffer)
   uint32_t mix_count = 0, output_count = 0;
   for (uint32_t s = 0; s < vcount; ++s) {
     const Vertex& vx = vertices[order[s]];
@@ -279,7 +276,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
         for (uint32_t c = 0; c < port.channels; ++c, ++ch_index) {
           const PlanInputChannel& in = plan->input_channels[ch_index];
           plan->in_pointers.push_back(in.mode == PlanInputChannel::Mode::silent ? plan->zero.data()
-                                                                               : plan->buffer(in.buffer));
+                                                                                : plan->buffer(in.buffer));
         }
         plan->in_views.push_back(v);
       }
@@ -293,7 +290,8 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
         v.channel_count = port.channels;
         v.frames = block;
         v.offset = static_cast<FrameOffset>(plan->out_pointers.size());
-        for (uint32_t c = 0; c < port.channels; ++c) plan->out_pointers.push_back(plan->buffer(out_channel_buffers[s][k++]));
+        for (uint32_t c = 0; c < port.channels; ++c)
+          plan->out_pointers.push_back(plan->buffer(out_channel_buffers[s][k++]));
         plan->out_views.push_back(v);
       }
       step.output_ports = static_cast<uint32_t>(gn.layout.outputs.size());

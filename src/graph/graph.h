@@ -18,11 +18,11 @@
 namespace ac {
 
 struct GraphNode {
-  std::string id;                 // unique within the graph
-  const NodeType* type = nullptr; // from the registry that loaded the graph
+  std::string id;                  // unique within the graph
+  const NodeType* type = nullptr;  // from the registry that loaded the graph
   NodeOptions options;
   NodeLayout layout;
-  std::vector<float> params;      // initial value of each automatable param
+  std::vector<float> params;  // initial value of each automatable param
   SourceLocation where;
 };
 

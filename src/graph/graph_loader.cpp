@@ -68,9 +68,7 @@ class Loader {
   // "node.param" → (node, param id)
   std::pair<uint32_t, ParamId> resolve_param(const YAML::Node& n);
 
-  TimeContext time_context() const {
-    return TimeContext{graph_.sample_rate, graph_.tempo_bpm, graph_.beats_per_bar};
-  }
+  TimeContext time_context() const { return TimeContext{graph_.sample_rate, graph_.tempo_bpm, graph_.beats_per_bar}; }
 
   std::string_view text_;
   std::string file_;
@@ -165,9 +163,9 @@ Graph Loader::load() {
 }
 
 void Loader::load_header(const YAML::Node& root) {
-  static const std::vector<std::string> kKeys = {
-      "audiocloud", "description", "sample_rate", "block_size", "tempo",
-      "time_signature", "duration", "nodes", "connections", "events"};
+  static const std::vector<std::string> kKeys = {"audiocloud",  "description",    "sample_rate", "block_size",
+                                                 "tempo",       "time_signature", "duration",    "nodes",
+                                                 "connections", "events"};
   std::set<std::string> seen;
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = scalar(it->first, "a key");
@@ -221,8 +219,7 @@ void Loader::load_nodes(const YAML::Node& nodes) {
   }
 }
 
-double Loader::param_number(const YAML::Node& v, const ParamSpec& spec,
-                            const std::string& owner) const {
+double Loader::param_number(const YAML::Node& v, const ParamSpec& spec, const std::string& owner) const {
   const std::string s = scalar(v, "a number for '" + spec.name + "'");
   double x = 0;
   const char* end = s.data() + s.size();
@@ -238,26 +235,25 @@ double Loader::param_number(const YAML::Node& v, const ParamSpec& spec,
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (r.ec != std::errc{} || !std::isfinite(x) || (!unit.empty() && unit != spec_unit)) {
     fail(at(v), "parameter '" + spec.name + "' of " + owner + " expects a number" +
-                    (spec.unit.empty() ? "" : " in " + spec.unit) + " (" + spec.describe_range() +
-                    "), got '" + s + "'");
+                    (spec.unit.empty() ? "" : " in " + spec.unit) + " (" + spec.describe_range() + "), got '" + s +
+                    "'");
   }
   if (spec.kind == ParamKind::integer && x != std::floor(x)) {
-    fail(at(v), "parameter '" + spec.name + "' of " + owner + " must be a whole number (" +
-                    spec.describe_range() + "), got '" + s + "'");
+    fail(at(v), "parameter '" + spec.name + "' of " + owner + " must be a whole number (" + spec.describe_range() +
+                    "), got '" + s + "'");
   }
   if (x < spec.min || x > spec.max) {
-    fail(at(v), "parameter '" + spec.name + "' of " + owner + " is " + s +
-                    ", outside its range " + spec.describe_range());
+    fail(at(v),
+         "parameter '" + spec.name + "' of " + owner + " is " + s + ", outside its range " + spec.describe_range());
   }
   return x;
 }
 
-std::string Loader::param_choice(const YAML::Node& v, const ParamSpec& spec,
-                                 const std::string& owner) const {
+std::string Loader::param_choice(const YAML::Node& v, const ParamSpec& spec, const std::string& owner) const {
   const std::string s = scalar(v, "a value for '" + spec.name + "'");
   if (std::find(spec.choices.begin(), spec.choices.end(), s) == spec.choices.end()) {
-    fail(at(v), "parameter '" + spec.name + "' of " + owner + " is '" + s + "'" +
-                    did_you_mean(s, spec.choices) + "; expected " + spec.describe_range());
+    fail(at(v), "parameter '" + spec.name + "' of " + owner + " is '" + s + "'" + did_you_mean(s, spec.choices) +
+                    "; expected " + spec.describe_range());
   }
   return s;
 }
@@ -268,8 +264,8 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string k = scalar(it->first, "a key");
     if (std::find(kNodeKeys.begin(), kNodeKeys.end(), k) == kNodeKeys.end()) {
-      fail(at(it->first), "unknown key '" + k + "' in node '" + id + "'" +
-                              did_you_mean(k, kNodeKeys) + " (a node has type, channels, params)");
+      fail(at(it->first), "unknown key '" + k + "' in node '" + id + "'" + did_you_mean(k, kNodeKeys) +
+                              " (a node has type, channels, params)");
     }
   }
   const YAML::Node type_node = body["type"];
@@ -349,8 +345,7 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
         for (const auto& p : node.layout.params) names.push_back(p.name);
         std::string list;
         for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
-        fail(at(it->first), "node " + owner + " has no parameter '" + name + "'" +
-                                did_you_mean(name, names) +
+        fail(at(it->first), "node " + owner + " has no parameter '" + name + "'" + did_you_mean(name, names) +
                                 (names.empty() ? " (it takes none)" : " (it has: " + list + ")"));
       }
       const auto pid = static_cast<size_t>(found - node.layout.params.begin());
@@ -379,14 +374,14 @@ Loader::ResolvedRef Loader::resolve(const PortRef& ref, bool input, const YAML::
   uint32_t port = 0;
   if (ref.port.empty()) {
     if (ports.size() != 1) {
-      fail(where, "node '" + n.id + "' has several " + kind + " ports (" + list + "); name one, e.g. '" +
-                      n.id + "." + names[0] + "'");
+      fail(where, "node '" + n.id + "' has several " + kind + " ports (" + list + "); name one, e.g. '" + n.id + "." +
+                      names[0] + "'");
     }
   } else {
     auto it = std::find(names.begin(), names.end(), ref.port);
     if (it == names.end()) {
-      fail(where, "node '" + n.id + "' (" + n.type->name + ") has no " + kind + " port '" + ref.port +
-                      "'" + did_you_mean(ref.port, names) + " (its " + kind + "s: " + list + ")");
+      fail(where, "node '" + n.id + "' (" + n.type->name + ") has no " + kind + " port '" + ref.port + "'" +
+                      did_you_mean(ref.port, names) + " (its " + kind + "s: " + list + ")");
     }
     port = static_cast<uint32_t>(it - names.begin());
   }
@@ -395,9 +390,9 @@ Loader::ResolvedRef Loader::resolve(const PortRef& ref, bool input, const YAML::
   if (ref.channels) {
     for (uint32_t c : *ref.channels) {
       if (c >= count) {
-        fail(where, "'" + n.id + "." + ports[port].name + "' has " + std::to_string(count) +
-                        " channel" + (count == 1 ? "" : "s") + " (0.." + std::to_string(count - 1) +
-                        "), there is no channel " + std::to_string(c));
+        fail(where, "'" + n.id + "." + ports[port].name + "' has " + std::to_string(count) + " channel" +
+                        (count == 1 ? "" : "s") + " (0.." + std::to_string(count - 1) + "), there is no channel " +
+                        std::to_string(c));
       }
     }
     r.channels = *ref.channels;
@@ -428,8 +423,8 @@ void Loader::load_connection(const YAML::Node& item) {
     }
     hint += "] -> " + graph_.nodes[to.node].id + "." + dp.name;
     fail(at(item), "channel-count mismatch: the source side has " + plural(from.channels.size()) +
-                       ", the destination side " + plural(to.channels.size()) +
-                       "; select channels explicitly, e.g. '" + hint + "'");
+                       ", the destination side " + plural(to.channels.size()) + "; select channels explicitly, e.g. '" +
+                       hint + "'");
   }
   for (size_t i = 0; i < from.channels.size(); ++i) {
     Connection c;
@@ -443,9 +438,8 @@ void Loader::load_connection(const YAML::Node& item) {
     for (const Connection& e : graph_.connections) {
       if (std::tie(e.src_node, e.src_port, e.src_channel, e.dst_node, e.dst_port, e.dst_channel) ==
           std::tie(c.src_node, c.src_port, c.src_channel, c.dst_node, c.dst_port, c.dst_channel)) {
-        fail(c.where, "duplicate connection " +
-                          graph_.channel_name(c.src_node, c.src_port, c.src_channel, false) + " -> " +
-                          graph_.channel_name(c.dst_node, c.dst_port, c.dst_channel, true) +
+        fail(c.where, "duplicate connection " + graph_.channel_name(c.src_node, c.src_port, c.src_channel, false) +
+                          " -> " + graph_.channel_name(c.dst_node, c.dst_port, c.dst_channel, true) +
                           " (already made at line " + std::to_string(e.where.line) + ")");
       }
     }
@@ -471,15 +465,14 @@ std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n) {
   }
   for (const auto& o : node.type->options) {
     if (o.name == name) {
-      fail(at_scalar_char(n, dot + 1), "parameter '" + name + "' of '" + id +
-                                           "' is fixed when the node is created; events cannot change it");
+      fail(at_scalar_char(n, dot + 1),
+           "parameter '" + name + "' of '" + id + "' is fixed when the node is created; events cannot change it");
     }
   }
   std::vector<std::string> names;
   for (const auto& p : node.layout.params) names.push_back(p.name);
   fail(at_scalar_char(n, dot + 1),
-       "node '" + id + "' (" + node.type->name + ") has no parameter '" + name + "'" +
-           did_you_mean(name, names));
+       "node '" + id + "' (" + node.type->name + ") has no parameter '" + name + "'" + did_you_mean(name, names));
 }
 
 void Loader::load_events(const YAML::Node& list) {
@@ -503,7 +496,8 @@ void Loader::load_event(const YAML::Node& item) {
   e.at = SampleTime{time_point(item["at"])};
   const bool is_set = static_cast<bool>(item["set"]);
   const bool is_ramp = static_cast<bool>(item["ramp"]);
-  if (is_set == is_ramp) fail(at(item), "an event has either 'set:' (with 'value:') or 'ramp:' (with 'to:' and 'over:')");
+  if (is_set == is_ramp)
+    fail(at(item), "an event has either 'set:' (with 'value:') or 'ramp:' (with 'to:' and 'over:')");
   const YAML::Node target = is_set ? item["set"] : item["ramp"];
   const YAML::Node value = is_set ? item["value"] : item["to"];
   if (!value) fail(at(target), is_set ? "'set:' needs 'value:'" : "'ramp:' needs 'to:'");
@@ -525,8 +519,7 @@ void Loader::load_event(const YAML::Node& item) {
 
 }  // namespace
 
-Expected<Graph> load_graph_text(std::string_view text, const std::string& file_name,
-                                const NodeRegistry& registry) {
+Expected<Graph> load_graph_text(std::string_view text, const std::string& file_name, const NodeRegistry& registry) {
   try {
     return Loader(text, file_name, registry).load();
   } catch (const LoadError& e) {

@@ -14,7 +14,6 @@ namespace ac {
 Expected<Graph> load_graph_file(const std::string& path, const NodeRegistry& registry);
 
 // [control] Validates `text`; `file_name` is used in messages.
-Expected<Graph> load_graph_text(std::string_view text, const std::string& file_name,
-                                const NodeRegistry& registry);
+Expected<Graph> load_graph_text(std::string_view text, const std::string& file_name, const NodeRegistry& registry);
 
 }  // namespace ac

@@ -32,13 +32,13 @@ struct HostIo {
 // memory. `frames` may be shorter than a block: the executor cuts a block at
 // every parameter event so each lands on its exact frame.
 struct ProcessContext {
-  SampleTime time;       // media-clock time of the first frame of this call
-  FrameCount frames = 0; // == inputs[i].frames == outputs[i].frames
+  SampleTime time;                         // media-clock time of the first frame of this call
+  FrameCount frames = 0;                   // == inputs[i].frames == outputs[i].frames
   const ConstAudioView* inputs = nullptr;  // one view per input port
   const AudioView* outputs = nullptr;      // one view per output port
   uint32_t input_count = 0;
   uint32_t output_count = 0;
-  HostIo* host = nullptr;  // only endpoint nodes use it
+  HostIo* host = nullptr;        // only endpoint nodes use it
   FrameOffset block_offset = 0;  // where this call's first frame sits in the block
 
   const ConstAudioView& in(uint32_t port) const noexcept { return inputs[port]; }

@@ -15,8 +15,8 @@
 namespace ac {
 
 struct NodeType {
-  std::string name;     // as written in graph files: "biquad"
-  std::string summary;  // one line for `audiocloud nodes`
+  std::string name;                // as written in graph files: "biquad"
+  std::string summary;             // one line for `audiocloud nodes`
   std::vector<ParamSpec> options;  // creation-time; validated before layout()
 
   // [control] Ports and automatable parameters for these options. Errors (a

@@ -9,10 +9,10 @@
 namespace ac {
 
 enum class ParamKind : uint8_t {
-  number,  // a real number in [min, max]
-  integer, // a whole number in [min, max]
-  choice,  // one of `choices`, given by name
-  text,    // free text (a file path)
+  number,   // a real number in [min, max]
+  integer,  // a whole number in [min, max]
+  choice,   // one of `choices`, given by name
+  text,     // free text (a file path)
 };
 
 struct ParamSpec {
@@ -32,8 +32,8 @@ struct ParamSpec {
   std::string describe_range() const;
 };
 
-inline ParamSpec number_param(std::string name, double min, double max, double def,
-                              std::string unit, std::string help) {
+inline ParamSpec number_param(std::string name, double min, double max, double def, std::string unit,
+                              std::string help) {
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::number;
@@ -45,16 +45,14 @@ inline ParamSpec number_param(std::string name, double min, double max, double d
   return p;
 }
 
-inline ParamSpec integer_param(std::string name, int64_t min, int64_t max, int64_t def,
-                               std::string help) {
+inline ParamSpec integer_param(std::string name, int64_t min, int64_t max, int64_t def, std::string help) {
   ParamSpec p = number_param(std::move(name), static_cast<double>(min), static_cast<double>(max),
                              static_cast<double>(def), "", std::move(help));
   p.kind = ParamKind::integer;
   return p;
 }
 
-inline ParamSpec choice_param(std::string name, std::vector<std::string> choices, std::string def,
-                              std::string help) {
+inline ParamSpec choice_param(std::string name, std::vector<std::string> choices, std::string def, std::string help) {
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::choice;

@@ -26,8 +26,8 @@ struct PlanInputChannel {
     mix,     // summed (and/or delayed) into its own buffer before the step
   };
   Mode mode = Mode::silent;
-  uint32_t buffer = kNoIndex;        // alias: the source's; mix: its own
-  uint32_t first_source = 0;         // mix: into Plan::sources
+  uint32_t buffer = kNoIndex;  // alias: the source's; mix: its own
+  uint32_t first_source = 0;   // mix: into Plan::sources
   uint32_t source_count = 0;
 };
 
@@ -51,14 +51,14 @@ struct PlanStep {
     cycle_write,  // its write half
   };
   Kind kind = Kind::process;
-  uint32_t node = 0;                // index into Graph::nodes / Plan::nodes
-  uint32_t first_input_view = 0;    // into in_views (one per input port)
+  uint32_t node = 0;              // index into Graph::nodes / Plan::nodes
+  uint32_t first_input_view = 0;  // into in_views (one per input port)
   uint32_t input_ports = 0;
-  uint32_t first_output_view = 0;   // into out_views
+  uint32_t first_output_view = 0;  // into out_views
   uint32_t output_ports = 0;
-  uint32_t first_input_channel = 0; // into input_channels
+  uint32_t first_input_channel = 0;  // into input_channels
   uint32_t input_channels_count = 0;
-  uint32_t first_event = 0;         // into events
+  uint32_t first_event = 0;  // into events
   uint32_t event_count = 0;
 };
 
@@ -75,7 +75,7 @@ struct Plan {
   std::vector<std::shared_ptr<Node>> nodes;  // by graph node index
   std::vector<std::string> node_ids;
   std::vector<std::string> node_types;
-  std::vector<PlanStep> steps;               // run in this order
+  std::vector<PlanStep> steps;  // run in this order
   std::vector<PlanInputChannel> input_channels;
   std::vector<PlanSource> sources;
   std::vector<PlanEvent> events;
@@ -85,15 +85,15 @@ struct Plan {
   uint32_t buffer_count = 0;
   std::vector<float> pool;
   std::vector<float> zero;
-  std::vector<const float*> in_pointers;   // channel tables for in_views
-  std::vector<float*> out_pointers;        // channel tables for out_views
+  std::vector<const float*> in_pointers;  // channel tables for in_views
+  std::vector<float*> out_pointers;       // channel tables for out_views
 
   // Latency, per graph node: frames from the graph's sources to the node's
   // output, after compensation.
-  std::vector<FrameCount> node_latency;        // the node's own
-  std::vector<FrameCount> output_latency;      // at its output
-  FrameCount total_latency = 0;                // at the host output (or max)
-  uint32_t naive_buffer_count = 0;             // one per output channel + mix
+  std::vector<FrameCount> node_latency;    // the node's own
+  std::vector<FrameCount> output_latency;  // at its output
+  FrameCount total_latency = 0;            // at the host output (or max)
+  uint32_t naive_buffer_count = 0;         // one per output channel + mix
   uint32_t host_output_node = kNoIndex;
   uint32_t host_input_node = kNoIndex;
   uint32_t host_output_channels = 0;

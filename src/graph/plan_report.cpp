@@ -9,9 +9,12 @@ namespace {
 
 const char* kind_name(PlanStep::Kind k) {
   switch (k) {
-    case PlanStep::Kind::process: return "";
-    case PlanStep::Kind::cycle_read: return " (feedback read)";
-    case PlanStep::Kind::cycle_write: return " (feedback write)";
+    case PlanStep::Kind::process:
+      return "";
+    case PlanStep::Kind::cycle_read:
+      return " (feedback read)";
+    case PlanStep::Kind::cycle_write:
+      return " (feedback write)";
   }
   return "";
 }

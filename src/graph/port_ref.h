@@ -15,9 +15,9 @@ namespace ac {
 
 struct PortRef {
   std::string node;
-  std::string port;                       // "" = the node's only port
+  std::string port;                               // "" = the node's only port
   std::optional<std::vector<uint32_t>> channels;  // absent = all
-  uint32_t column = 0;  // 0-based offset of this reference in the text
+  uint32_t column = 0;                            // 0-based offset of this reference in the text
 };
 
 struct ConnectionText {

@@ -44,9 +44,8 @@ class SmoothedParam {
     // Computed from the ramp's start, not accumulated, so the value at a frame
     // does not depend on how the ramp was cut into blocks.
     const uint32_t k = length_ - remaining_;
-    value_ = remaining_ == 0 ? target_
-                             : start_ + (target_ - start_) * (static_cast<float>(k) /
-                                                              static_cast<float>(length_));
+    value_ =
+        remaining_ == 0 ? target_ : start_ + (target_ - start_) * (static_cast<float>(k) / static_cast<float>(length_));
     return value_;
   }
 

@@ -68,8 +68,7 @@ Expected<int64_t> parse(std::string_view raw, const TimeContext& ctx, bool allow
       if (count == 3) return bad(text);
     }
     if (count < 2) return bad(text);
-    if (parts[0] < 1 || parts[1] < 1 || parts[1] > ctx.beats_per_bar || parts[2] < 0 ||
-        parts[2] >= kTicksPerBeat) {
+    if (parts[0] < 1 || parts[1] < 1 || parts[1] > ctx.beats_per_bar || parts[2] < 0 || parts[2] >= kTicksPerBeat) {
       return bad(text, "bar and beat count from 1 (beat 1.." + std::to_string(ctx.beats_per_bar) +
                            "), ticks from 0 to " + std::to_string(kTicksPerBeat - 1));
     }

@@ -84,8 +84,7 @@ std::vector<uint32_t> topological_order(uint32_t n, const std::vector<TopologyEd
   return order;
 }
 
-std::vector<uint32_t> find_cycle(const std::vector<uint32_t>& component,
-                                 const std::vector<TopologyEdge>& edges) {
+std::vector<uint32_t> find_cycle(const std::vector<uint32_t>& component, const std::vector<TopologyEdge>& edges) {
   const std::set<uint32_t> in(component.begin(), component.end());
   const uint32_t start = *std::min_element(component.begin(), component.end());
   // Breadth-first search from start back to start inside the component gives

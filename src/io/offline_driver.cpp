@@ -31,8 +31,9 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
   std::unique_ptr<SoundFileWriter> writer;
   if (!options.output_path.empty()) {
     if (plan.host_output_node == kNoIndex) {
-      return unexpected(make_error(ErrorDomain::io, "the graph has no 'output' node, so there is nothing to write to '" +
-                                                        options.output_path + "'"));
+      return unexpected(
+          make_error(ErrorDomain::io,
+                     "the graph has no 'output' node, so there is nothing to write to '" + options.output_path + "'"));
     }
     FileFormat format = FileFormat::wav;
     if (options.format) {

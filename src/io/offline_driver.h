@@ -15,9 +15,9 @@
 namespace ac {
 
 struct RenderOptions {
-  int64_t frames = 0;                 // how much to render
-  std::string output_path;            // "" = write no file
-  std::optional<FileFormat> format;   // default: from the extension
+  int64_t frames = 0;                // how much to render
+  std::string output_path;           // "" = write no file
+  std::optional<FileFormat> format;  // default: from the extension
   SampleEncoding encoding = SampleEncoding::pcm24;
   // Called every `progress_every` blocks and at the end, on the render
   // thread, between blocks (it may allocate and print).
@@ -33,7 +33,7 @@ struct OutputChannelStats {
 struct RenderResult {
   int64_t frames = 0;
   double wall_seconds = 0.0;
-  double cpu_seconds = 0.0;  // the render thread's CPU time
+  double cpu_seconds = 0.0;                  // the render thread's CPU time
   std::vector<OutputChannelStats> channels;  // of the output node
   std::vector<double> step_seconds;          // per Plan step
 };

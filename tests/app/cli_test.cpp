@@ -1,11 +1,11 @@
 // The audiocloud binary as a user runs it: exit codes, messages, and files
 // written (or, on error, not written).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "dsp/sound_file.h"
 #include "render_helpers.h"
@@ -25,7 +25,8 @@ std::string write_file(const test::TempDir& dir, const std::string& name, const 
 
 TEST(Cli, RendersTheDemoAndReportsWhatItDid) {
   test::TempDir tmp;
-  const auto r = test::run_command(kBinary + " render " + kSource + "/examples/demo.yaml -o " + tmp.path("demo.wav") + " --duration 3s");
+  const auto r = test::run_command(kBinary + " render " + kSource + "/examples/demo.yaml -o " + tmp.path("demo.wav") +
+                                   " --duration 3s");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("rendered 3.000 s of audio (144000 frames at 48000 Hz"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("x real time"), std::string::npos) << r.output;
@@ -46,7 +47,8 @@ TEST(Cli, RendersTheDemoAndReportsWhatItDid) {
 
 TEST(Cli, DefaultOutputIsNamedAfterTheGraph) {
   test::TempDir tmp;
-  const auto r = test::run_command("cd " + tmp.dir() + " && " + kBinary + " render -q " + kSource + "/examples/demo.yaml -d 100ms");
+  const auto r = test::run_command("cd " + tmp.dir() + " && " + kBinary + " render -q " + kSource +
+                                   "/examples/demo.yaml -d 100ms");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(tmp.path("demo.wav")));
 }
@@ -57,8 +59,10 @@ TEST(Cli, MalformedGraphsFailCleanlyAndWriteNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"nodes:\n  a: {type: sine\n", ":3:1: error: invalid YAML"},
       {"nodes:\n  a: {type: sinee}\n", ":2:13: error: unknown node type 'sinee', did you mean 'sine'?"},
-      {"nodes:\n  a: {type: sine, params: {frequency: -1}}\n", ":2:39: error: parameter 'frequency' of 'a' (sine) is -1, outside its range 0 .. 24000 Hz"},
-      {"nodes:\n  a: {type: sine}\n  o: {type: output}\nconnections:\n  - a.out -> o.in\n", ":5:5: error: channel-count mismatch"},
+      {"nodes:\n  a: {type: sine, params: {frequency: -1}}\n",
+       ":2:39: error: parameter 'frequency' of 'a' (sine) is -1, outside its range 0 .. 24000 Hz"},
+      {"nodes:\n  a: {type: sine}\n  o: {type: output}\nconnections:\n  - a.out -> o.in\n",
+       ":5:5: error: channel-count mismatch"},
       {"nodes:\n  a: {type: gain}\n  b: {type: gain}\n  r: {type: file_recorder, params: {path: REC}}\n"
        "connections:\n  - a.out -> b.in\n  - b.out -> a.in\n  - b.out[0,0] -> r.in\n",
        ":7:5: error: cycle without a delay: a -> b -> a"},

@@ -39,8 +39,10 @@ TEST(SpscRing, TwoThreadsPassEveryItemInOrder) {
   constexpr uint32_t kCount = 200000;
   std::thread producer([&] {
     for (uint32_t i = 0; i < kCount;) {
-      if (ring.try_push(i)) ++i;
-      else std::this_thread::yield();
+      if (ring.try_push(i))
+        ++i;
+      else
+        std::this_thread::yield();
     }
   });
   uint32_t expected = 0;

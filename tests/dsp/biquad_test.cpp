@@ -65,7 +65,8 @@ events:
     const double f = 40.0 * std::pow(18000.0 / 40.0, k / 9.0);
     const double w = 2.0 * std::numbers::pi * f / fs;
     cd measured = 0.0;
-    for (size_t n = 0; n < h.size(); ++n) measured += static_cast<double>(h[n]) * std::polar(1.0, -w * static_cast<double>(n));
+    for (size_t n = 0; n < h.size(); ++n)
+      measured += static_cast<double>(h[n]) * std::polar(1.0, -w * static_cast<double>(n));
     const cd s(0.0, std::tan(w / 2.0) / std::tan(std::numbers::pi * sh.f0 / fs));
     const double want_db = 20.0 * std::log10(std::abs(prototype(sh.name, s, sh.q, sh.gain_db)));
     const double got_db = 20.0 * std::log10(std::abs(measured));

@@ -57,10 +57,10 @@ connections:
 
 TEST(Pan, ConstantPowerLaw) {
   for (double pan : {-1.0, -0.5, 0.0, 0.3, 1.0}) {
-    const auto out = test::render_yaml("nodes:\n  c: {type: constant, params: {value: 1}}\n  p: {type: pan, params: {pan: " +
-                                           std::to_string(pan) +
-                                           "}}\n  o: {type: output, channels: 2}\nconnections:\n  - c.out -> p.in\n  - p.out -> o.in\n",
-                                       8);
+    const auto out = test::render_yaml(
+        "nodes:\n  c: {type: constant, params: {value: 1}}\n  p: {type: pan, params: {pan: " + std::to_string(pan) +
+            "}}\n  o: {type: output, channels: 2}\nconnections:\n  - c.out -> p.in\n  - p.out -> o.in\n",
+        8);
     const double theta = (pan + 1.0) * std::numbers::pi / 4.0;
     EXPECT_NEAR(out[0][4], std::cos(theta), 1e-6) << pan;
     EXPECT_NEAR(out[1][4], std::sin(theta), 1e-6) << pan;
@@ -94,10 +94,11 @@ TEST(Delay, FractionalDelayShiftsASineByAFractionOfAFrame) {
   // 10.5 frames of a 440 Hz sine equals the sine evaluated 10.5 frames
   // earlier, to within the cubic interpolator's error at this frequency.
   const double fs = 48000.0, f = 440.0, frames = 10.5;
-  const auto out = test::render_yaml("nodes:\n  s: {type: sine, params: {frequency: 440}}\n  d: {type: delay, params: {time: " +
-                                         std::to_string(frames * 1000.0 / fs) +
-                                         "}}\n  o: {type: output, channels: 1}\nconnections:\n  - s.out -> d.in\n  - d.out -> o.in\n",
-                                     4800);
+  const auto out = test::render_yaml(
+      "nodes:\n  s: {type: sine, params: {frequency: 440}}\n  d: {type: delay, params: {time: " +
+          std::to_string(frames * 1000.0 / fs) +
+          "}}\n  o: {type: output, channels: 1}\nconnections:\n  - s.out -> d.in\n  - d.out -> o.in\n",
+      4800);
   for (size_t n = 100; n < out[0].size(); ++n) {
     const double want = std::sin(2.0 * std::numbers::pi * f * (static_cast<double>(n) - frames) / fs);
     ASSERT_NEAR(out[0][n], want, 2e-5) << n;

@@ -74,8 +74,10 @@ double alias_ratio_db(const std::vector<float>& x, double f0) {
   for (int k = 1; k <= n / 2; ++k) {
     const double p = out[static_cast<size_t>(k)][0] * out[static_cast<size_t>(k)][0] +
                      out[static_cast<size_t>(k)][1] * out[static_cast<size_t>(k)][1];
-    if (k % static_cast<int>(f0) == 0) harmonic += p;
-    else alias += p;
+    if (k % static_cast<int>(f0) == 0)
+      harmonic += p;
+    else
+      alias += p;
   }
   return 10.0 * std::log10(alias / (harmonic + alias));
 }

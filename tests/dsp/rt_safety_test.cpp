@@ -133,7 +133,8 @@ nodes:
   sq:     {type: square, params: {frequency: 55}}
   wn:     {type: noise}
   pn:     {type: noise, params: {color: pink}}
-  play:   {type: file_player, params: {path: )" + player_file + R"(, loop: on}}
+  play:   {type: file_player, params: {path: )" +
+         player_file + R"(, loop: on}}
   lat:    {type: latent, params: {frames: 100}}
   mix:    {type: mixer, params: {inputs: 7}}
   f:      {type: biquad, params: {shape: peaking, gain: 3}}
@@ -143,7 +144,8 @@ nodes:
   sum:    {type: mixer, params: {inputs: 2}}
   p:      {type: pan}
   m:      {type: meter, params: {channels: 2}}
-  rec:    {type: file_recorder, params: {path: )" + dir + R"(/rt.wav}}
+  rec:    {type: file_recorder, params: {path: )" +
+         dir + R"(/rt.wav}}
   out:    {type: output, channels: 2}
 connections:
   - k.out -> mix.in0
@@ -198,7 +200,8 @@ TEST(RtSafety, AllNodeTypesAreCovered) {
   std::set<std::string> used;
   for (const NodeType* t : r.all()) {
     if (t->name == "allocating" || t->name == "locking") continue;
-    if (yaml.find("type: " + t->name + ",") == std::string::npos && yaml.find("type: " + t->name + "}") == std::string::npos) {
+    if (yaml.find("type: " + t->name + ",") == std::string::npos &&
+        yaml.find("type: " + t->name + "}") == std::string::npos) {
       ADD_FAILURE() << "node type '" << t->name << "' is not in the real-time safety graph: add it";
     }
   }
@@ -215,8 +218,8 @@ TEST(RtSafety, EveryNodeTypeRunsWithoutAllocatingOrLocking) {
   }
   for (uint32_t block : {64u, 256u}) {
     const auto v = run_guarded(every_node_graph(tmp.dir(), wav), 2000, block);
-    EXPECT_EQ(v.total(), 0u) << "block " << block << ": " << v.allocations << " allocations, " << v.frees
-                             << " frees, " << v.locks << " locks; first: " << v.first;
+    EXPECT_EQ(v.total(), 0u) << "block " << block << ": " << v.allocations << " allocations, " << v.frees << " frees, "
+                             << v.locks << " locks; first: " << v.first;
   }
 }
 

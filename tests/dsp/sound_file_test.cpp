@@ -1,15 +1,16 @@
 // File round trips are bit-exact for every container and encoding, checked
 // both by reading back and by sox as an independent decoder.
+#include "dsp/sound_file.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cmath>
 #include <fstream>
 
-#include "dsp/sound_file.h"
 #include "render_helpers.h"
 
 namespace ac {
@@ -32,7 +33,8 @@ std::vector<float> test_signal(int bits, size_t frames, uint32_t channels) {
     const double u = static_cast<double>(state >> 11) * 0x1p-53 * 2.0 - 1.0;
     // Float files get values on a 2^-24 grid, which sox (32-bit integers
     // inside) also carries exactly; out-of-range floats are tested apart.
-    x[i] = bits ? static_cast<float>(std::floor(u * scale) / scale) : static_cast<float>(std::floor(u * 0x1p24) * 0x1p-24);
+    x[i] =
+        bits ? static_cast<float>(std::floor(u * scale) / scale) : static_cast<float>(std::floor(u * 0x1p24) * 0x1p-24);
   }
   x[0] = -1.0f;
   if (bits) x[1] = static_cast<float>((scale - 1.0) / scale);
@@ -76,7 +78,8 @@ TEST_P(RoundTrip, IsBitExactAndSoxAgrees) {
   ASSERT_EQ(in.gcount(), static_cast<std::streamsize>(words.size() * 4));
   for (size_t i = 0; i < words.size(); ++i) {
     if (f.bits) {
-      const auto want = static_cast<int32_t>(std::clamp<long long>(std::llround(static_cast<double>(x[i]) * 0x1p31), INT32_MIN, INT32_MAX));
+      const auto want = static_cast<int32_t>(
+          std::clamp<long long>(std::llround(static_cast<double>(x[i]) * 0x1p31), INT32_MIN, INT32_MAX));
       ASSERT_EQ(words[i], want) << "sample " << i;
     } else {
       float v;
@@ -114,23 +117,25 @@ TEST(SoundFile, IntegerEncodingsClipAtFullScale) {
   EXPECT_EQ((*back)[0], (std::vector<float>{32767.0f / 32768.0f, 32767.0f / 32768.0f, -1.0f}));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Formats, RoundTrip,
-    ::testing::Values(Format{"wav", FileFormat::wav, SampleEncoding::pcm16, 16},
-                      Format{"wav", FileFormat::wav, SampleEncoding::pcm24, 24},
-                      Format{"wav", FileFormat::wav, SampleEncoding::pcm32, 32},
-                      Format{"wav", FileFormat::wav, SampleEncoding::float32, 0},
-                      Format{"aiff", FileFormat::aiff, SampleEncoding::pcm16, 16},
-                      Format{"aiff", FileFormat::aiff, SampleEncoding::pcm24, 24},
-                      Format{"aiff", FileFormat::aiff, SampleEncoding::pcm32, 32},
-                      Format{"aiff", FileFormat::aiff, SampleEncoding::float32, 0},
-                      Format{"flac", FileFormat::flac, SampleEncoding::pcm16, 16},
-                      Format{"flac", FileFormat::flac, SampleEncoding::pcm24, 24}),
-    [](const auto& p) { return std::string(p.param.ext) + "_" + encoding_name(p.param.encoding); });
+INSTANTIATE_TEST_SUITE_P(Formats, RoundTrip,
+                         ::testing::Values(Format{"wav", FileFormat::wav, SampleEncoding::pcm16, 16},
+                                           Format{"wav", FileFormat::wav, SampleEncoding::pcm24, 24},
+                                           Format{"wav", FileFormat::wav, SampleEncoding::pcm32, 32},
+                                           Format{"wav", FileFormat::wav, SampleEncoding::float32, 0},
+                                           Format{"aiff", FileFormat::aiff, SampleEncoding::pcm16, 16},
+                                           Format{"aiff", FileFormat::aiff, SampleEncoding::pcm24, 24},
+                                           Format{"aiff", FileFormat::aiff, SampleEncoding::pcm32, 32},
+                                           Format{"aiff", FileFormat::aiff, SampleEncoding::float32, 0},
+                                           Format{"flac", FileFormat::flac, SampleEncoding::pcm16, 16},
+                                           Format{"flac", FileFormat::flac, SampleEncoding::pcm24, 24}),
+                         [](const auto& p) {
+                           return std::string(p.param.ext) + "_" + encoding_name(p.param.encoding);
+                         });
 
 TEST(SoundFile, FlacRefusesFloatWithAClearError) {
   test::TempDir tmp;
-  auto w = SoundFileWriter::create(tmp.path("x.flac"), SoundFileSpec{FileFormat::flac, SampleEncoding::float32, 1, 48000});
+  auto w =
+      SoundFileWriter::create(tmp.path("x.flac"), SoundFileSpec{FileFormat::flac, SampleEncoding::float32, 1, 48000});
   ASSERT_FALSE(w);
   EXPECT_NE(w.error().message.find("FLAC cannot hold float"), std::string::npos);
 }
@@ -171,9 +176,10 @@ TEST(FilePlayer, LoopsAndRefusesAnotherSampleRate) {
     const float v[3] = {0.25f, 0.5f, 0.75f};
     ASSERT_TRUE((*w)->write_interleaved(v, 3));
   }
-  const auto looped = test::render_yaml("nodes:\n  p: {type: file_player, params: {path: " + src +
-                                            ", loop: on}}\n  o: {type: output, channels: 1}\nconnections:\n  - p.out -> o.in\n",
-                                        8);
+  const auto looped =
+      test::render_yaml("nodes:\n  p: {type: file_player, params: {path: " + src +
+                            ", loop: on}}\n  o: {type: output, channels: 1}\nconnections:\n  - p.out -> o.in\n",
+                        8);
   EXPECT_EQ(looped[0], (std::vector<float>{0.25f, 0.5f, 0.75f, 0.25f, 0.5f, 0.75f, 0.25f, 0.5f}));
   const auto once = test::render_yaml("nodes:\n  p: {type: file_player, params: {path: " + src +
                                           "}}\n  o: {type: output, channels: 1}\nconnections:\n  - p.out -> o.in\n",

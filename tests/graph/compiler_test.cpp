@@ -1,10 +1,11 @@
 // The compiler's promises: latency compensation aligns parallel paths,
 // buffers are reused by liveness, feedback through a delay is exact.
+#include "graph/compiler.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "graph/compiler.h"
 #include "graph/plan_report.h"
 #include "render_helpers.h"
 #include "test_nodes.h"
@@ -12,7 +13,9 @@
 namespace ac {
 namespace {
 
-void add_latent(NodeRegistry& r) { test::add_latent_node(r); }
+void add_latent(NodeRegistry& r) {
+  test::add_latent_node(r);
+}
 
 // An impulse at frame 1000 through three paths of latency 0, 37 and 500
 // frames into one mixer: with compensation all three arrive at 1500.
@@ -71,9 +74,11 @@ TEST(LatencyCompensation, WithoutLatencyNothingIsInserted) {
 TEST(BufferReuse, ALongChainNeedsTwoBuffers) {
   std::string yaml = "nodes:\n  src: {type: constant, params: {value: 1}}\n";
   constexpr int kChain = 100;
-  for (int i = 0; i < kChain; ++i) yaml += "  g" + std::to_string(i) + ": {type: gain, params: {gain: -0.1, smoothing: 0}}\n";
+  for (int i = 0; i < kChain; ++i)
+    yaml += "  g" + std::to_string(i) + ": {type: gain, params: {gain: -0.1, smoothing: 0}}\n";
   yaml += "  o: {type: output, channels: 1}\nconnections:\n  - src.out -> g0.in\n";
-  for (int i = 0; i + 1 < kChain; ++i) yaml += "  - g" + std::to_string(i) + ".out -> g" + std::to_string(i + 1) + ".in\n";
+  for (int i = 0; i + 1 < kChain; ++i)
+    yaml += "  - g" + std::to_string(i) + ".out -> g" + std::to_string(i + 1) + ".in\n";
   yaml += "  - g" + std::to_string(kChain - 1) + ".out -> o.in\n";
   const NodeRegistry r = test::test_registry();
   const Graph g = test::load_or_fail(yaml, r);

@@ -69,7 +69,8 @@ events:
   const auto base = test::render_graph(g, 6000, 64);
   // The jump is exactly at 1234: the ratio to the unscaled sine changes there.
   const auto plain = test::render_yaml(
-      "nodes:\n  s: {type: sine, params: {frequency: 997}}\n  o: {type: output, channels: 1}\nconnections:\n  - s.out -> o.in\n",
+      "nodes:\n  s: {type: sine, params: {frequency: 997}}\n  o: {type: output, channels: 1}\nconnections:\n  - s.out "
+      "-> o.in\n",
       1300);
   EXPECT_EQ(base[0][1233], plain[0][1233]);
   EXPECT_NEAR(base[0][1234], plain[0][1234] * 0.5011872f, 1e-7f);

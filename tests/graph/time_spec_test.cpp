@@ -13,8 +13,8 @@ TEST(TimeSpec, EveryFormConvertsToTheNearestSample) {
   EXPECT_EQ(*parse_time_point("7smp", kCtx), 7);
   EXPECT_EQ(*parse_time_point("1.5s", kCtx), 72000);
   EXPECT_EQ(*parse_time_point("250ms", kCtx), 12000);
-  EXPECT_EQ(*parse_time_point("0.01ms", kCtx), 0);  // 0.48 samples rounds to 0
-  EXPECT_EQ(*parse_time_point("3 beats", kCtx), 72000);   // 0.5 s per beat
+  EXPECT_EQ(*parse_time_point("0.01ms", kCtx), 0);       // 0.48 samples rounds to 0
+  EXPECT_EQ(*parse_time_point("3 beats", kCtx), 72000);  // 0.5 s per beat
   EXPECT_EQ(*parse_time_point("2 bars", kCtx), 192000);
   EXPECT_EQ(*parse_time_point("1:1", kCtx), 0);
   EXPECT_EQ(*parse_time_point("2:1", kCtx), 96000);

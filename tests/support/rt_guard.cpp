@@ -72,8 +72,12 @@ void checked_free(void* p, const char* what) {
 }  // namespace
 
 // ---- operator new / delete: every form --------------------------------------
-void* operator new(size_t n) { return checked_alloc(n, "operator new"); }
-void* operator new[](size_t n) { return checked_alloc(n, "operator new[]"); }
+void* operator new(size_t n) {
+  return checked_alloc(n, "operator new");
+}
+void* operator new[](size_t n) {
+  return checked_alloc(n, "operator new[]");
+}
 void* operator new(size_t n, const std::nothrow_t&) noexcept {
   try {
     return checked_alloc(n, "operator new(nothrow)");
@@ -88,16 +92,36 @@ void* operator new[](size_t n, const std::nothrow_t&) noexcept {
     return nullptr;
   }
 }
-void* operator new(size_t n, std::align_val_t a) { return checked_aligned_alloc(n, a, "operator new(aligned)"); }
-void* operator new[](size_t n, std::align_val_t a) { return checked_aligned_alloc(n, a, "operator new[](aligned)"); }
-void operator delete(void* p) noexcept { checked_free(p, "operator delete"); }
-void operator delete[](void* p) noexcept { checked_free(p, "operator delete[]"); }
-void operator delete(void* p, size_t) noexcept { checked_free(p, "operator delete"); }
-void operator delete[](void* p, size_t) noexcept { checked_free(p, "operator delete[]"); }
-void operator delete(void* p, std::align_val_t) noexcept { checked_free(p, "operator delete(aligned)"); }
-void operator delete[](void* p, std::align_val_t) noexcept { checked_free(p, "operator delete[](aligned)"); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { checked_free(p, "operator delete(aligned)"); }
-void operator delete[](void* p, size_t, std::align_val_t) noexcept { checked_free(p, "operator delete[](aligned)"); }
+void* operator new(size_t n, std::align_val_t a) {
+  return checked_aligned_alloc(n, a, "operator new(aligned)");
+}
+void* operator new[](size_t n, std::align_val_t a) {
+  return checked_aligned_alloc(n, a, "operator new[](aligned)");
+}
+void operator delete(void* p) noexcept {
+  checked_free(p, "operator delete");
+}
+void operator delete[](void* p) noexcept {
+  checked_free(p, "operator delete[]");
+}
+void operator delete(void* p, size_t) noexcept {
+  checked_free(p, "operator delete");
+}
+void operator delete[](void* p, size_t) noexcept {
+  checked_free(p, "operator delete[]");
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  checked_free(p, "operator delete(aligned)");
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  checked_free(p, "operator delete[](aligned)");
+}
+void operator delete(void* p, size_t, std::align_val_t) noexcept {
+  checked_free(p, "operator delete(aligned)");
+}
+void operator delete[](void* p, size_t, std::align_val_t) noexcept {
+  checked_free(p, "operator delete[](aligned)");
+}
 
 #ifndef AC_RT_GUARD_SANITIZER
 // ---- the C allocator and mutexes (glibc lets the executable interpose) ------
