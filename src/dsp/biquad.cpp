@@ -1,5 +1,7 @@
-// `biquad`: every RBJ cookbook filter (dsp/rbj_biquad.h), transposed direct
-// form II in double precision. Coefficients are recomputed once per change,
+// `biquad`: every RBJ cookbook filter (dsp/rbj_biquad.h), direct form I in
+// double precision. Direct form I, summed so that only a1*y[n-1] waits for
+// the previous output, has the shortest feedback latency (one multiply and
+// one subtract per sample, vs three operations for transposed form II). Coefficients are recomputed once per change,
 // or every frame while a parameter ramps (exact, if costly, during glides).
 #include <array>
 
@@ -59,21 +61,28 @@ class BiquadNode final : public Node {
     k_ = design_biquad(shape_, rate_, param(kFrequency).value(), param(kQ).value(), param(kGain).value());
   }
   void run(uint32_t c, const float* x, float* y, FrameCount frames) noexcept {
-    double s1 = state_[c][0], s2 = state_[c][1];
+    State& st = state_[c];
+    double x1 = st.x1, x2 = st.x2, y1 = st.y1, y2 = st.y2;
+    const double b0 = k_.b0, b1 = k_.b1, b2 = k_.b2, a1 = k_.a1, a2 = k_.a2;
     for (FrameCount i = 0; i < frames; ++i) {
       const double in = x[i];
-      const double out = k_.b0 * in + s1;
-      s1 = k_.b1 * in - k_.a1 * out + s2;
-      s2 = k_.b2 * in - k_.a2 * out;
+      const double partial = b0 * in + b1 * x1 + b2 * x2 - a2 * y2;  // off the critical path
+      const double out = partial - a1 * y1;
+      x2 = x1;
+      x1 = in;
+      y2 = y1;
+      y1 = out;
       y[i] = static_cast<float>(out);
     }
-    state_[c][0] = s1;
-    state_[c][1] = s2;
+    st = State{x1, x2, y1, y2};
   }
   BiquadShape shape_ = BiquadShape::lowpass;
   double rate_ = 48000.0;
   BiquadCoefficients k_;
-  std::array<std::array<double, 2>, kMaxChannels> state_{};
+  struct State {
+    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  };
+  std::array<State, kMaxChannels> state_{};
 };
 
 }  // namespace

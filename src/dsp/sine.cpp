@@ -1,5 +1,6 @@
 // `sine`: a sine oscillator. Phase is kept in double precision so a long
 // render does not drift, and frequency changes are phase-continuous.
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -29,8 +30,9 @@ class SineNode final : public Node {
     for (FrameCount i = 0; i < ctx.frames; ++i) {
       if (l.ramping()) gain = db_to_gain(l.next());
       out[i] = gain * static_cast<float>(std::sin(2.0 * std::numbers::pi * phase_));
-      phase_ += static_cast<double>(f.next()) * inv_rate_;
-      phase_ -= std::floor(phase_);
+      // At most half a cycle per frame (Nyquist), so one wrap suffices.
+      phase_ += std::min(static_cast<double>(f.next()) * inv_rate_, 0.5);
+      if (phase_ >= 1.0) phase_ -= 1.0;  // the step is below 1 (frequency <= Nyquist)
     }
   }
 

@@ -48,12 +48,19 @@ int sf_format_of(const SoundFileSpec& s) {
   return major | minor;
 }
 
-// Float → left-justified int32 with the symmetric 2^(bits-1) scale.
-int32_t to_int(float x, int bits) {
-  const double scale = std::ldexp(1.0, bits - 1);
-  const double maxv = scale - 1.0;
-  const double v = std::clamp(std::nearbyint(static_cast<double>(x) * scale), -scale, maxv);
-  return static_cast<int32_t>(static_cast<int64_t>(v) * (int64_t{1} << (32 - bits)));
+// Float → left-justified int32 with the symmetric 2^(bits-1) scale, rounded
+// to nearest (halves away from zero), clipped to the integer range. The
+// product is exact in double (24-bit mantissa times a power of two).
+void to_int(const float* in, int32_t* out, size_t n, int bits) {
+  const double scale = static_cast<double>(int64_t{1} << (bits - 1));
+  const double lo = -scale, hi = scale - 1.0;
+  const int shift = 32 - bits;
+  for (size_t i = 0; i < n; ++i) {
+    double v = static_cast<double>(in[i]) * scale;
+    v = v < lo ? lo : (v > hi ? hi : v);
+    const auto r = static_cast<int64_t>(v < 0.0 ? v - 0.5 : v + 0.5);
+    out[i] = static_cast<int32_t>(static_cast<uint32_t>(r) << shift);
+  }
 }
 
 bool is_float_subformat(int format) {
@@ -180,29 +187,50 @@ SoundFileWriter::~SoundFileWriter() {
 }
 
 Expected<void> SoundFileWriter::write_interleaved(const float* samples, int64_t frames) {
+  if (!handle_) return fail(path_, "write after close");
+  const size_t ch = spec_.channels;
+  if (staged_.empty()) staged_.resize(kChunkFrames * ch);
+  auto left = static_cast<size_t>(frames);
+  while (left > 0) {
+    const size_t n = std::min(left, kChunkFrames - staged_frames_);
+    std::copy(samples, samples + n * ch, staged_.data() + staged_frames_ * ch);
+    staged_frames_ += n;
+    samples += n * ch;
+    left -= n;
+    if (staged_frames_ == kChunkFrames) {
+      if (auto ok = flush(); !ok) return ok;
+    }
+  }
+  frames_ += frames;
+  return {};
+}
+
+Expected<void> SoundFileWriter::flush() {
   auto* f = static_cast<SNDFILE*>(handle_);
-  if (!f) return fail(path_, "write after close");
+  if (staged_frames_ == 0) return {};
+  const auto frames = static_cast<sf_count_t>(staged_frames_);
+  staged_frames_ = 0;
   const int bits = bits_of(spec_.encoding);
   sf_count_t wrote = 0;
   if (bits == 0) {
-    wrote = sf_writef_float(f, samples, frames);
+    wrote = sf_writef_float(f, staged_.data(), frames);
   } else {
     const size_t n = static_cast<size_t>(frames) * spec_.channels;
     if (scratch_.size() < n) scratch_.resize(n);
-    for (size_t i = 0; i < n; ++i) scratch_[i] = to_int(samples[i], bits);
+    to_int(staged_.data(), scratch_.data(), n, bits);
     wrote = sf_writef_int(f, scratch_.data(), frames);
   }
   if (wrote != frames) return fail(path_, std::string("write failed: ") + sf_strerror(f));
-  frames_ += frames;
   return {};
 }
 
 Expected<void> SoundFileWriter::close() {
   auto* f = static_cast<SNDFILE*>(handle_);
   if (!f) return {};
+  auto flushed = flush();
   handle_ = nullptr;
   if (sf_close(f) != 0) return fail(path_, "closing failed");
-  return {};
+  return flushed;
 }
 
 }  // namespace ac

@@ -47,14 +47,16 @@ Expected<std::vector<std::vector<float>>> read_sound_file(const std::string& pat
 
 class SoundFileWriter {
  public:
+  static constexpr size_t kChunkFrames = 16384;
+
   // [control] Creates (truncates) the file.
   static Expected<std::unique_ptr<SoundFileWriter>> create(const std::string& path, const SoundFileSpec& spec);
   ~SoundFileWriter();
   SoundFileWriter(const SoundFileWriter&) = delete;
   SoundFileWriter& operator=(const SoundFileWriter&) = delete;
 
-  // [control or a writer thread] Appends interleaved frames. Blocking I/O:
-  // never call it on an audio thread. `scratch` avoids per-call allocation.
+  // [control or a writer thread] Appends interleaved frames (staged, written
+  // in chunks of kChunkFrames). Blocking I/O: never on an audio thread.
   Expected<void> write_interleaved(const float* samples, int64_t frames);
   // [control] Finalises the header and closes; later writes fail.
   Expected<void> close();
@@ -66,6 +68,12 @@ class SoundFileWriter {
   void* handle_ = nullptr;  // SNDFILE*
   SoundFileSpec spec_;
   std::string path_;
+  // Frames are staged and handed to libsndfile in large chunks: it issues
+  // one write() per call, and per-block calls cost more in system time than
+  // the whole conversion.
+  Expected<void> flush();
+  std::vector<float> staged_;
+  size_t staged_frames_ = 0;
   std::vector<int32_t> scratch_;
   int64_t frames_ = 0;
 };

@@ -229,6 +229,10 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       }
     }
     step.input_channels_count = static_cast<uint32_t>(plan->input_channels.size()) - step.first_input_channel;
+    for (uint32_t i = step.first_input_channel; i < plan->input_channels.size(); ++i) {
+      step.has_mix = step.has_mix || plan->input_channels[i].mode == PlanInputChannel::Mode::mix;
+    }
+    step.node_ptr = plan->nodes[vx.node].get();
     // Outputs (whole nodes and read halves).
     std::vector<uint32_t> outs;
     if (vx.kind != PlanStep::Kind::cycle_write) {
@@ -314,6 +318,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     v.channels = plan->out_pointers.data() + v.offset;
     v.offset = 0;
   }
+  plan->view_frames = block;
   plan->event_cursor.assign(plan->steps.size(), 0);
   plan->step_ticks.assign(plan->steps.size(), 0);
   return plan;

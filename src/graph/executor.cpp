@@ -76,27 +76,33 @@ void call(Node& node, PlanStep::Kind kind, ProcessContext& ctx) noexcept {
 void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
   AudioSection section;
   frames = std::min(frames, plan.config.max_block);
+  // Views hold the whole block between cuts; rewrite them only when the
+  // block length changes (rare: the last block of a render).
+  if (frames != plan.view_frames) {
+    for (auto& v : plan.in_views) v.frames = frames;
+    for (auto& v : plan.out_views) v.frames = frames;
+    plan.view_frames = frames;
+  }
   const size_t step_count = plan.steps.size();
+  const SampleTime end = time + frames;
+  ProcessContext ctx;
+  ctx.host = host;
   uint64_t t0 = cycle_now();
   for (size_t s = 0; s < step_count; ++s) {
     const PlanStep& step = plan.steps[s];
-    Node& node = *plan.nodes[step.node];
-    gather_inputs(plan, step, frames);
-    ProcessContext ctx;
+    Node& node = *step.node_ptr;
+    if (step.has_mix) gather_inputs(plan, step, frames);
     ctx.inputs = plan.in_views.data() + step.first_input_view;
     ctx.outputs = plan.out_views.data() + step.first_output_view;
     ctx.input_count = step.input_ports;
     ctx.output_count = step.output_ports;
-    ctx.host = host;
+    ctx.time = time;
+    ctx.frames = frames;
+    ctx.block_offset = 0;
 
     uint32_t& cursor = plan.event_cursor[s];
     const PlanEvent* events = plan.events.data() + step.first_event;
-    const SampleTime end = time + frames;
     if (cursor >= step.event_count || events[cursor].at >= end) {
-      set_window(plan, step, 0, frames);
-      ctx.time = time;
-      ctx.frames = frames;
-      ctx.block_offset = 0;
       call(node, step.kind, ctx);
     } else {
       // Cut the block at every event inside it; events already due (at or
@@ -119,6 +125,7 @@ void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noe
         call(node, step.kind, ctx);
         pos = stop;
       }
+      set_window(plan, step, 0, frames);
     }
     const uint64_t t1 = cycle_now();
     plan.step_ticks[s] += t1 - t0;

@@ -60,6 +60,8 @@ struct PlanStep {
   uint32_t input_channels_count = 0;
   uint32_t first_event = 0;  // into events
   uint32_t event_count = 0;
+  bool has_mix = false;      // any input channel in mix mode
+  Node* node_ptr = nullptr;  // == Plan::nodes[node].get(), saves a hop
 };
 
 // A parameter event bound to its step.
@@ -105,6 +107,7 @@ struct Plan {
   std::vector<AlignmentDelay> delays;
   std::vector<uint32_t> event_cursor;  // per step
   std::vector<uint64_t> step_ticks;    // accumulated cost per step
+  FrameCount view_frames = 0;          // the window every view holds between cuts
 
   float* buffer(uint32_t i) { return pool.data() + static_cast<size_t>(i) * config.max_block; }
 };

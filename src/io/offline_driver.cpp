@@ -81,11 +81,17 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
     for (uint32_t c = 0; c < out_channels; ++c) {
       const float* x = out.channel(c);
       OutputChannelStats& s = result.channels[c];
+      // Four partial sums keep the additions from waiting on each other.
+      double sq[4] = {0, 0, 0, 0};
+      float peak = s.peak;
       for (FrameCount i = 0; i < frames; ++i) {
-        s.peak = std::max(s.peak, std::fabs(x[i]));
-        squares[c] += static_cast<double>(x[i]) * x[i];
+        const float a = std::fabs(x[i]);
+        peak = a > peak ? a : peak;
+        sq[i & 3] += static_cast<double>(x[i]) * x[i];
         interleaved[static_cast<size_t>(i) * out_channels + c] = x[i];
       }
+      s.peak = peak;
+      squares[c] += (sq[0] + sq[1]) + (sq[2] + sq[3]);
     }
     if (writer) {
       write_status = writer->write_interleaved(interleaved.data(), frames);
