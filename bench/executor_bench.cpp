@@ -4,7 +4,10 @@
 // process are the baseline, so the difference is what the executor costs.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -110,7 +113,46 @@ BENCHMARK(BM_ExecutorChain)->Apply(args);
 BENCHMARK(BM_ExecutorFan)->Apply(args);
 BENCHMARK(BM_BaselineCopies)->Apply(args);
 
+// Prints the usual table, then the executor's own cost per node: executor
+// time minus the baseline's, for each (nodes, block) pair, from this run.
+class OverheadReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      const std::string name = r.benchmark_name();
+      const auto slash = name.find('/');
+      auto it = r.counters.find("ns_per_node");
+      if (slash == std::string::npos || it == r.counters.end()) continue;
+      results_[name.substr(0, slash)][name.substr(slash + 1)] = it->second.value * 1e9;
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    const auto& base = results_["BM_BaselineCopies"];
+    std::printf("\nexecutor overhead per node per block (executor - baseline copies), ns:\n");
+    std::printf("%-12s %14s %14s\n", "nodes/block", "chain", "fan");
+    double worst = 0;
+    for (const auto& [args, b] : base) {
+      const double chain = results_["BM_ExecutorChain"][args] - b;
+      const double fan = results_["BM_ExecutorFan"][args] - b;
+      std::printf("%-12s %14.1f %14.1f\n", args.c_str(), chain, fan);
+      if (args.rfind("1/", 0) != 0) worst = std::max({worst, chain, fan});
+    }
+    std::printf("worst with >= 16 nodes: %.1f ns (target < 20 ns)\n", worst);
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, double>> results_;
+};
+
 }  // namespace
 }  // namespace ac
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  ac::OverheadReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}
