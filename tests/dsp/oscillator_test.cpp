@@ -61,23 +61,29 @@ TEST(Oscillators, SineHasTheRequestedLevel) {
   EXPECT_NEAR(std::sqrt(sum / static_cast<double>(x.size())), std::pow(10.0, -6.0 / 20.0) / std::sqrt(2.0), 1e-4);
 }
 
-// Power outside the harmonics of f0 (in 1 Hz bins over one second, where
-// f0 is a whole number of cycles) relative to the total.
-double alias_ratio_db(const std::vector<float>& x, double f0) {
+// |X[k]|^2 for k = 0..n/2 of a real signal (FFTW, double precision).
+std::vector<double> power_spectrum(const std::vector<float>& x) {
   const int n = static_cast<int>(x.size());
   std::vector<double> in(x.begin(), x.end());
   std::vector<fftw_complex> out(static_cast<size_t>(n / 2 + 1));
   fftw_plan plan = fftw_plan_dft_r2c_1d(n, in.data(), out.data(), FFTW_ESTIMATE);
   fftw_execute(plan);
   fftw_destroy_plan(plan);
+  std::vector<double> p(out.size());
+  for (size_t k = 0; k < out.size(); ++k) p[k] = out[k][0] * out[k][0] + out[k][1] * out[k][1];
+  return p;
+}
+
+// Power outside the harmonics of f0 (in 1 Hz bins over one second, where
+// f0 is a whole number of cycles) relative to the total.
+double alias_ratio_db(const std::vector<float>& x, double f0) {
+  const auto p = power_spectrum(x);
   double harmonic = 0, alias = 0;
-  for (int k = 1; k <= n / 2; ++k) {
-    const double p = out[static_cast<size_t>(k)][0] * out[static_cast<size_t>(k)][0] +
-                     out[static_cast<size_t>(k)][1] * out[static_cast<size_t>(k)][1];
-    if (k % static_cast<int>(f0) == 0)
-      harmonic += p;
+  for (size_t k = 1; k < p.size(); ++k) {
+    if (k % static_cast<size_t>(f0) == 0)
+      harmonic += p[k];
     else
-      alias += p;
+      alias += p[k];
   }
   return 10.0 * std::log10(alias / (harmonic + alias));
 }
@@ -147,21 +153,13 @@ TEST(Noise, PinkFallsThreeDecibelsPerOctave) {
       "connections:\n  - n.out -> o.in\n",
       1 << 20)[0];
   // Average power per 1 Hz in the octave 125-250 Hz vs 2-4 kHz (4 octaves up).
-  const int n = static_cast<int>(x.size());
-  std::vector<double> in(x.begin(), x.end());
-  std::vector<fftw_complex> out(static_cast<size_t>(n / 2 + 1));
-  fftw_plan plan = fftw_plan_dft_r2c_1d(n, in.data(), out.data(), FFTW_ESTIMATE);
-  fftw_execute(plan);
-  fftw_destroy_plan(plan);
+  const auto p = power_spectrum(x);
+  const double hz = 48000.0 / static_cast<double>(x.size());
   auto band = [&](double lo, double hi) {
-    const double hz = 48000.0 / n;
-    double p = 0;
+    double sum = 0;
     int count = 0;
-    for (int k = static_cast<int>(lo / hz); k < static_cast<int>(hi / hz); ++k, ++count) {
-      p += out[static_cast<size_t>(k)][0] * out[static_cast<size_t>(k)][0] +
-           out[static_cast<size_t>(k)][1] * out[static_cast<size_t>(k)][1];
-    }
-    return p / count;
+    for (auto k = static_cast<size_t>(lo / hz); k < static_cast<size_t>(hi / hz); ++k, ++count) sum += p[k];
+    return sum / count;
   };
   const double drop_db = 10.0 * std::log10(band(125, 250) / band(2000, 4000));
   EXPECT_NEAR(drop_db, 12.0, 1.0);
