@@ -170,17 +170,71 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     auto [it, fresh] = last_use.emplace(k, reader);
     if (!fresh) it->second = std::max(it->second, reader);
   }
+  std::vector<std::vector<ChannelKey>> last_read_at(vcount);
+  for (const auto& [key, reader] : last_use) last_read_at[reader].push_back(key);
   // Connections into each input channel, in file order.
   std::map<ChannelKey, std::vector<size_t>> feeds;
   for (size_t e = 0; e < graph.connections.size(); ++e) {
     const Connection& c = graph.connections[e];
     feeds[{c.dst_node, c.dst_port, c.dst_channel}].push_back(e);
   }
-
+  // Step dependencies: who reads whom (deduplicated, ascending).
+  std::vector<std::vector<uint32_t>> preds(vcount), succs(vcount);
+  for (const TopologyEdge& e : edges) {
+    const uint32_t from = step_of_vertex[e.from], to = step_of_vertex[e.to];
+    preds[to].push_back(from);
+    succs[from].push_back(to);
+  }
+  for (auto* lists : {&preds, &succs}) {
+    for (auto& l : *lists) {
+      std::sort(l.begin(), l.end());
+      l.erase(std::unique(l.begin(), l.end()), l.end());
+    }
+  }
+  // For parallel plans: which steps happen-before each step. A buffer may be
+  // reused by step s only if every step that touched its previous value is
+  // an ancestor of s (else they could run at the same time).
+  constexpr uint32_t kMaxReuseTracking = 16384;
+  const bool track_ancestry = options.parallel && vcount <= kMaxReuseTracking;
+  const size_t words = (vcount + 63) / 64;
+  std::vector<uint64_t> ancestors(track_ancestry ? words * vcount : 0, 0);
+  auto is_ancestor = [&](uint32_t a, uint32_t s) { return (ancestors[s * words + a / 64] >> (a % 64)) & 1u; };
+  if (track_ancestry) {
+    for (uint32_t s = 0; s < vcount; ++s) {
+      uint64_t* mine = &ancestors[s * words];
+      for (uint32_t p : preds[s]) {
+        const uint64_t* theirs = &ancestors[p * words];
+        for (size_t w = 0; w < words; ++w) mine[w] |= theirs[w];
+        mine[p / 64] |= uint64_t{1} << (p % 64);
+      }
+    }
+  }
+  std::vector<std::vector<uint32_t>> users;  // per buffer: steps that touched its current value
+  auto note_use = [&](uint32_t b, uint32_t s) {
+    if (users.size() <= b) users.resize(b + 1);
+    users[b].push_back(s);
+  };
   BufferAllocator alloc;
+  auto acquire_for = [&](uint32_t s) {
+    uint32_t b = 0;
+    if (!options.parallel) {
+      b = alloc.acquire();
+    } else {
+      b = alloc.acquire_if([&](uint32_t candidate) {
+        if (!track_ancestry) return false;
+        for (uint32_t u : users[candidate]) {
+          if (!is_ancestor(u, s)) return false;
+        }
+        return true;
+      });
+    }
+    if (users.size() <= b) users.resize(b + 1);
+    users[b].assign(1, s);
+    return b;
+  };
+
   std::map<ChannelKey, uint32_t> value_buffer;             // output channel -> buffer
   std::vector<std::vector<uint32_t>> out_channel_buffers;  // per step, flat
-  std::vector<std::pair<uint32_t, uint32_t>> release_at;   // (step, buffer)
   uint32_t mix_count = 0, output_count = 0;
   for (uint32_t s = 0; s < vcount; ++s) {
     const Vertex& vx = vertices[order[s]];
@@ -202,9 +256,10 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
               const Connection& c = graph.connections[list[0]];
               in.mode = PlanInputChannel::Mode::alias;
               in.buffer = value_buffer.at({c.src_node, c.src_port, c.src_channel});
+              note_use(in.buffer, s);
             } else {
               in.mode = PlanInputChannel::Mode::mix;
-              in.buffer = alloc.acquire();
+              in.buffer = acquire_for(s);
               ++mix_count;
               to_release.push_back(in.buffer);
               in.first_source = static_cast<uint32_t>(plan->sources.size());
@@ -213,6 +268,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
                 const Connection& c = graph.connections[e];
                 PlanSource src;
                 src.buffer = value_buffer.at({c.src_node, c.src_port, c.src_channel});
+                note_use(src.buffer, s);
                 if (connection_delay[e] > 0) {
                   src.delay_line = static_cast<uint32_t>(plan->delays.size());
                   AlignmentDelay d;
@@ -233,30 +289,32 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       step.has_mix = step.has_mix || plan->input_channels[i].mode == PlanInputChannel::Mode::mix;
     }
     step.node_ptr = plan->nodes[vx.node].get();
+    step.first_successor = static_cast<uint32_t>(plan->successors.size());
+    step.successor_count = static_cast<uint32_t>(succs[s].size());
+    step.initial_pending = static_cast<uint32_t>(preds[s].size());
+    plan->successors.insert(plan->successors.end(), succs[s].begin(), succs[s].end());
     // Outputs (whole nodes and read halves).
     std::vector<uint32_t> outs;
     if (vx.kind != PlanStep::Kind::cycle_write) {
       for (uint32_t p = 0; p < gn.layout.outputs.size(); ++p) {
         for (uint32_t ch = 0; ch < gn.layout.outputs[p].channels; ++ch) {
-          const uint32_t b = alloc.acquire();
+          const uint32_t b = acquire_for(s);
           ++output_count;
           value_buffer[{vx.node, p, ch}] = b;
           outs.push_back(b);
-          auto lu = last_use.find({vx.node, p, ch});
-          if (lu == last_use.end()) to_release.push_back(b);  // nobody reads it
+          if (!last_use.count({vx.node, p, ch})) to_release.push_back(b);  // nobody reads it
         }
       }
     }
-    // Values whose last reader is this step are free after it.
-    for (const auto& [key, reader] : last_use) {
-      if (reader == s) to_release.push_back(value_buffer.at(key));
-    }
+    // Values whose last reader (in this order) is this step are free after it.
+    for (const ChannelKey& key : last_read_at[s]) to_release.push_back(value_buffer.at(key));
     std::sort(to_release.begin(), to_release.end());
     to_release.erase(std::unique(to_release.begin(), to_release.end()), to_release.end());
     for (uint32_t b : to_release) alloc.release(b);
     out_channel_buffers.push_back(std::move(outs));
     plan->steps.push_back(step);
   }
+  plan->parallel_safe = options.parallel;
   plan->buffer_count = alloc.high_water();
   plan->naive_buffer_count = output_count + mix_count;
   const FrameCount block = graph.block_size;
@@ -320,7 +378,10 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   }
   plan->view_frames = block;
   plan->event_cursor.assign(plan->steps.size(), 0);
-  plan->step_ticks.assign(plan->steps.size(), 0);
+  const size_t n = plan->steps.size();
+  plan->step_ticks = std::make_unique<std::atomic<uint64_t>[]>(n);
+  plan->pending = std::make_unique<std::atomic<uint32_t>[]>(n);
+  plan->ready = std::make_unique<ReadySlot[]>(n);
   return plan;
 }
 

@@ -13,6 +13,10 @@ namespace ac {
 
 struct CompileOptions {
   bool realtime = true;  // see StreamConfig::realtime
+  // Reuse a buffer only where every earlier user of it happens-before the
+  // new writer in the dependency graph, so steps may run concurrently (the
+  // parallel executor needs this). Serial plans reuse more.
+  bool parallel = false;
 };
 
 // [control] Allocates everything the Plan needs. Errors name the graph file

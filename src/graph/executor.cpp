@@ -73,69 +73,81 @@ void call(Node& node, PlanStep::Kind kind, ProcessContext& ctx) noexcept {
 
 }  // namespace
 
+void set_block_frames(Plan& plan, FrameCount frames) noexcept {
+  // Views hold the whole block between cuts; rewrite them only when the
+  // block length changes (rare: the last block of a render).
+  if (frames == plan.view_frames) return;
+  for (auto& v : plan.in_views) v.frames = frames;
+  for (auto& v : plan.out_views) v.frames = frames;
+  plan.view_frames = frames;
+}
+
+void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* host) noexcept {
+  const PlanStep& step = plan.steps[s];
+  Node& node = *step.node_ptr;
+  if (step.has_mix) gather_inputs(plan, step, frames);
+  ProcessContext ctx;
+  ctx.host = host;
+  ctx.inputs = plan.in_views.data() + step.first_input_view;
+  ctx.outputs = plan.out_views.data() + step.first_output_view;
+  ctx.input_count = step.input_ports;
+  ctx.output_count = step.output_ports;
+  ctx.time = time;
+  ctx.frames = frames;
+  ctx.block_offset = 0;
+
+  uint32_t& cursor = plan.event_cursor[s];
+  const PlanEvent* events = plan.events.data() + step.first_event;
+  const SampleTime end = time + frames;
+  if (cursor >= step.event_count || events[cursor].at >= end) {
+    call(node, step.kind, ctx);
+    return;
+  }
+  // Cut the block at every event inside it; events already due (at or
+  // before the current frame) apply before the frame is processed.
+  FrameOffset pos = 0;
+  while (pos < frames) {
+    const SampleTime now = time + pos;
+    while (cursor < step.event_count && events[cursor].at <= now) {
+      const PlanEvent& e = events[cursor++];
+      node.set_param(e.param, e.value, e.ramp_frames);
+    }
+    FrameOffset stop = frames;
+    if (cursor < step.event_count && events[cursor].at < end) {
+      stop = static_cast<FrameOffset>(events[cursor].at - time);
+    }
+    set_window(plan, step, pos, stop - pos);
+    ctx.time = now;
+    ctx.frames = stop - pos;
+    ctx.block_offset = pos;
+    call(node, step.kind, ctx);
+    pos = stop;
+  }
+  set_window(plan, step, 0, frames);
+}
+
 void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
   AudioSection section;
   frames = std::min(frames, plan.config.max_block);
-  // Views hold the whole block between cuts; rewrite them only when the
-  // block length changes (rare: the last block of a render).
-  if (frames != plan.view_frames) {
-    for (auto& v : plan.in_views) v.frames = frames;
-    for (auto& v : plan.out_views) v.frames = frames;
-    plan.view_frames = frames;
-  }
+  set_block_frames(plan, frames);
   const size_t step_count = plan.steps.size();
-  const SampleTime end = time + frames;
-  ProcessContext ctx;
-  ctx.host = host;
   uint64_t t0 = cycle_now();
   for (size_t s = 0; s < step_count; ++s) {
-    const PlanStep& step = plan.steps[s];
-    Node& node = *step.node_ptr;
-    if (step.has_mix) gather_inputs(plan, step, frames);
-    ctx.inputs = plan.in_views.data() + step.first_input_view;
-    ctx.outputs = plan.out_views.data() + step.first_output_view;
-    ctx.input_count = step.input_ports;
-    ctx.output_count = step.output_ports;
-    ctx.time = time;
-    ctx.frames = frames;
-    ctx.block_offset = 0;
-
-    uint32_t& cursor = plan.event_cursor[s];
-    const PlanEvent* events = plan.events.data() + step.first_event;
-    if (cursor >= step.event_count || events[cursor].at >= end) {
-      call(node, step.kind, ctx);
-    } else {
-      // Cut the block at every event inside it; events already due (at or
-      // before the current frame) apply before the frame is processed.
-      FrameOffset pos = 0;
-      while (pos < frames) {
-        const SampleTime now = time + pos;
-        while (cursor < step.event_count && events[cursor].at <= now) {
-          const PlanEvent& e = events[cursor++];
-          node.set_param(e.param, e.value, e.ramp_frames);
-        }
-        FrameOffset stop = frames;
-        if (cursor < step.event_count && events[cursor].at < end) {
-          stop = static_cast<FrameOffset>(events[cursor].at - time);
-        }
-        set_window(plan, step, pos, stop - pos);
-        ctx.time = now;
-        ctx.frames = stop - pos;
-        ctx.block_offset = pos;
-        call(node, step.kind, ctx);
-        pos = stop;
-      }
-      set_window(plan, step, 0, frames);
-    }
+    run_step(plan, s, time, frames, host);
     const uint64_t t1 = cycle_now();
-    plan.step_ticks[s] += t1 - t0;
+    auto& ticks = plan.step_ticks[s];
+    ticks.store(ticks.load(std::memory_order_relaxed) + (t1 - t0), std::memory_order_relaxed);
     t0 = t1;
   }
 }
 
+void SerialExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
+  run_block(plan, time, frames, host);
+}
+
 void rewind(Plan& plan) {
   std::fill(plan.event_cursor.begin(), plan.event_cursor.end(), 0u);
-  std::fill(plan.step_ticks.begin(), plan.step_ticks.end(), 0u);
+  for (size_t s = 0; s < plan.steps.size(); ++s) plan.step_ticks[s].store(0, std::memory_order_relaxed);
   for (auto& d : plan.delays) {
     std::fill(d.ring.begin(), d.ring.end(), 0.0f);
     d.pos = 0;

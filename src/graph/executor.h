@@ -13,6 +13,29 @@ namespace ac {
 // in cycle_now() ticks to plan.step_ticks.
 void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept;
 
+// Something that runs a Plan one block at a time. Drivers hold one.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // [audio] One block, as run_block() describes; no allocation, no locks.
+  virtual void run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept = 0;
+  // [any] Threads that run nodes, the caller's included.
+  virtual uint32_t threads() const = 0;
+};
+
+// Runs every step on the calling thread, in Plan order.
+class SerialExecutor final : public Executor {
+ public:
+  void run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept override;
+  uint32_t threads() const override { return 1; }
+};
+
+// [audio] Building blocks shared by the executors: one step of one block
+// (mixing its inputs, cutting it at events), and the view windows for a
+// block of `frames` frames (call once per block, before any step).
+void run_step(Plan& plan, size_t step, SampleTime time, FrameCount frames, HostIo* host) noexcept;
+void set_block_frames(Plan& plan, FrameCount frames) noexcept;
+
 // [control] Clears the per-run state (event cursors, alignment delays, cost
 // counters) and resets every node, for a fresh run of the same Plan.
 void rewind(Plan& plan);

@@ -5,6 +5,7 @@
 // immutable after compile(); the executor that runs it writes only the
 // per-run state at the bottom (view windows, event cursors, delay lines,
 // cost counters). Nothing in it allocates after compile().
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -60,8 +61,11 @@ struct PlanStep {
   uint32_t input_channels_count = 0;
   uint32_t first_event = 0;  // into events
   uint32_t event_count = 0;
-  bool has_mix = false;      // any input channel in mix mode
-  Node* node_ptr = nullptr;  // == Plan::nodes[node].get(), saves a hop
+  uint32_t first_successor = 0;  // into Plan::successors: steps that read this one
+  uint32_t successor_count = 0;
+  uint32_t initial_pending = 0;  // steps this one waits for (parallel execution)
+  bool has_mix = false;          // any input channel in mix mode
+  Node* node_ptr = nullptr;      // == Plan::nodes[node].get(), saves a hop
 };
 
 // A parameter event bound to its step.
@@ -72,8 +76,15 @@ struct PlanEvent {
   FrameCount ramp_frames = 0;
 };
 
+// One entry of the parallel executor's ready list.
+struct ReadySlot {
+  std::atomic<uint32_t> tag{0};  // the block epoch the entry belongs to
+  uint32_t step = 0;
+};
+
 struct Plan {
   StreamConfig config;
+  bool parallel_safe = false;                // buffers reused only along dependencies
   std::vector<std::shared_ptr<Node>> nodes;  // by graph node index
   std::vector<std::string> node_ids;
   std::vector<std::string> node_types;
@@ -81,6 +92,7 @@ struct Plan {
   std::vector<PlanInputChannel> input_channels;
   std::vector<PlanSource> sources;
   std::vector<PlanEvent> events;
+  std::vector<uint32_t> successors;  // step indices, per step (deduplicated)
 
   // Buffer pool: buffer_count buffers of config.max_block frames, plus one
   // zero buffer that no node writes.
@@ -106,8 +118,14 @@ struct Plan {
   std::vector<AudioView> out_views;
   std::vector<AlignmentDelay> delays;
   std::vector<uint32_t> event_cursor;  // per step
-  std::vector<uint64_t> step_ticks;    // accumulated cost per step
-  FrameCount view_frames = 0;          // the window every view holds between cuts
+  // Accumulated cost per step in cycle_now() ticks: written by whichever
+  // thread ran the step, read by control threads (relaxed atomics).
+  std::unique_ptr<std::atomic<uint64_t>[]> step_ticks;
+  // Parallel execution: per-step count of unfinished predecessors, and the
+  // ready list (one slot per step: each step is pushed once per block).
+  std::unique_ptr<std::atomic<uint32_t>[]> pending;
+  std::unique_ptr<ReadySlot[]> ready;
+  FrameCount view_frames = 0;  // the window every view holds between cuts
 
   float* buffer(uint32_t i) { return pool.data() + static_cast<size_t>(i) * config.max_block; }
 };

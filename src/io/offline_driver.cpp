@@ -117,7 +117,9 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
     result.channels[c].rms = done ? std::sqrt(squares[c] / static_cast<double>(done)) : 0.0;
   }
   const double tps = cycle_ticks_per_second();
-  for (uint64_t t : plan.step_ticks) result.step_seconds.push_back(static_cast<double>(t) / tps);
+  for (size_t s = 0; s < plan.steps.size(); ++s) {
+    result.step_seconds.push_back(static_cast<double>(plan.step_ticks[s].load(std::memory_order_relaxed)) / tps);
+  }
   return result;
 }
 
