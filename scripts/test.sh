@@ -3,7 +3,8 @@
 #   1. the release build's unit, interop and CLI tests, and the conformance
 #      vectors (ctest);
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. each fuzz target for a bounded time (AUDIOCLOUD_FUZZ_SECONDS, 20).
+#   3. the same tests under ThreadSanitizer;
+#   4. each fuzz target for a bounded time (AUDIOCLOUD_FUZZ_SECONDS, 20).
 # AUDIOCLOUD_QUICK=1 runs step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,10 @@ if [[ "${AUDIOCLOUD_QUICK:-0}" == "1" ]]; then exit 0; fi
 echo "== asan+ubsan: build and test"
 scripts/build.sh asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan
+
+echo "== tsan: build and test (the parallel executor, rings, the recorder's writer thread)"
+scripts/build.sh tsan
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan
 
 echo "== fuzz: each target for ${AUDIOCLOUD_FUZZ_SECONDS:-20} s"
 scripts/build.sh fuzz

@@ -39,7 +39,11 @@ class BiquadNode final : public Node {
     SmoothedParam& f = param(kFrequency);
     SmoothedParam& q = param(kQ);
     SmoothedParam& g = param(kGain);
-    const bool changed = f.take_dirty() | q.take_dirty() | g.take_dirty();
+    // Every flag must be taken (cleared), so no short-circuit here.
+    const bool f_changed = f.take_dirty();
+    const bool q_changed = q.take_dirty();
+    const bool g_changed = g.take_dirty();
+    const bool changed = f_changed || q_changed || g_changed;
     const ConstAudioView& in = ctx.in(0);
     const AudioView& out = ctx.out(0);
     if (!f.ramping() && !q.ramping() && !g.ramping()) {
