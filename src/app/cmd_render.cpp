@@ -12,7 +12,10 @@
 #include "dsp/file_recorder.h"
 #include "dsp/meter.h"
 #include "graph/compiler.h"
+#include "graph/executor.h"
 #include "graph/graph_loader.h"
+#include "graph/parallel_executor.h"
+#include "graph/plan_report.h"
 #include "graph/time_spec.h"
 #include "io/offline_driver.h"
 
@@ -53,7 +56,18 @@ int run_render(const RenderArgs& args) {
   }
   RenderOptions options;
   options.frames = frames;
-  auto plan = compile(*graph, CompileOptions{false});
+  // Without --threads, a pool is used only where the graph can keep it busy:
+  // a chain runs fastest on one thread.
+  uint32_t threads = args.threads;
+  if (threads == 0) {
+    auto probe = compile(*graph, CompileOptions{false, true});
+    if (!probe) {
+      std::cerr << probe.error().to_string() << "\n";
+      return 1;
+    }
+    threads = plan_parallelism(**probe) >= 2.0 ? ParallelExecutor::available_cpus() : 1;
+  }
+  auto plan = compile(*graph, CompileOptions{false, threads > 1});
   if (!plan) {
     std::cerr << plan.error().to_string() << "\n";
     return 1;
@@ -79,6 +93,13 @@ int run_render(const RenderArgs& args) {
   options.encoding = *enc;
 
   Plan& p = **plan;
+  std::unique_ptr<Executor> executor;
+  if (threads > 1) {
+    executor = std::make_unique<ParallelExecutor>(ParallelExecutorOptions{threads, 0, 20000});
+  } else {
+    executor = std::make_unique<SerialExecutor>();
+  }
+  options.executor = executor.get();
   std::vector<std::pair<std::string, MeterNode*>> meters;
   std::vector<std::pair<std::string, FileRecorderNode*>> recorders;
   for (size_t i = 0; i < p.nodes.size(); ++i) {
@@ -99,9 +120,10 @@ int run_render(const RenderArgs& args) {
   }
 
   const double audio_seconds = static_cast<double>(result->frames) / p.config.sample_rate;
-  std::printf("rendered %.3f s of audio (%lld frames at %g Hz, block %u) in %.3f s: %.1fx real time\n", audio_seconds,
-              static_cast<long long>(result->frames), p.config.sample_rate, p.config.max_block, result->wall_seconds,
-              result->wall_seconds > 0 ? audio_seconds / result->wall_seconds : 0.0);
+  std::printf("rendered %.3f s of audio (%lld frames at %g Hz, block %u) in %.3f s: %.1fx real time, %u thread%s\n",
+              audio_seconds, static_cast<long long>(result->frames), p.config.sample_rate, p.config.max_block,
+              result->wall_seconds, result->wall_seconds > 0 ? audio_seconds / result->wall_seconds : 0.0, threads,
+              threads == 1 ? "" : "s");
   if (!options.output_path.empty()) {
     std::printf("wrote %s (%u channels, %s)\n", options.output_path.c_str(), p.host_output_channels,
                 encoding_name(options.encoding));
@@ -135,7 +157,8 @@ int run_render(const RenderArgs& args) {
   std::vector<size_t> order(per_node.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return per_node[a] > per_node[b]; });
-  std::printf("cpu: %.3f s on the render thread; per node:\n", result->cpu_seconds);
+  std::printf("cpu: %.3f s on the render thread%s; per node:\n", result->cpu_seconds,
+              threads > 1 ? " (workers not counted)" : "");
   for (size_t i : order) {
     std::printf("  %5.1f%%  %-16s %-14s %.3f ms per audio second\n", total > 0 ? 100.0 * per_node[i] / total : 0.0,
                 p.node_ids[i].c_str(), p.node_types[i].c_str(),

@@ -15,6 +15,7 @@ struct RenderArgs {
   std::string duration;  // "" = the graph's `duration:` or 10 s
   std::string format;    // "" = from the extension
   std::string encoding = "pcm24";
+  uint32_t threads = 0;  // 0 = the CPUs this process may use; 1 = serial
   bool quiet = false;
 };
 int run_render(const RenderArgs& args);

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
                 "length: 10s, 500ms, 48000 (samples), '8 beats' (default: the graph's duration or 10s)");
   r->add_option("--format", render.format, "wav, flac or aiff (default: from the extension)");
   r->add_option("--encoding", render.encoding, "pcm16, pcm24, pcm32 or float (default pcm24)");
+  r->add_option("-j,--threads", render.threads,
+                "threads running nodes (1 = serial; default: every CPU this process may use when the graph is wide "
+                "enough, else 1)");
   r->add_flag("-q,--quiet", render.quiet, "no progress bar");
 
   ac::GraphArgs graph;

@@ -318,7 +318,14 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->buffer_count = alloc.high_water();
   plan->naive_buffer_count = output_count + mix_count;
   const FrameCount block = graph.block_size;
-  plan->pool.assign(static_cast<size_t>(plan->buffer_count) * block, 0.0f);
+  constexpr size_t kLineFloats = 64 / sizeof(float);
+  plan->buffer_stride = (block + kLineFloats - 1) / kLineFloats * kLineFloats;
+  plan->pool.assign(static_cast<size_t>(plan->buffer_count) * plan->buffer_stride + kLineFloats, 0.0f);
+  {
+    auto addr = reinterpret_cast<uintptr_t>(plan->pool.data());
+    addr = (addr + 63) & ~uintptr_t{63};
+    plan->pool_base = reinterpret_cast<float*>(addr);
+  }
   plan->zero.assign(block, 0.0f);
 
   // 5. Views: per step, one per port, pointing into channel tables.
@@ -379,8 +386,10 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->view_frames = block;
   plan->event_cursor.assign(plan->steps.size(), 0);
   const size_t n = plan->steps.size();
-  plan->step_ticks = std::make_unique<std::atomic<uint64_t>[]>(n);
-  plan->pending = std::make_unique<std::atomic<uint32_t>[]>(n);
+  plan->counters = std::make_unique<StepCounters[]>(n);
+  for (uint32_t s = 0; s < n; ++s) {
+    if (plan->steps[s].initial_pending == 0) plan->roots.push_back(s);
+  }
   plan->ready = std::make_unique<ReadySlot[]>(n);
   return plan;
 }

@@ -135,7 +135,7 @@ void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noe
   for (size_t s = 0; s < step_count; ++s) {
     run_step(plan, s, time, frames, host);
     const uint64_t t1 = cycle_now();
-    auto& ticks = plan.step_ticks[s];
+    auto& ticks = plan.counters[s].ticks;
     ticks.store(ticks.load(std::memory_order_relaxed) + (t1 - t0), std::memory_order_relaxed);
     t0 = t1;
   }
@@ -147,7 +147,7 @@ void SerialExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo*
 
 void rewind(Plan& plan) {
   std::fill(plan.event_cursor.begin(), plan.event_cursor.end(), 0u);
-  for (size_t s = 0; s < plan.steps.size(); ++s) plan.step_ticks[s].store(0, std::memory_order_relaxed);
+  for (size_t s = 0; s < plan.steps.size(); ++s) plan.counters[s].ticks.store(0, std::memory_order_relaxed);
   for (auto& d : plan.delays) {
     std::fill(d.ring.begin(), d.ring.end(), 0.0f);
     d.pos = 0;

@@ -19,13 +19,15 @@ uint32_t ParallelExecutor::available_cpus() {
 }
 
 ParallelExecutor::ParallelExecutor(const ParallelExecutorOptions& options)
-    : threads_(options.threads ? options.threads : available_cpus()), options_(options) {
+    : threads_(options.threads ? options.threads : available_cpus()),
+      options_(options),
+      root_cursor_(std::make_unique<RootCursor[]>(threads_)) {
   for (uint32_t i = 1; i < threads_; ++i) workers_.emplace_back([this, i] { worker_main(i); });
 }
 
 ParallelExecutor::~ParallelExecutor() {
-  stop_.store(true, std::memory_order_release);
-  epoch_.fetch_add(1, std::memory_order_acq_rel);
+  stop_.store(true, std::memory_order_seq_cst);
+  epoch_.fetch_add(2, std::memory_order_seq_cst);  // a change every sleeper sees
   futex_wake_all(epoch_);
   for (auto& w : workers_) w.join();
 }
@@ -42,68 +44,101 @@ void ParallelExecutor::worker_main(uint32_t index) {
       rt_failed_.store(true, std::memory_order_release);
     }
   }
-  // The epoch when the pool was made, not when this thread got going: a
-  // pool destroyed before its threads ran has already moved past it.
-  uint32_t seen = 0;
+  uint32_t seen = 0;  // the last block this worker looked at
   for (;;) {
-    // Spin briefly (blocks come back to back), then sleep until woken.
+    // Wait for a block that is running (odd) and new. Spin briefly (blocks
+    // come back to back), then sleep until the epoch changes.
     uint32_t now = epoch_.load(std::memory_order_acquire);
-    for (uint32_t i = 0; now == seen && i < options_.spin_iterations; ++i) {
+    for (uint32_t i = 0; (now == seen || !(now & 1u)) && i < options_.spin_iterations; ++i) {
+      if (stop_.load(std::memory_order_relaxed)) return;
       cpu_relax();
       now = epoch_.load(std::memory_order_acquire);
     }
-    while (now == seen) {
+    while (now == seen || !(now & 1u)) {
+      if (stop_.load(std::memory_order_acquire)) return;
       sleepers_.fetch_add(1, std::memory_order_seq_cst);
-      futex_wait(epoch_, seen);
+      futex_wait(epoch_, now);
       sleepers_.fetch_sub(1, std::memory_order_seq_cst);
       now = epoch_.load(std::memory_order_acquire);
     }
     seen = now;
     if (stop_.load(std::memory_order_acquire)) return;
-    // Announce, then re-check: if the block already finished, run() may
-    // have returned and its Plan may be gone, so touch nothing.
     active_.fetch_add(1, std::memory_order_seq_cst);
-    if (epoch_.load(std::memory_order_seq_cst) == now && remaining_.load(std::memory_order_seq_cst) != 0) {
+    if (epoch_.load(std::memory_order_seq_cst) == now) {
       AudioSection section;
-      work(now);
+      work(now, index);
     }
     active_.fetch_sub(1, std::memory_order_seq_cst);
   }
 }
 
-void ParallelExecutor::push_ready(uint32_t epoch, uint32_t step) noexcept {
-  const uint32_t slot = tail_.fetch_add(1, std::memory_order_relaxed);
-  ReadySlot& r = plan_.load(std::memory_order_relaxed)->ready[slot];
+void ParallelExecutor::push_ready(Plan& plan, uint32_t epoch, uint32_t step) noexcept {
+  ReadySlot& r = plan.ready[tail_.fetch_add(1, std::memory_order_relaxed)];
   r.step = step;
   r.tag.store(epoch, std::memory_order_release);
 }
 
-void ParallelExecutor::work(uint32_t epoch) noexcept {
-  Plan& plan = *plan_.load(std::memory_order_acquire);
-  const uint32_t steps = static_cast<uint32_t>(plan.steps.size());
-  for (;;) {
-    if (remaining_.load(std::memory_order_acquire) == 0) return;
-    uint64_t head = head_.load(std::memory_order_acquire);
-    // A worker late for its block sees another epoch in head and leaves: it
-    // can never take a step of the next block with this block's view.
-    if (static_cast<uint32_t>(head >> 32) != epoch) return;
-    const auto index = static_cast<uint32_t>(head);
-    if (index >= steps || plan.ready[index].tag.load(std::memory_order_acquire) != epoch) {
-      cpu_relax();  // nothing ready yet: another thread's step will release some
-      continue;
-    }
-    if (!head_.compare_exchange_weak(head, head + 1, std::memory_order_acq_rel)) continue;
-    const uint32_t s = plan.ready[index].step;
+uint32_t ParallelExecutor::claim_root(const Plan& plan, uint32_t thread) noexcept {
+  const auto roots = static_cast<uint32_t>(plan.roots.size());
+  for (uint32_t k = 0; k < threads_; ++k) {
+    const uint32_t owner = (thread + k) % threads_;
+    RootCursor& c = root_cursor_[owner];
+    // Cheap check before the write: a finished share costs no cache-line steal.
+    if (owner + c.next.load(std::memory_order_relaxed) * threads_ >= roots) continue;
+    const uint32_t i = owner + c.next.fetch_add(1, std::memory_order_acq_rel) * threads_;
+    if (i < roots) return plan.roots[i];
+  }
+  return UINT32_MAX;
+}
+
+uint32_t ParallelExecutor::run_chain(Plan& plan, uint32_t epoch, uint32_t s) noexcept {
+  uint32_t ran = 0;
+  while (s != UINT32_MAX) {
     const uint64_t t0 = cycle_now();
     run_step(plan, s, time_, frames_, host_);
-    auto& ticks = plan.step_ticks[s];
+    auto& ticks = plan.counters[s].ticks;
     ticks.store(ticks.load(std::memory_order_relaxed) + (cycle_now() - t0), std::memory_order_relaxed);
+    ++ran;
     const PlanStep& step = plan.steps[s];
+    uint32_t next = UINT32_MAX;
     for (uint32_t k = 0; k < step.successor_count; ++k) {
-      const uint32_t next = plan.successors[step.first_successor + k];
-      if (plan.pending[next].fetch_sub(1, std::memory_order_acq_rel) == 1) push_ready(epoch, next);
+      const uint32_t succ = plan.successors[step.first_successor + k];
+      const uint64_t target = plan.steps[succ].initial_pending * block_;
+      if (plan.counters[succ].finished_inputs.fetch_add(1, std::memory_order_acq_rel) + 1 != target) continue;
+      if (next == UINT32_MAX)
+        next = succ;
+      else
+        push_ready(plan, epoch, succ);
     }
-    remaining_.fetch_sub(1, std::memory_order_acq_rel);
+    s = next;
+  }
+  return ran;
+}
+
+void ParallelExecutor::work(uint32_t epoch, uint32_t thread) noexcept {
+  Plan& plan = *plan_;
+  const auto steps = static_cast<uint32_t>(plan.steps.size());
+  // Finished steps are counted locally and handed to remaining_ only when
+  // this thread runs out of work: one shared write per burst, not per step.
+  uint32_t finished = 0;
+  for (uint32_t root = claim_root(plan, thread); root != UINT32_MAX; root = claim_root(plan, thread)) {
+    finished += run_chain(plan, epoch, root);
+  }
+  for (;;) {
+    // Then branches from the ready list. Every ready step but one per
+    // finished step is pushed there, so a claimed slot is either filled
+    // soon or never (its would-be step ran as a continuation): wait for it
+    // until the block is done.
+    if (finished) remaining_.fetch_sub(finished, std::memory_order_acq_rel);
+    finished = 0;
+    const uint32_t index = head_.fetch_add(1, std::memory_order_acq_rel);
+    if (index >= steps) return;
+    ReadySlot& slot = plan.ready[index];
+    while (slot.tag.load(std::memory_order_acquire) != epoch) {
+      if (remaining_.load(std::memory_order_acquire) == 0) return;
+      cpu_relax();
+    }
+    finished += run_chain(plan, epoch, slot.step);
   }
 }
 
@@ -113,28 +148,25 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
   set_block_frames(plan, frames);
   const auto steps = static_cast<uint32_t>(plan.steps.size());
   if (steps == 0) return;
-  // Everything below is published to the workers by the epoch store; no
-  // worker touches it until then (the previous block finished completely).
-  uint32_t epoch = epoch_.load(std::memory_order_relaxed) + 1;
-  if (epoch == 0) epoch = 1;  // 0 is the tag of never-filled slots
-  plan_.store(&plan, std::memory_order_relaxed);
+  // No worker is inside work() now (see epoch_), so this set-up is private
+  // until the odd epoch is published.
+  const uint32_t epoch = (epoch_.load(std::memory_order_relaxed) | 1u) + 2u;  // next odd value
+  plan_ = &plan;
   time_ = time;
   frames_ = frames;
   host_ = host;
-  for (uint32_t s = 0; s < steps; ++s) plan.pending[s].store(plan.steps[s].initial_pending, std::memory_order_relaxed);
+  block_ = ++plan.parallel_blocks;
   remaining_.store(steps, std::memory_order_relaxed);
+  head_.store(0, std::memory_order_relaxed);
   tail_.store(0, std::memory_order_relaxed);
-  head_.store(static_cast<uint64_t>(epoch) << 32, std::memory_order_relaxed);
-  for (uint32_t s = 0; s < steps; ++s) {
-    if (plan.steps[s].initial_pending == 0) push_ready(epoch, s);
-  }
+  for (uint32_t t = 0; t < threads_; ++t) root_cursor_[t].next.store(0, std::memory_order_relaxed);
   epoch_.store(epoch, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) futex_wake_all(epoch_);
-  work(epoch);
-  // The block is done when every step is, and the Plan is ours again once
-  // no worker is inside work() (a worker there with nothing left leaves at
-  // once; one preempted there is waited for).
+  work(epoch, 0);
+  // Done when every step is; then close the block (even epoch) so no late
+  // worker enters, and wait for those inside to leave.
   while (remaining_.load(std::memory_order_acquire) != 0) cpu_relax();
+  epoch_.store(epoch + 1, std::memory_order_seq_cst);
   while (active_.load(std::memory_order_seq_cst) != 0) cpu_relax();
 }
 

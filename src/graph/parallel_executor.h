@@ -45,30 +45,45 @@ class ParallelExecutor final : public Executor {
 
  private:
   void worker_main(uint32_t index);
-  // Runs ready steps of block `epoch` until the block is done.
-  void work(uint32_t epoch) noexcept;
-  void push_ready(uint32_t epoch, uint32_t step) noexcept;
+  // Runs ready steps of block `epoch` (odd) until none is left to claim.
+  void work(uint32_t epoch, uint32_t thread) noexcept;
+  // Runs `s` and then, along continuations, the successor each finished
+  // step makes ready first; pushes the others. Returns steps run.
+  uint32_t run_chain(Plan& plan, uint32_t epoch, uint32_t s) noexcept;
+  // The next root for `thread`: its own share first, then others'.
+  uint32_t claim_root(const Plan& plan, uint32_t thread) noexcept;
+  void push_ready(Plan& plan, uint32_t epoch, uint32_t step) noexcept;
 
   const uint32_t threads_;
   const ParallelExecutorOptions options_;
   std::vector<std::thread> workers_;
 
-  // The current block, published by a release store of epoch_.
-  std::atomic<Plan*> plan_{nullptr};  // atomic: a worker late for a block may read it as the next is set up
+  // The current block, published by the release store of an odd epoch_.
+  // epoch_ is odd while a block runs and even between blocks; a worker
+  // works only after announcing itself in active_ and then seeing the odd
+  // epoch it woke for, so nobody is inside work() while run() sets up the
+  // next block, and run() returns only once active_ is back to zero.
+  Plan* plan_ = nullptr;
   SampleTime time_{};
   FrameCount frames_ = 0;
   HostIo* host_ = nullptr;
   alignas(64) std::atomic<uint32_t> epoch_{0};
-  alignas(64) std::atomic<uint64_t> head_{0};       // (epoch << 32) | next ready slot to take
+  uint64_t block_ = 0;  // the Plan's parallel block number, for ready targets
+  // Root steps are shared out by index: thread t takes roots t, t+T, ...
+  // (the same each block, so chains stay on one core), from its own cursor;
+  // a thread with none left steals from the others' cursors.
+  struct alignas(64) RootCursor {
+    std::atomic<uint32_t> next{0};
+  };
+  std::unique_ptr<RootCursor[]> root_cursor_;
+  alignas(64) std::atomic<uint32_t> head_{0};       // next ready slot to claim
   alignas(64) std::atomic<uint32_t> tail_{0};       // next ready slot to fill
   alignas(64) std::atomic<uint32_t> remaining_{0};  // steps of this block not finished
   alignas(64) std::atomic<uint32_t> sleepers_{0};
-  // Workers inside work(): run() does not return (and so the Plan cannot be
-  // freed) while one might still read it.
-  alignas(64) std::atomic<uint32_t> active_{0};
+  alignas(64) std::atomic<uint32_t> active_{0};  // workers inside work()
   std::atomic<bool> stop_{false};
   std::atomic<bool> rt_failed_{false};
-  std::string rt_warning_;  // written by worker 0 before rt_failed_ is set
+  std::string rt_warning_;  // written by worker 1 before rt_failed_ is set
 };
 
 }  // namespace ac

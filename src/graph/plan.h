@@ -76,10 +76,21 @@ struct PlanEvent {
   FrameCount ramp_frames = 0;
 };
 
-// One entry of the parallel executor's ready list.
-struct ReadySlot {
+// One entry of the parallel executor's ready list, alone on its cache line
+// (the thread that fills it and the one that takes it differ).
+struct alignas(64) ReadySlot {
   std::atomic<uint32_t> tag{0};  // the block epoch the entry belongs to
   uint32_t step = 0;
+};
+
+// Per-step counters written from several threads, one cache line each so
+// neighbouring steps on different threads do not slow each other down.
+struct alignas(64) StepCounters {
+  // Predecessors finished, counted over the Plan's whole life: never reset,
+  // so starting a block touches no per-step line. The step is ready in
+  // parallel block k when it reaches initial_pending * k.
+  std::atomic<uint64_t> finished_inputs{0};
+  std::atomic<uint64_t> ticks{0};  // accumulated cost, cycle_now() ticks
 };
 
 struct Plan {
@@ -118,16 +129,21 @@ struct Plan {
   std::vector<AudioView> out_views;
   std::vector<AlignmentDelay> delays;
   std::vector<uint32_t> event_cursor;  // per step
-  // Accumulated cost per step in cycle_now() ticks: written by whichever
-  // thread ran the step, read by control threads (relaxed atomics).
-  std::unique_ptr<std::atomic<uint64_t>[]> step_ticks;
-  // Parallel execution: per-step count of unfinished predecessors, and the
-  // ready list (one slot per step: each step is pushed once per block).
-  std::unique_ptr<std::atomic<uint32_t>[]> pending;
+  // Per step: cost (written by whichever thread ran the step, read by
+  // control threads: relaxed atomics) and the parallel executor's count of
+  // unfinished predecessors.
+  std::unique_ptr<StepCounters[]> counters;
+  // The parallel executor's ready list: at most one slot per step per block.
   std::unique_ptr<ReadySlot[]> ready;
-  FrameCount view_frames = 0;  // the window every view holds between cuts
+  std::vector<uint32_t> roots;   // steps with no predecessors, in order
+  uint64_t parallel_blocks = 0;  // blocks run by a parallel executor
+  FrameCount view_frames = 0;    // the window every view holds between cuts
 
-  float* buffer(uint32_t i) { return pool.data() + static_cast<size_t>(i) * config.max_block; }
+  // Buffers start on cache lines and are padded to whole lines, so steps on
+  // different threads never write to the same line.
+  size_t buffer_stride = 0;    // floats from one buffer to the next
+  float* pool_base = nullptr;  // pool.data() rounded up to 64 bytes
+  float* buffer(uint32_t i) { return pool_base + static_cast<size_t>(i) * buffer_stride; }
 };
 
 }  // namespace ac

@@ -1,5 +1,6 @@
 #include "graph/plan_report.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -45,6 +46,22 @@ std::map<std::tuple<uint32_t, uint32_t, uint32_t>, FrameCount> inserted_delays(c
 
 }  // namespace
 
+double plan_parallelism(const Plan& plan) {
+  // Steps are in a topological order, so one forward pass finds the longest
+  // chain ending at each step.
+  std::vector<uint32_t> depth(plan.steps.size(), 1);
+  uint32_t longest = 0;
+  for (size_t s = 0; s < plan.steps.size(); ++s) {
+    const PlanStep& st = plan.steps[s];
+    for (uint32_t k = 0; k < st.successor_count; ++k) {
+      const uint32_t next = plan.successors[st.first_successor + k];
+      depth[next] = std::max(depth[next], depth[s] + 1);
+    }
+    longest = std::max(longest, depth[s]);
+  }
+  return longest ? static_cast<double>(plan.steps.size()) / longest : 0.0;
+}
+
 std::string describe_plan(const Plan& plan, const Graph& graph) {
   std::ostringstream o;
   const double ms_per_frame = 1000.0 / plan.config.sample_rate;
@@ -68,6 +85,7 @@ std::string describe_plan(const Plan& plan, const Graph& graph) {
     }
   }
   o << "total latency: " << plan.total_latency << " frames (" << plan.total_latency * ms_per_frame << " ms)\n";
+  o << "parallelism: " << plan_parallelism(plan) << " (steps / longest dependent chain)\n";
   o << "buffers: " << plan.buffer_count << " used vs " << plan.naive_buffer_count << " one-per-port ("
     << plan.buffer_count * plan.config.max_block * sizeof(float) << " bytes)\n";
   return o.str();

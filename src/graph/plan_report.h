@@ -12,6 +12,10 @@ namespace ac {
 // inserted alignment delays, the total latency and buffer use.
 std::string describe_plan(const Plan& plan, const Graph& graph);
 
+// [control] How many steps could run at once on average: all steps divided
+// by the longest chain of dependent steps (1.0 for a pure chain).
+double plan_parallelism(const Plan& plan);
+
 // [control] A Graphviz digraph: one box per node (type, latency), one edge
 // per connected port pair (channels, inserted delay).
 std::string plan_to_dot(const Plan& plan, const Graph& graph);

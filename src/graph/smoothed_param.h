@@ -65,9 +65,11 @@ class SmoothedParam {
   // [audio] True once after each set()/ramp_to(): lets a node recompute
   // derived state (filter coefficients) only when something changed.
   bool take_dirty() noexcept {
-    const bool d = dirty_;
+    // Write only when set: nodes on different threads must not keep
+    // dirtying each other's cache lines with a store of `false`.
+    if (!dirty_) return false;
     dirty_ = false;
-    return d;
+    return true;
   }
 
  private:

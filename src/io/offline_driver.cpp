@@ -60,6 +60,8 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
   }
 
   enable_flush_denormals();
+  SerialExecutor serial;
+  Executor& executor = options.executor ? *options.executor : serial;
   const FrameCount block = plan.config.max_block;
   AudioBuffer out(out_channels, block);
   HostIo host;
@@ -77,7 +79,7 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
   while (done < options.frames) {
     const auto frames = static_cast<FrameCount>(std::min<int64_t>(block, options.frames - done));
     out.clear();
-    run_block(plan, SampleTime{done}, frames, &host);
+    executor.run(plan, SampleTime{done}, frames, &host);
     for (uint32_t c = 0; c < out_channels; ++c) {
       const float* x = out.channel(c);
       OutputChannelStats& s = result.channels[c];
@@ -118,7 +120,7 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
   }
   const double tps = cycle_ticks_per_second();
   for (size_t s = 0; s < plan.steps.size(); ++s) {
-    result.step_seconds.push_back(static_cast<double>(plan.step_ticks[s].load(std::memory_order_relaxed)) / tps);
+    result.step_seconds.push_back(static_cast<double>(plan.counters[s].ticks.load(std::memory_order_relaxed)) / tps);
   }
   return result;
 }

@@ -14,8 +14,11 @@
 
 namespace ac {
 
+class Executor;
+
 struct RenderOptions {
   int64_t frames = 0;                // how much to render
+  Executor* executor = nullptr;      // runs the blocks; null = serial on this thread
   std::string output_path;           // "" = write no file
   std::optional<FileFormat> format;  // default: from the extension
   SampleEncoding encoding = SampleEncoding::pcm24;
