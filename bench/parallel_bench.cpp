@@ -65,7 +65,7 @@ void run(benchmark::State& state, const std::string& yaml, uint32_t threads) {
     state.SkipWithError(graph.error().message.c_str());
     return;
   }
-  auto plan = compile(*graph, CompileOptions{true, threads > 1});
+  auto plan = compile(*graph, CompileOptions{true, threads});
   if (!plan) {
     state.SkipWithError(plan.error().message.c_str());
     return;

@@ -60,14 +60,14 @@ int run_render(const RenderArgs& args) {
   // a chain runs fastest on one thread.
   uint32_t threads = args.threads;
   if (threads == 0) {
-    auto probe = compile(*graph, CompileOptions{false, true});
+    auto probe = compile(*graph, CompileOptions{false, 2});
     if (!probe) {
       std::cerr << probe.error().to_string() << "\n";
       return 1;
     }
     threads = plan_parallelism(**probe) >= 2.0 ? ParallelExecutor::available_cpus() : 1;
   }
-  auto plan = compile(*graph, CompileOptions{false, threads > 1});
+  auto plan = compile(*graph, CompileOptions{false, threads});
   if (!plan) {
     std::cerr << plan.error().to_string() << "\n";
     return 1;

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "graph/buffer_allocator.h"
+#include "graph/static_schedule.h"
 #include "graph/topology.h"
 
 namespace ac {
@@ -195,7 +196,8 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   // reused by step s only if every step that touched its previous value is
   // an ancestor of s (else they could run at the same time).
   constexpr uint32_t kMaxReuseTracking = 16384;
-  const bool track_ancestry = options.parallel && vcount <= kMaxReuseTracking;
+  const bool parallel = options.threads > 1;
+  const bool track_ancestry = parallel && vcount <= kMaxReuseTracking;
   const size_t words = (vcount + 63) / 64;
   std::vector<uint64_t> ancestors(track_ancestry ? words * vcount : 0, 0);
   auto is_ancestor = [&](uint32_t a, uint32_t s) { return (ancestors[s * words + a / 64] >> (a % 64)) & 1u; };
@@ -217,7 +219,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   BufferAllocator alloc;
   auto acquire_for = [&](uint32_t s) {
     uint32_t b = 0;
-    if (!options.parallel) {
+    if (!parallel) {
       b = alloc.acquire();
     } else {
       b = alloc.acquire_if([&](uint32_t candidate) {
@@ -314,7 +316,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     out_channel_buffers.push_back(std::move(outs));
     plan->steps.push_back(step);
   }
-  plan->parallel_safe = options.parallel;
+  plan->parallel_safe = parallel;
   plan->buffer_count = alloc.high_water();
   plan->naive_buffer_count = output_count + mix_count;
   const FrameCount block = graph.block_size;
@@ -387,10 +389,27 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->event_cursor.assign(plan->steps.size(), 0);
   const size_t n = plan->steps.size();
   plan->counters = std::make_unique<StepCounters[]>(n);
-  for (uint32_t s = 0; s < n; ++s) {
-    if (plan->steps[s].initial_pending == 0) plan->roots.push_back(s);
+  if (parallel) {
+    const StaticSchedule sched = make_static_schedule(preds, std::vector<double>(n, 1.0), options.threads);
+    plan->schedule_threads = options.threads;
+    plan->lists = std::make_unique<ThreadList[]>(options.threads);
+    plan->step_list = sched.thread_of;
+    for (uint32_t t = 0; t < options.threads; ++t) {
+      plan->lists[t].begin = static_cast<uint32_t>(plan->list_steps.size());
+      plan->list_steps.insert(plan->list_steps.end(), sched.lists[t].begin(), sched.lists[t].end());
+      plan->lists[t].end = static_cast<uint32_t>(plan->list_steps.size());
+    }
+    for (uint32_t s = 0; s < n; ++s) {
+      PlanStep& st = plan->steps[s];
+      st.first_cross_pred = static_cast<uint32_t>(plan->cross_preds.size());
+      for (uint32_t p : preds[s]) {
+        if (sched.thread_of[p] == sched.thread_of[s]) continue;
+        plan->cross_preds.push_back(p);
+        plan->steps[p].read_across = true;
+      }
+      st.cross_pred_count = static_cast<uint32_t>(plan->cross_preds.size()) - st.first_cross_pred;
+    }
   }
-  plan->ready = std::make_unique<ReadySlot[]>(n);
   return plan;
 }
 

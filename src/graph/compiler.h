@@ -13,10 +13,12 @@ namespace ac {
 
 struct CompileOptions {
   bool realtime = true;  // see StreamConfig::realtime
-  // Reuse a buffer only where every earlier user of it happens-before the
-  // new writer in the dependency graph, so steps may run concurrently (the
-  // parallel executor needs this). Serial plans reuse more.
-  bool parallel = false;
+  // Threads the Plan is scheduled for. Above 1, buffers are reused only
+  // where every earlier user of one happens-before the new writer (so steps
+  // may run at the same time) and a static schedule assigns each step to a
+  // thread: what a ParallelExecutor with that many threads needs. Serial
+  // plans (1) reuse more buffers.
+  uint32_t threads = 1;
 };
 
 // [control] Allocates everything the Plan needs. Errors name the graph file

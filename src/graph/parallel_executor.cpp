@@ -19,9 +19,7 @@ uint32_t ParallelExecutor::available_cpus() {
 }
 
 ParallelExecutor::ParallelExecutor(const ParallelExecutorOptions& options)
-    : threads_(options.threads ? options.threads : available_cpus()),
-      options_(options),
-      root_cursor_(std::make_unique<RootCursor[]>(threads_)) {
+    : threads_(options.threads ? options.threads : available_cpus()), options_(options) {
   for (uint32_t i = 1; i < threads_; ++i) workers_.emplace_back([this, i] { worker_main(i); });
 }
 
@@ -66,88 +64,74 @@ void ParallelExecutor::worker_main(uint32_t index) {
     active_.fetch_add(1, std::memory_order_seq_cst);
     if (epoch_.load(std::memory_order_seq_cst) == now) {
       AudioSection section;
-      work(now, index);
+      work(index);
     }
     active_.fetch_sub(1, std::memory_order_seq_cst);
   }
 }
 
-void ParallelExecutor::push_ready(Plan& plan, uint32_t epoch, uint32_t step) noexcept {
-  ReadySlot& r = plan.ready[tail_.fetch_add(1, std::memory_order_relaxed)];
-  r.step = step;
-  r.tag.store(epoch, std::memory_order_release);
-}
-
-uint32_t ParallelExecutor::claim_root(const Plan& plan, uint32_t thread) noexcept {
-  const auto roots = static_cast<uint32_t>(plan.roots.size());
-  for (uint32_t k = 0; k < threads_; ++k) {
-    const uint32_t owner = (thread + k) % threads_;
-    RootCursor& c = root_cursor_[owner];
-    // Cheap check before the write: a finished share costs no cache-line steal.
-    if (owner + c.next.load(std::memory_order_relaxed) * threads_ >= roots) continue;
-    const uint32_t i = owner + c.next.fetch_add(1, std::memory_order_acq_rel) * threads_;
-    if (i < roots) return plan.roots[i];
+bool ParallelExecutor::try_hold(uint32_t list) noexcept {
+  ThreadList& l = plan_->lists[list];
+  // Read first: a list someone runs or that is finished costs no write.
+  if (l.held.load(std::memory_order_relaxed) != 0 || l.done_block.load(std::memory_order_acquire) == block_) {
+    return false;
   }
-  return UINT32_MAX;
+  uint32_t expected = 0;
+  return l.held.compare_exchange_strong(expected, 1, std::memory_order_acquire);
 }
 
-uint32_t ParallelExecutor::run_chain(Plan& plan, uint32_t epoch, uint32_t s) noexcept {
-  uint32_t ran = 0;
-  while (s != UINT32_MAX) {
+void ParallelExecutor::run_list(uint32_t list, uint32_t until) noexcept {
+  Plan& plan = *plan_;
+  ThreadList& l = plan.lists[list];
+  while (l.begin + l.progress < l.end) {
+    const uint32_t s = plan.list_steps[l.begin + l.progress];
+    const PlanStep& step = plan.steps[s];
+    for (uint32_t k = 0; k < step.cross_pred_count; ++k) wait_for(plan.cross_preds[step.first_cross_pred + k]);
     const uint64_t t0 = cycle_now();
     run_step(plan, s, time_, frames_, host_);
-    auto& ticks = plan.counters[s].ticks;
-    ticks.store(ticks.load(std::memory_order_relaxed) + (cycle_now() - t0), std::memory_order_relaxed);
-    ++ran;
-    const PlanStep& step = plan.steps[s];
-    uint32_t next = UINT32_MAX;
-    for (uint32_t k = 0; k < step.successor_count; ++k) {
-      const uint32_t succ = plan.successors[step.first_successor + k];
-      const uint64_t target = plan.steps[succ].initial_pending * block_;
-      if (plan.counters[succ].finished_inputs.fetch_add(1, std::memory_order_acq_rel) + 1 != target) continue;
-      if (next == UINT32_MAX)
-        next = succ;
-      else
-        push_ready(plan, epoch, succ);
-    }
-    s = next;
+    auto& counters = plan.counters[s];
+    counters.ticks.store(counters.ticks.load(std::memory_order_relaxed) + (cycle_now() - t0),
+                         std::memory_order_relaxed);
+    if (step.read_across) counters.done_block.store(block_, std::memory_order_release);
+    ++l.progress;
+    if (s == until) break;
   }
-  return ran;
+  if (l.begin + l.progress == l.end) l.done_block.store(block_, std::memory_order_release);
 }
 
-void ParallelExecutor::work(uint32_t epoch, uint32_t thread) noexcept {
+void ParallelExecutor::wait_for(uint32_t p) noexcept {
   Plan& plan = *plan_;
-  const auto steps = static_cast<uint32_t>(plan.steps.size());
-  // Finished steps are counted locally and handed to remaining_ only when
-  // this thread runs out of work: one shared write per burst, not per step.
-  uint32_t finished = 0;
-  for (uint32_t root = claim_root(plan, thread); root != UINT32_MAX; root = claim_root(plan, thread)) {
-    finished += run_chain(plan, epoch, root);
-  }
-  for (;;) {
-    // Then branches from the ready list. Every ready step but one per
-    // finished step is pushed there, so a claimed slot is either filled
-    // soon or never (its would-be step ran as a continuation): wait for it
-    // until the block is done.
-    if (finished) remaining_.fetch_sub(finished, std::memory_order_acq_rel);
-    finished = 0;
-    const uint32_t index = head_.fetch_add(1, std::memory_order_acq_rel);
-    if (index >= steps) return;
-    ReadySlot& slot = plan.ready[index];
-    while (slot.tag.load(std::memory_order_acquire) != epoch) {
-      if (remaining_.load(std::memory_order_acquire) == 0) return;
+  const auto& done = plan.counters[p].done_block;
+  while (done.load(std::memory_order_acquire) != block_) {
+    const uint32_t list = plan.step_list[p];
+    if (try_hold(list)) {
+      run_list(list, p);
+      plan.lists[list].held.store(0, std::memory_order_release);
+    } else {
       cpu_relax();
     }
-    finished += run_chain(plan, epoch, slot.step);
+  }
+}
+
+void ParallelExecutor::work(uint32_t thread) noexcept {
+  const uint32_t lists = plan_->schedule_threads;
+  for (uint32_t k = 0; k < lists; ++k) {
+    const uint32_t list = (thread + k) % lists;
+    if (!try_hold(list)) continue;
+    run_list(list, UINT32_MAX);
+    plan_->lists[list].held.store(0, std::memory_order_release);
   }
 }
 
 void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
+  if (plan.schedule_threads != threads_) {
+    // Not compiled for this pool: still correct, one thread.
+    run_block(plan, time, frames, host);
+    return;
+  }
   AudioSection section;
   frames = std::min(frames, plan.config.max_block);
   set_block_frames(plan, frames);
-  const auto steps = static_cast<uint32_t>(plan.steps.size());
-  if (steps == 0) return;
   // No worker is inside work() now (see epoch_), so this set-up is private
   // until the odd epoch is published.
   const uint32_t epoch = (epoch_.load(std::memory_order_relaxed) | 1u) + 2u;  // next odd value
@@ -156,16 +140,16 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
   frames_ = frames;
   host_ = host;
   block_ = ++plan.parallel_blocks;
-  remaining_.store(steps, std::memory_order_relaxed);
-  head_.store(0, std::memory_order_relaxed);
-  tail_.store(0, std::memory_order_relaxed);
-  for (uint32_t t = 0; t < threads_; ++t) root_cursor_[t].next.store(0, std::memory_order_relaxed);
+  for (uint32_t t = 0; t < threads_; ++t) plan.lists[t].progress = 0;
   epoch_.store(epoch, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) futex_wake_all(epoch_);
-  work(epoch, 0);
-  // Done when every step is; then close the block (even epoch) so no late
-  // worker enters, and wait for those inside to leave.
-  while (remaining_.load(std::memory_order_acquire) != 0) cpu_relax();
+  work(0);
+  // Every list was taken by someone; wait for the ones still running, then
+  // close the block (even epoch) so no late worker enters, and wait for
+  // those inside to leave.
+  for (uint32_t t = 0; t < threads_; ++t) {
+    while (plan.lists[t].done_block.load(std::memory_order_acquire) != block_) cpu_relax();
+  }
   epoch_.store(epoch + 1, std::memory_order_seq_cst);
   while (active_.load(std::memory_order_seq_cst) != 0) cpu_relax();
 }

@@ -1,11 +1,16 @@
 #pragma once
-// The parallel executor: a pool of worker threads runs a Plan by dependency
-// counters. A step becomes ready when every step it reads has finished; the
-// calling (driver) thread takes part. Output is bit-identical to the serial
-// executor: every node computes from the same inputs, and each input's
-// mixing order is fixed by the Plan. Requires a Plan compiled with
-// CompileOptions::parallel (buffers reused only along dependencies).
+// The parallel executor: a pool of worker threads runs a Plan that was
+// compiled for it (CompileOptions::threads == threads()). The compiler's
+// static schedule gives each thread an ordered list of steps; a thread
+// waits only for inputs produced on another thread (one flag per such
+// step), so chains and independent work run without any shared write per
+// step. Output is bit-identical to the serial executor: every node computes
+// from the same inputs, and each input's mixing order is fixed by the Plan.
 //
+// Nobody waits on a thread that is late: a thread that needs a step from
+// another list takes that list (if no one runs it) and runs it up to that
+// step, and the driver finishes any list not taken. All waits are for
+// steps earlier in one topological order, so this cannot deadlock.
 // Between blocks workers spin briefly, then sleep on a futex; the driver
 // wakes them with one syscall only if some are asleep.
 #include <atomic>
@@ -45,14 +50,15 @@ class ParallelExecutor final : public Executor {
 
  private:
   void worker_main(uint32_t index);
-  // Runs ready steps of block `epoch` (odd) until none is left to claim.
-  void work(uint32_t epoch, uint32_t thread) noexcept;
-  // Runs `s` and then, along continuations, the successor each finished
-  // step makes ready first; pushes the others. Returns steps run.
-  uint32_t run_chain(Plan& plan, uint32_t epoch, uint32_t s) noexcept;
-  // The next root for `thread`: its own share first, then others'.
-  uint32_t claim_root(const Plan& plan, uint32_t thread) noexcept;
-  void push_ready(Plan& plan, uint32_t epoch, uint32_t step) noexcept;
+  // Runs lists, own first, until every list of the block is taken.
+  void work(uint32_t thread) noexcept;
+  // With `list` held: runs its steps in order until `until` is done (or to
+  // the end when until == UINT32_MAX).
+  void run_list(uint32_t list, uint32_t until) noexcept;
+  // Waits until step `p` (another thread's) is done, helping if its list
+  // is idle.
+  void wait_for(uint32_t p) noexcept;
+  bool try_hold(uint32_t list) noexcept;
 
   const uint32_t threads_;
   const ParallelExecutorOptions options_;
@@ -67,18 +73,8 @@ class ParallelExecutor final : public Executor {
   SampleTime time_{};
   FrameCount frames_ = 0;
   HostIo* host_ = nullptr;
+  uint64_t block_ = 0;  // the Plan's parallel block number: the value of done flags
   alignas(64) std::atomic<uint32_t> epoch_{0};
-  uint64_t block_ = 0;  // the Plan's parallel block number, for ready targets
-  // Root steps are shared out by index: thread t takes roots t, t+T, ...
-  // (the same each block, so chains stay on one core), from its own cursor;
-  // a thread with none left steals from the others' cursors.
-  struct alignas(64) RootCursor {
-    std::atomic<uint32_t> next{0};
-  };
-  std::unique_ptr<RootCursor[]> root_cursor_;
-  alignas(64) std::atomic<uint32_t> head_{0};       // next ready slot to claim
-  alignas(64) std::atomic<uint32_t> tail_{0};       // next ready slot to fill
-  alignas(64) std::atomic<uint32_t> remaining_{0};  // steps of this block not finished
   alignas(64) std::atomic<uint32_t> sleepers_{0};
   alignas(64) std::atomic<uint32_t> active_{0};  // workers inside work()
   std::atomic<bool> stop_{false};

@@ -63,9 +63,12 @@ struct PlanStep {
   uint32_t event_count = 0;
   uint32_t first_successor = 0;  // into Plan::successors: steps that read this one
   uint32_t successor_count = 0;
-  uint32_t initial_pending = 0;  // steps this one waits for (parallel execution)
-  bool has_mix = false;          // any input channel in mix mode
-  Node* node_ptr = nullptr;      // == Plan::nodes[node].get(), saves a hop
+  uint32_t initial_pending = 0;   // steps this one waits for (parallel execution)
+  uint32_t first_cross_pred = 0;  // into Plan::cross_preds: inputs made on another thread
+  uint32_t cross_pred_count = 0;
+  bool read_across = false;  // another thread reads this step (parallel plans)
+  bool has_mix = false;      // any input channel in mix mode
+  Node* node_ptr = nullptr;  // == Plan::nodes[node].get(), saves a hop
 };
 
 // A parameter event bound to its step.
@@ -76,21 +79,21 @@ struct PlanEvent {
   FrameCount ramp_frames = 0;
 };
 
-// One entry of the parallel executor's ready list, alone on its cache line
-// (the thread that fills it and the one that takes it differ).
-struct alignas(64) ReadySlot {
-  std::atomic<uint32_t> tag{0};  // the block epoch the entry belongs to
-  uint32_t step = 0;
-};
-
 // Per-step counters written from several threads, one cache line each so
 // neighbouring steps on different threads do not slow each other down.
 struct alignas(64) StepCounters {
-  // Predecessors finished, counted over the Plan's whole life: never reset,
-  // so starting a block touches no per-step line. The step is ready in
-  // parallel block k when it reaches initial_pending * k.
-  std::atomic<uint64_t> finished_inputs{0};
+  // The parallel block in which the step last finished; written only for
+  // steps read by another thread, which wait for it.
+  std::atomic<uint64_t> done_block{0};
   std::atomic<uint64_t> ticks{0};  // accumulated cost, cycle_now() ticks
+};
+
+// One thread's list in a parallel Plan, with who is running it.
+struct alignas(64) ThreadList {
+  uint32_t begin = 0, end = 0;          // into Plan::list_steps
+  std::atomic<uint32_t> held{0};        // 1 while a thread runs it
+  uint32_t progress = 0;                // steps done this block (by the holder)
+  std::atomic<uint64_t> done_block{0};  // the block in which it finished
 };
 
 struct Plan {
@@ -130,12 +133,15 @@ struct Plan {
   std::vector<AlignmentDelay> delays;
   std::vector<uint32_t> event_cursor;  // per step
   // Per step: cost (written by whichever thread ran the step, read by
-  // control threads: relaxed atomics) and the parallel executor's count of
-  // unfinished predecessors.
+  // control threads: relaxed atomics) and when it last finished.
   std::unique_ptr<StepCounters[]> counters;
-  // The parallel executor's ready list: at most one slot per step per block.
-  std::unique_ptr<ReadySlot[]> ready;
-  std::vector<uint32_t> roots;   // steps with no predecessors, in order
+  // The static schedule (CompileOptions::threads > 1): per thread, the steps
+  // it runs in order; per step, the inputs it waits for from other threads.
+  uint32_t schedule_threads = 1;
+  std::vector<uint32_t> list_steps;
+  std::unique_ptr<ThreadList[]> lists;
+  std::vector<uint32_t> step_list;  // per step: which list holds it
+  std::vector<uint32_t> cross_preds;
   uint64_t parallel_blocks = 0;  // blocks run by a parallel executor
   FrameCount view_frames = 0;    // the window every view holds between cuts
 

@@ -115,8 +115,9 @@ class RandomGraph {
   std::vector<std::pair<std::string, bool>> outs_;  // id, stereo output
 };
 
-std::vector<float> run(const Graph& graph, bool parallel, Executor& executor, int64_t frames) {
-  auto plan = compile(graph, CompileOptions{false, parallel});
+// Renders with a Plan compiled for `compile_threads` threads.
+std::vector<float> run(const Graph& graph, uint32_t compile_threads, Executor& executor, int64_t frames) {
+  auto plan = compile(graph, CompileOptions{false, compile_threads});
   if (!plan) {
     ADD_FAILURE() << plan.error().to_string();
     return {};
@@ -171,8 +172,8 @@ TEST(ParallelExecutor, FanOutPlansKeepSiblingsInSeparateBuffers) {
       "nodes:\n  s: {type: sine}\n  a: {type: gain}\n  b: {type: gain}\n  c: {type: gain}\n  d: {type: gain}\n"
       "connections:\n  - s.out -> a.in\n  - s.out -> b.in\n  - s.out -> c.in\n  - s.out -> d.in\n",
       r);
-  auto serial = compile(g, CompileOptions{false, false});
-  auto parallel = compile(g, CompileOptions{false, true});
+  auto serial = compile(g, CompileOptions{false, 1});
+  auto parallel = compile(g, CompileOptions{false, 2});
   ASSERT_TRUE(serial && parallel);
   EXPECT_LT((*serial)->buffer_count, (*parallel)->buffer_count);
   EXPECT_EQ((*parallel)->buffer_count, 5u);
@@ -186,7 +187,7 @@ TEST(ParallelExecutor, RunsWithoutAllocatingOrLocking) {
     uint32_t block = 64;
     auto g = load_graph_text(gen.make(block), "random.yaml", r);
     ASSERT_TRUE(g);
-    auto plan = compile(*g, CompileOptions{true, true});
+    auto plan = compile(*g, CompileOptions{true, 2});
     ASSERT_TRUE(plan);
     AudioBuffer out(1, (*plan)->config.max_block);
     HostIo host;
