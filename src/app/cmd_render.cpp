@@ -12,6 +12,7 @@
 #include "dsp/file_recorder.h"
 #include "dsp/meter.h"
 #include "graph/compiler.h"
+#include "graph/deadline_report.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
@@ -150,6 +151,12 @@ int run_render(const RenderArgs& args) {
       status = 2;
     }
   }
+  const DeadlineReport deadlines = read_deadline_report(p);
+  std::string path;
+  for (const auto& id : deadlines.critical_path) path += (path.empty() ? "" : " -> ") + id;
+  std::printf("dsp load: mean %.2f%%, worst block %.2f%% of its period; critical path %s (%.1f us per block)\n",
+              100.0 * deadlines.load_mean, 100.0 * deadlines.load_max, path.c_str(), deadlines.critical_path_us);
+  for (const auto& id : bypassed_nodes(p)) std::printf("  %s was BYPASSED: it overran its budget\n", id.c_str());
   // CPU share per node (read halves and write halves of one node add up).
   std::vector<double> per_node(p.nodes.size(), 0.0);
   for (size_t s = 0; s < p.steps.size(); ++s) per_node[p.steps[s].node] += result->step_seconds[s];

@@ -5,6 +5,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/cycle_clock.h"
 #include "graph/buffer_allocator.h"
 #include "graph/static_schedule.h"
 #include "graph/topology.h"
@@ -291,6 +292,11 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       step.has_mix = step.has_mix || plan->input_channels[i].mode == PlanInputChannel::Mode::mix;
     }
     step.node_ptr = plan->nodes[vx.node].get();
+    if (gn.budget && vx.kind == PlanStep::Kind::process) {
+      step.budget_share = static_cast<float>(gn.budget->share);
+      step.budget_after = gn.budget->after;
+      step.bypass_passes = gn.budget->pass_through;
+    }
     step.first_successor = static_cast<uint32_t>(plan->successors.size());
     step.successor_count = static_cast<uint32_t>(succs[s].size());
     step.initial_pending = static_cast<uint32_t>(preds[s].size());
@@ -389,6 +395,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->event_cursor.assign(plan->steps.size(), 0);
   const size_t n = plan->steps.size();
   plan->counters = std::make_unique<StepCounters[]>(n);
+  plan->ticks_per_frame = cycle_ticks_per_second() / graph.sample_rate;
   if (parallel) {
     const StaticSchedule sched = make_static_schedule(preds, std::vector<double>(n, 1.0), options.threads);
     plan->schedule_threads = options.threads;

@@ -82,10 +82,36 @@ void set_block_frames(Plan& plan, FrameCount frames) noexcept {
   plan.view_frames = frames;
 }
 
+// A bypassed node: its events still apply (so it comes back with the right
+// parameters) but it does not run; outputs get its inputs or silence.
+void run_bypassed(Plan& plan, const PlanStep& step, size_t s, SampleTime time, FrameCount frames) noexcept {
+  uint32_t& cursor = plan.event_cursor[s];
+  const PlanEvent* events = plan.events.data() + step.first_event;
+  while (cursor < step.event_count && events[cursor].at < time + frames) {
+    const PlanEvent& e = events[cursor++];
+    step.node_ptr->set_param(e.param, e.value, e.ramp_frames);
+  }
+  const ConstAudioView* in = plan.in_views.data() + step.first_input_view;
+  const AudioView* out = plan.out_views.data() + step.first_output_view;
+  for (uint32_t p = 0; p < step.output_ports; ++p) {
+    for (uint32_t c = 0; c < out[p].channel_count; ++c) {
+      const bool pass = step.bypass_passes && p < step.input_ports && c < in[p].channel_count;
+      if (pass)
+        std::memcpy(out[p].channel(c), in[p].channel(c), frames * sizeof(float));
+      else
+        std::memset(out[p].channel(c), 0, frames * sizeof(float));
+    }
+  }
+}
+
 void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* host) noexcept {
   const PlanStep& step = plan.steps[s];
   Node& node = *step.node_ptr;
   if (step.has_mix) gather_inputs(plan, step, frames);
+  if (step.budget_share > 0.0f && plan.counters[s].bypassed.load(std::memory_order_relaxed)) {
+    run_bypassed(plan, step, s, time, frames);
+    return;
+  }
   ProcessContext ctx;
   ctx.host = host;
   ctx.inputs = plan.in_views.data() + step.first_input_view;
@@ -126,19 +152,64 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
   set_window(plan, step, 0, frames);
 }
 
+void account_step(Plan& plan, size_t s, uint64_t ticks, FrameCount frames) noexcept {
+  StepCounters& c = plan.counters[s];
+  // One writer per step per block: plain load/store, no read-modify-write.
+  c.ticks.store(c.ticks.load(std::memory_order_relaxed) + ticks, std::memory_order_relaxed);
+  c.last.store(ticks, std::memory_order_relaxed);
+  if (ticks > c.max.load(std::memory_order_relaxed)) c.max.store(ticks, std::memory_order_relaxed);
+  const PlanStep& step = plan.steps[s];
+  if (step.budget_share <= 0.0f || c.bypassed.load(std::memory_order_relaxed)) return;
+  const double budget = step.budget_share * plan.ticks_per_frame * frames;
+  if (static_cast<double>(ticks) <= budget) {
+    c.over_in_row.store(0, std::memory_order_relaxed);
+    return;
+  }
+  const uint32_t over = c.over_in_row.load(std::memory_order_relaxed) + 1;
+  c.over_in_row.store(over, std::memory_order_relaxed);
+  if (over >= step.budget_after) c.bypassed.store(true, std::memory_order_release);
+}
+
+void finish_block(Plan& plan, uint64_t ticks, FrameCount frames) noexcept {
+  BlockCounters& b = plan.block_counters;
+  b.blocks.store(b.blocks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  b.last_ticks.store(ticks, std::memory_order_relaxed);
+  b.total_ticks.store(b.total_ticks.load(std::memory_order_relaxed) + ticks, std::memory_order_relaxed);
+  b.total_frames.store(b.total_frames.load(std::memory_order_relaxed) + frames, std::memory_order_relaxed);
+  if (ticks > b.max_ticks.load(std::memory_order_relaxed)) b.max_ticks.store(ticks, std::memory_order_relaxed);
+  if (static_cast<double>(ticks) <= plan.ticks_per_frame * frames) return;
+  // A missed deadline is charged to the step that took longest in it. The
+  // scan is bounded by the step count and happens only on a miss.
+  b.misses.store(b.misses.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  size_t worst = 0;
+  uint64_t worst_ticks = 0;
+  for (size_t s = 0; s < plan.steps.size(); ++s) {
+    const uint64_t t = plan.counters[s].last.load(std::memory_order_relaxed);
+    if (t > worst_ticks) {
+      worst_ticks = t;
+      worst = s;
+    }
+  }
+  if (!plan.steps.empty()) {
+    auto& m = plan.counters[worst].misses;
+    m.store(m.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+}
+
 void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
   AudioSection section;
   frames = std::min(frames, plan.config.max_block);
   set_block_frames(plan, frames);
   const size_t step_count = plan.steps.size();
-  uint64_t t0 = cycle_now();
+  const uint64_t start = cycle_now();
+  uint64_t t0 = start;
   for (size_t s = 0; s < step_count; ++s) {
     run_step(plan, s, time, frames, host);
     const uint64_t t1 = cycle_now();
-    auto& ticks = plan.counters[s].ticks;
-    ticks.store(ticks.load(std::memory_order_relaxed) + (t1 - t0), std::memory_order_relaxed);
+    account_step(plan, s, t1 - t0, frames);
     t0 = t1;
   }
+  finish_block(plan, t0 - start, frames);
 }
 
 void SerialExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
@@ -147,7 +218,17 @@ void SerialExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo*
 
 void rewind(Plan& plan) {
   std::fill(plan.event_cursor.begin(), plan.event_cursor.end(), 0u);
-  for (size_t s = 0; s < plan.steps.size(); ++s) plan.counters[s].ticks.store(0, std::memory_order_relaxed);
+  for (size_t s = 0; s < plan.steps.size(); ++s) {
+    StepCounters& c = plan.counters[s];
+    c.ticks.store(0, std::memory_order_relaxed);
+    c.last.store(0, std::memory_order_relaxed);
+    c.max.store(0, std::memory_order_relaxed);
+    c.misses.store(0, std::memory_order_relaxed);
+  }
+  BlockCounters& b = plan.block_counters;
+  for (auto* c : {&b.blocks, &b.misses, &b.last_ticks, &b.max_ticks, &b.total_ticks, &b.total_frames}) {
+    c->store(0, std::memory_order_relaxed);
+  }
   for (auto& d : plan.delays) {
     std::fill(d.ring.begin(), d.ring.end(), 0.0f);
     d.pos = 0;

@@ -35,6 +35,11 @@ class SerialExecutor final : public Executor {
 // block of `frames` frames (call once per block, before any step).
 void run_step(Plan& plan, size_t step, SampleTime time, FrameCount frames, HostIo* host) noexcept;
 void set_block_frames(Plan& plan, FrameCount frames) noexcept;
+// [audio] Cost accounting: a step's ticks for this block (and the overrun
+// policy), then the whole block's (DSP load, deadline misses charged to the
+// slowest step).
+void account_step(Plan& plan, size_t step, uint64_t ticks, FrameCount frames) noexcept;
+void finish_block(Plan& plan, uint64_t ticks, FrameCount frames) noexcept;
 
 // [control] Clears the per-run state (event cursors, alignment delays, cost
 // counters) and resets every node, for a fresh run of the same Plan.

@@ -17,12 +17,20 @@
 
 namespace ac {
 
+// What to do with a node that keeps overrunning its share of the block.
+struct NodeBudget {
+  double share = 1.0;        // of the block period, (0, 1]
+  uint32_t after = 8;        // consecutive blocks over budget before bypassing
+  bool pass_through = true;  // bypassed: copy inputs to outputs (else silence)
+};
+
 struct GraphNode {
   std::string id;                  // unique within the graph
   const NodeType* type = nullptr;  // from the registry that loaded the graph
   NodeOptions options;
   NodeLayout layout;
-  std::vector<float> params;  // initial value of each automatable param
+  std::vector<float> params;         // initial value of each automatable param
+  std::optional<NodeBudget> budget;  // the overrun policy, if the file sets one
   SourceLocation where;
 };
 

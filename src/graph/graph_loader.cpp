@@ -50,6 +50,7 @@ class Loader {
   void load_header(const YAML::Node& root);
   void load_nodes(const YAML::Node& nodes);
   void load_node(const std::string& id, const YAML::Node& key, const YAML::Node& body);
+  NodeBudget load_budget(const YAML::Node& b, const std::string& id) const;
   void load_connections(const YAML::Node& list);
   void load_connection(const YAML::Node& item);
   void load_events(const YAML::Node& list);
@@ -260,7 +261,7 @@ std::string Loader::param_choice(const YAML::Node& v, const ParamSpec& spec, con
 
 void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML::Node& body) {
   if (!body.IsMap()) fail(at(body.IsNull() ? key : body), "node '" + id + "' needs a map with 'type:'");
-  static const std::vector<std::string> kNodeKeys = {"type", "channels", "params"};
+  static const std::vector<std::string> kNodeKeys = {"type", "channels", "params", "budget"};
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string k = scalar(it->first, "a key");
     if (std::find(kNodeKeys.begin(), kNodeKeys.end(), k) == kNodeKeys.end()) {
@@ -352,7 +353,43 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
       node.params[pid] = static_cast<float>(param_number(it->second, *found, owner));
     }
   }
+  if (const YAML::Node b = body["budget"]) node.budget = load_budget(b, id);
   graph_.nodes.push_back(std::move(node));
+}
+
+// budget: {share: 25%, after: 8, bypass: pass|silence}
+NodeBudget Loader::load_budget(const YAML::Node& b, const std::string& id) const {
+  if (!b.IsMap()) fail(at(b), "'budget' of '" + id + "' is a map: {share: 25%, after: 8, bypass: pass}");
+  static const std::vector<std::string> kKeys = {"share", "after", "bypass"};
+  for (auto it = b.begin(); it != b.end(); ++it) {
+    const std::string k = scalar(it->first, "a key");
+    if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end()) {
+      fail(at(it->first), "unknown key '" + k + "' in a budget" + did_you_mean(k, kKeys) + " (share, after, bypass)");
+    }
+  }
+  NodeBudget out;
+  if (const YAML::Node v = b["share"]) {
+    std::string text = scalar(v, "a share of the block period, e.g. 25% or 0.25");
+    double scale = 1.0;
+    if (!text.empty() && text.back() == '%') {
+      text.pop_back();
+      scale = 0.01;
+    }
+    double x = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), x);
+    if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || x * scale <= 0.0 || x * scale > 1.0) {
+      fail(at(v), "a budget share is a part of the block period in (0, 1] or (0%, 100%], got '" + v.Scalar() + "'");
+    }
+    out.share = x * scale;
+  }
+  if (const YAML::Node v = b["after"])
+    out.after = static_cast<uint32_t>(number(v, "'after' (blocks in a row)", 1, 100000));
+  if (const YAML::Node v = b["bypass"]) {
+    const std::string mode = scalar(v, "pass or silence");
+    if (mode != "pass" && mode != "silence") fail(at(v), "'bypass' is pass or silence, got '" + mode + "'");
+    out.pass_through = mode == "pass";
+  }
+  return out;
 }
 
 Loader::ResolvedRef Loader::resolve(const PortRef& ref, bool input, const YAML::Node& item) {

@@ -89,10 +89,8 @@ void ParallelExecutor::run_list(uint32_t list, uint32_t until) noexcept {
     for (uint32_t k = 0; k < step.cross_pred_count; ++k) wait_for(plan.cross_preds[step.first_cross_pred + k]);
     const uint64_t t0 = cycle_now();
     run_step(plan, s, time_, frames_, host_);
-    auto& counters = plan.counters[s];
-    counters.ticks.store(counters.ticks.load(std::memory_order_relaxed) + (cycle_now() - t0),
-                         std::memory_order_relaxed);
-    if (step.read_across) counters.done_block.store(block_, std::memory_order_release);
+    account_step(plan, s, cycle_now() - t0, frames_);
+    if (step.read_across) plan.counters[s].done_block.store(block_, std::memory_order_release);
     ++l.progress;
     if (s == until) break;
   }
@@ -130,6 +128,7 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
     return;
   }
   AudioSection section;
+  const uint64_t start = cycle_now();
   frames = std::min(frames, plan.config.max_block);
   set_block_frames(plan, frames);
   // No worker is inside work() now (see epoch_), so this set-up is private
@@ -152,6 +151,7 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
   }
   epoch_.store(epoch + 1, std::memory_order_seq_cst);
   while (active_.load(std::memory_order_seq_cst) != 0) cpu_relax();
+  finish_block(plan, cycle_now() - start, frames);
 }
 
 }  // namespace ac

@@ -67,8 +67,13 @@ struct PlanStep {
   uint32_t first_cross_pred = 0;  // into Plan::cross_preds: inputs made on another thread
   uint32_t cross_pred_count = 0;
   bool read_across = false;  // another thread reads this step (parallel plans)
-  bool has_mix = false;      // any input channel in mix mode
-  Node* node_ptr = nullptr;  // == Plan::nodes[node].get(), saves a hop
+  // Overrun policy (graph file `budget:`): over `budget_share` of the block
+  // period for `budget_after` blocks in a row, the node is bypassed.
+  float budget_share = 0.0f;  // 0: no budget
+  uint32_t budget_after = 0;
+  bool bypass_passes = true;  // pass inputs through (else silence)
+  bool has_mix = false;       // any input channel in mix mode
+  Node* node_ptr = nullptr;   // == Plan::nodes[node].get(), saves a hop
 };
 
 // A parameter event bound to its step.
@@ -82,6 +87,11 @@ struct PlanEvent {
 // Per-step counters written from several threads, one cache line each so
 // neighbouring steps on different threads do not slow each other down.
 struct alignas(64) StepCounters {
+  std::atomic<uint64_t> last{0};         // ticks in the latest block
+  std::atomic<uint64_t> max{0};          // most ticks in one block
+  std::atomic<uint64_t> misses{0};       // missed deadlines this step was the slowest in
+  std::atomic<uint32_t> over_in_row{0};  // consecutive blocks over its budget
+  std::atomic<bool> bypassed{false};     // set by the overrun policy, cleared by restore_node()
   // The parallel block in which the step last finished; written only for
   // steps read by another thread, which wait for it.
   std::atomic<uint64_t> done_block{0};
@@ -96,8 +106,21 @@ struct alignas(64) ThreadList {
   std::atomic<uint64_t> done_block{0};  // the block in which it finished
 };
 
+// Block-level deadline accounting, written only by the thread that runs
+// blocks (the driver), read by control threads.
+struct alignas(64) BlockCounters {
+  std::atomic<uint64_t> blocks{0};
+  std::atomic<uint64_t> misses{0};      // blocks that took longer than their period
+  std::atomic<uint64_t> last_ticks{0};  // the latest block
+  std::atomic<uint64_t> max_ticks{0};
+  std::atomic<uint64_t> total_ticks{0};
+  std::atomic<uint64_t> total_frames{0};
+};
+
 struct Plan {
   StreamConfig config;
+  double ticks_per_frame = 0.0;  // cycle_now() ticks in one frame's period
+  BlockCounters block_counters;
   bool parallel_safe = false;                // buffers reused only along dependencies
   std::vector<std::shared_ptr<Node>> nodes;  // by graph node index
   std::vector<std::string> node_ids;
