@@ -42,8 +42,24 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   const auto node_count = static_cast<uint32_t>(graph.nodes.size());
 
   // 1. Build, initialise and prepare every node.
+  plan->fade_frames = std::max<FrameCount>(options.fade_frames, 1);
   for (uint32_t i = 0; i < node_count; ++i) {
     const GraphNode& gn = graph.nodes[i];
+    if (i < options.reuse.size() && options.reuse[i]) {
+      // Kept from a running Plan: its state goes on; it is not touched here.
+      plan->nodes.push_back(options.reuse[i]);
+      plan->node_ids.push_back(gn.id);
+      plan->node_types.push_back(gn.type->name);
+      if (gn.type->is_host_output) {
+        plan->host_output_node = i;
+        plan->host_output_channels = gn.layout.inputs.empty() ? 0 : gn.layout.inputs[0].channels;
+      }
+      if (gn.type->is_host_input) {
+        plan->host_input_node = i;
+        plan->host_input_channels = gn.layout.outputs.empty() ? 0 : gn.layout.outputs[0].channels;
+      }
+      continue;
+    }
     auto node = gn.type->create(gn.options, gn.layout);
     if (!node) return fail(gn.where, "node '" + gn.id + "' (" + gn.type->name + "): " + node.error().message);
     for (ParamId p = 0; p < gn.params.size(); ++p) (*node)->set_param(p, gn.params[p], 0);
@@ -93,7 +109,8 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       vertices.push_back({i, PlanStep::Kind::cycle_read});
       write_half[i] = static_cast<uint32_t>(vertices.size());
       vertices.push_back({i, PlanStep::Kind::cycle_write});
-      const FrameCount min_delay = plan->nodes[i]->min_cycle_delay();
+      const bool kept = i < options.reuse.size() && options.reuse[i];
+      const FrameCount min_delay = kept ? graph.block_size : plan->nodes[i]->min_cycle_delay();
       if (min_delay < graph.block_size) {
         return fail(graph.nodes[i].where,
                     "'" + graph.nodes[i].id + "' closes a feedback cycle, so its delay must be at least one block (" +
@@ -255,7 +272,8 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
           auto f = feeds.find({vx.node, p, ch});
           if (f != feeds.end()) {
             const auto& list = f->second;
-            if (list.size() == 1 && connection_delay[list[0]] == 0) {
+            if (list.size() == 1 && connection_delay[list[0]] == 0 &&
+                graph.connections[list[0]].fade == Connection::Fade::none) {
               const Connection& c = graph.connections[list[0]];
               in.mode = PlanInputChannel::Mode::alias;
               in.buffer = value_buffer.at({c.src_node, c.src_port, c.src_channel});
@@ -270,6 +288,8 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
               for (size_t e : list) {
                 const Connection& c = graph.connections[e];
                 PlanSource src;
+                src.fade = c.fade;
+                plan->has_fades = plan->has_fades || c.fade != Connection::Fade::none;
                 src.buffer = value_buffer.at({c.src_node, c.src_port, c.src_channel});
                 note_use(src.buffer, s);
                 if (connection_delay[e] > 0) {

@@ -19,6 +19,12 @@ struct CompileOptions {
   // thread: what a ParallelExecutor with that many threads needs. Serial
   // plans (1) reuse more buffers.
   uint32_t threads = 1;
+  // Hot swap: per graph node, an instance to keep (already prepared for the
+  // same stream, possibly running in another Plan: the compiler only reads
+  // its latency) or null to build a new one. Empty: build all.
+  std::vector<std::shared_ptr<Node>> reuse{};
+  // Length of fades on connections marked Fade::in / Fade::out.
+  FrameCount fade_frames = 480;
 };
 
 // [control] Allocates everything the Plan needs. Errors name the graph file

@@ -1,6 +1,7 @@
 #include "graph/executor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/audio_section.h"
@@ -23,8 +24,18 @@ void run_delay(AlignmentDelay& d, const float* src, float* dst, FrameCount frame
   d.pos = pos;
 }
 
-void gather_inputs(Plan& plan, const PlanStep& step, FrameCount frames) noexcept {
+// Gain of a fading connection at `frame` frames into its fade: a raised
+// cosine, so the gain's slope is zero at both ends.
+float fade_gain(Connection::Fade fade, int64_t frame, FrameCount length) noexcept {
+  if (frame >= length) return fade == Connection::Fade::in ? 1.0f : 0.0f;
+  const double x = frame <= 0 ? 0.0 : static_cast<double>(frame) / length;
+  const auto g = static_cast<float>(0.5 - 0.5 * std::cos(3.14159265358979323846 * x));
+  return fade == Connection::Fade::in ? g : 1.0f - g;
+}
+
+void gather_inputs(Plan& plan, const PlanStep& step, SampleTime time, FrameCount frames) noexcept {
   const PlanInputChannel* chans = plan.input_channels.data() + step.first_input_channel;
+  const int64_t since = plan.has_fades ? plan.live_since.load(std::memory_order_relaxed) : 0;
   for (uint32_t i = 0; i < step.input_channels_count; ++i) {
     const PlanInputChannel& in = chans[i];
     if (in.mode != PlanInputChannel::Mode::mix) continue;
@@ -35,6 +46,12 @@ void gather_inputs(Plan& plan, const PlanStep& step, FrameCount frames) noexcept
       const bool add = k > 0;
       if (src.delay_line != kNoIndex) {
         run_delay(plan.delays[src.delay_line], s, dst, frames, add);
+      } else if (src.fade != Connection::Fade::none) {
+        const int64_t start = time.value - since;
+        for (FrameCount f = 0; f < frames; ++f) {
+          const float v = fade_gain(src.fade, start + f, plan.fade_frames) * s[f];
+          dst[f] = add ? dst[f] + v : v;
+        }
       } else if (add) {
         for (FrameCount f = 0; f < frames; ++f) dst[f] += s[f];
       } else {
@@ -107,7 +124,7 @@ void run_bypassed(Plan& plan, const PlanStep& step, size_t s, SampleTime time, F
 void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* host) noexcept {
   const PlanStep& step = plan.steps[s];
   Node& node = *step.node_ptr;
-  if (step.has_mix) gather_inputs(plan, step, frames);
+  if (step.has_mix) gather_inputs(plan, step, time, frames);
   if (step.budget_share > 0.0f && plan.counters[s].bypassed.load(std::memory_order_relaxed)) {
     run_bypassed(plan, step, s, time, frames);
     return;

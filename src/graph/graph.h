@@ -37,6 +37,9 @@ struct GraphNode {
 // One channel-to-channel connection. A connection line in a file that joins
 // several channels becomes several of these.
 struct Connection {
+  // During a hot swap a connection may fade in or out (graph/engine.h).
+  enum class Fade : uint8_t { none, in, out };
+  Fade fade = Fade::none;
   uint32_t src_node = 0, src_port = 0, src_channel = 0;
   uint32_t dst_node = 0, dst_port = 0, dst_channel = 0;
   SourceLocation where;

@@ -19,6 +19,7 @@ class NodeOptions {
   uint32_t count(const std::string& name) const { return static_cast<uint32_t>(numbers_.at(name)); }
   const std::string& text(const std::string& name) const { return texts_.at(name); }
   bool has(const std::string& name) const { return numbers_.count(name) || texts_.count(name); }
+  bool operator==(const NodeOptions&) const = default;
 
  private:
   std::map<std::string, double> numbers_;

@@ -13,6 +13,7 @@
 
 #include "core/audio_view.h"
 #include "core/sample_time.h"
+#include "graph/graph.h"
 #include "graph/node.h"
 
 namespace ac {
@@ -34,6 +35,7 @@ struct PlanInputChannel {
 
 // One term of a mix, summed in Plan order (the file's connection order).
 struct PlanSource {
+  Connection::Fade fade = Connection::Fade::none;  // during a hot swap
   uint32_t buffer = 0;
   uint32_t delay_line = kNoIndex;  // alignment delay, or none
 };
@@ -117,8 +119,21 @@ struct alignas(64) BlockCounters {
   std::atomic<uint64_t> total_frames{0};
 };
 
+// A parameter value applied when a Plan goes live (a kept node whose
+// initial value changed in the new graph).
+struct SwapSet {
+  uint32_t node = 0;
+  ParamId param = 0;
+  float value = 0.0f;
+};
+
 struct Plan {
   StreamConfig config;
+  // Hot swap: fades on connections run from the block the Plan goes live.
+  FrameCount fade_frames = 480;
+  bool has_fades = false;
+  std::atomic<int64_t> live_since{-1};  // set by the audio thread at the swap
+  std::vector<SwapSet> swap_sets;
   double ticks_per_frame = 0.0;  // cycle_now() ticks in one frame's period
   BlockCounters block_counters;
   bool parallel_safe = false;                // buffers reused only along dependencies

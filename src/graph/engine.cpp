@@ -1,0 +1,207 @@
+#include "graph/engine.h"
+
+#include <map>
+#include <tuple>
+
+namespace ac {
+namespace {
+
+// A connection identified by the node instances it joins, so that a node
+// replaced by one of another type counts as a different endpoint.
+using Wire = std::tuple<const Node*, uint32_t, uint32_t, const Node*, uint32_t, uint32_t>;
+
+Wire wire_of(const Connection& c, const std::vector<std::shared_ptr<Node>>& nodes) {
+  return {nodes[c.src_node].get(), c.src_port, c.src_channel, nodes[c.dst_node].get(), c.dst_port, c.dst_channel};
+}
+
+}  // namespace
+
+Engine::Engine(const EngineOptions& options) : options_(options), retired_(options.retired_capacity) {}
+
+Engine::~Engine() {
+  delete pending_.exchange(nullptr);
+  delete current_;
+  Plan* p = nullptr;
+  while (retired_.try_pop(p)) delete p;
+}
+
+Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOptions& options) {
+  std::unique_ptr<Engine> e(new Engine(options));
+  auto plan = e->build(graph, {});
+  if (!plan) return unexpected(plan.error());
+  e->live_graph_ = graph;
+  e->live_nodes_ = (*plan)->nodes;
+  e->live_ghost_.assign(graph.nodes.size(), false);
+  e->target_ = std::move(graph);
+  (*plan)->live_since.store(0, std::memory_order_relaxed);
+  e->published_ = plan->get();
+  e->current_ = plan->release();
+  return e;
+}
+
+Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse) {
+  CompileOptions o;
+  o.realtime = options_.realtime;
+  o.threads = options_.threads;
+  o.fade_frames = options_.crossfade_frames;
+  o.reuse = std::move(reuse);
+  auto plan = compile(graph, o);
+  if (!plan) return plan;
+  for (size_t i = 0; i < (*plan)->nodes.size(); ++i) {
+    if (i < o.reuse.size() && o.reuse[i]) continue;  // already active
+    if (auto ok = (*plan)->nodes[i]->activate(); !ok) {
+      return unexpected(make_error(ErrorDomain::graph, "node '" + graph.nodes[i].id + "': " + ok.error().message,
+                                   graph.nodes[i].where));
+    }
+  }
+  return plan;
+}
+
+void Engine::publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector<SwapSet> sets) {
+  plan->swap_sets = std::move(sets);
+  live_graph_ = graph;
+  live_nodes_ = plan->nodes;
+  published_ = plan.get();
+  // A Plan published before but not yet taken never ran: free it here.
+  delete pending_.exchange(plan.release(), std::memory_order_acq_rel);
+}
+
+Expected<void> Engine::replace(Graph next) {
+  // 1. Which running instances carry over: same id, type and options.
+  std::map<std::string, size_t> live_by_id;
+  for (size_t j = 0; j < live_graph_.nodes.size(); ++j) {
+    if (!live_ghost_[j]) live_by_id[live_graph_.nodes[j].id] = j;
+  }
+  std::vector<std::shared_ptr<Node>> reuse(next.nodes.size());
+  std::vector<bool> kept_live(live_graph_.nodes.size(), false);
+  std::vector<SwapSet> sets;
+  for (size_t i = 0; i < next.nodes.size(); ++i) {
+    auto it = live_by_id.find(next.nodes[i].id);
+    if (it == live_by_id.end()) continue;
+    const GraphNode& was = live_graph_.nodes[it->second];
+    const GraphNode& now = next.nodes[i];
+    if (was.type->name != now.type->name || !(was.options == now.options)) continue;
+    reuse[i] = live_nodes_[it->second];
+    kept_live[it->second] = true;
+    for (ParamId p = 0; p < now.params.size() && p < was.params.size(); ++p) {
+      if (now.params[p] != was.params[p]) sets.push_back({static_cast<uint32_t>(i), p, now.params[p]});
+    }
+  }
+  auto clean = build(next, reuse);
+  if (!clean) return unexpected(clean.error());
+
+  // 2. The transitional graph: the new one, plus every running node that
+  //    does not carry over (a ghost, still fed as before), plus the wires
+  //    that disappear (fading out); wires that appear fade in.
+  Graph trans = next;
+  std::vector<std::shared_ptr<Node>> trans_nodes = (*clean)->nodes;
+  std::vector<bool> trans_ghost(next.nodes.size(), false);
+  std::map<const Node*, uint32_t> index_of;
+  for (uint32_t i = 0; i < trans_nodes.size(); ++i) index_of[trans_nodes[i].get()] = i;
+  for (size_t j = 0; j < live_graph_.nodes.size(); ++j) {
+    if (kept_live[j] || live_ghost_[j]) continue;
+    GraphNode ghost = live_graph_.nodes[j];
+    ghost.id += "~old";
+    index_of[live_nodes_[j].get()] = static_cast<uint32_t>(trans.nodes.size());
+    trans.nodes.push_back(std::move(ghost));
+    trans_nodes.push_back(live_nodes_[j]);
+    trans_ghost.push_back(true);
+  }
+  std::map<Wire, bool> now_wired;
+  for (const Connection& c : next.connections) now_wired[wire_of(c, trans_nodes)] = true;
+  std::map<Wire, bool> was_audible;
+  for (const Connection& c : live_graph_.connections) {
+    if (c.fade != Connection::Fade::out) was_audible[wire_of(c, live_nodes_)] = true;
+  }
+  bool fades = false;
+  for (Connection& c : trans.connections) {
+    const bool dst_kept = reuse[c.dst_node] != nullptr;
+    if (dst_kept && !was_audible.count(wire_of(c, trans_nodes))) {
+      c.fade = Connection::Fade::in;
+      fades = true;
+    }
+  }
+  for (const Connection& c : live_graph_.connections) {
+    if (c.fade == Connection::Fade::out) continue;
+    const Wire w = wire_of(c, live_nodes_);
+    if (now_wired.count(w)) continue;
+    auto src = index_of.find(live_nodes_[c.src_node].get());
+    auto dst = index_of.find(live_nodes_[c.dst_node].get());
+    if (src == index_of.end() || dst == index_of.end()) continue;  // ghost of an earlier swap: already gone
+    Connection kept = c;
+    kept.src_node = src->second;
+    kept.dst_node = dst->second;
+    // Into a ghost: unchanged (the ghost's own output fades). Into a kept
+    // node: fades out.
+    kept.fade = trans_ghost[dst->second] ? Connection::Fade::none : Connection::Fade::out;
+    fades = fades || kept.fade == Connection::Fade::out;
+    trans.connections.push_back(kept);
+  }
+
+  delete clean_.release();
+  if (fades) {
+    auto transitional = build(trans, trans_nodes);
+    if (transitional) {
+      publish(std::move(*transitional), trans, std::move(sets));
+      live_ghost_ = trans_ghost;
+      clean_ = std::move(*clean);
+      clean_graph_ = next;
+      target_ = std::move(next);
+      return {};
+    }
+    // A crossfade is not always possible (old and new wiring together can
+    // form a cycle): then the swap is immediate.
+  }
+  publish(std::move(*clean), next, std::move(sets));
+  live_ghost_.assign(next.nodes.size(), false);
+  target_ = std::move(next);
+  return {};
+}
+
+size_t Engine::maintain() {
+  size_t freed = 0;
+  Plan* p = nullptr;
+  while (retired_.try_pop(p)) {
+    delete p;
+    ++freed;
+  }
+  reclaimed_ += freed;
+  if (clean_ && published_) {
+    const int64_t since = published_->live_since.load(std::memory_order_acquire);
+    if (since >= 0 && last_block_.load(std::memory_order_acquire) - since >= options_.crossfade_frames) {
+      publish(std::move(clean_), clean_graph_, {});
+      live_ghost_.assign(clean_graph_.nodes.size(), false);
+    }
+  }
+  return freed;
+}
+
+Plan* Engine::plan_for_block(SampleTime time) noexcept {
+  last_block_.store(time.value, std::memory_order_release);
+  if (pending_.load(std::memory_order_acquire) == nullptr || retired_.free_space() == 0) return current_;
+  Plan* next = pending_.exchange(nullptr, std::memory_order_acq_rel);
+  if (!next) return current_;
+  // Timed events before this block already happened (to the nodes that
+  // carry over) or belong to a past the new nodes never had.
+  for (size_t s = 0; s < next->steps.size(); ++s) {
+    const PlanStep& st = next->steps[s];
+    const PlanEvent* ev = next->events.data() + st.first_event;
+    uint32_t lo = 0, hi = st.event_count;
+    while (lo < hi) {
+      const uint32_t mid = (lo + hi) / 2;
+      if (ev[mid].at < time)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    next->event_cursor[s] = lo;
+  }
+  for (const SwapSet& set : next->swap_sets) next->nodes[set.node]->set_param(set.param, set.value, 0);
+  next->live_since.store(time.value, std::memory_order_release);
+  retired_.try_push(current_);  // room was checked above
+  current_ = next;
+  swaps_.fetch_add(1, std::memory_order_relaxed);
+  return current_;
+}
+
+}  // namespace ac

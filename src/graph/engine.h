@@ -1,0 +1,89 @@
+#pragma once
+// The Engine owns the running Plan and changes it while audio plays (hot
+// swap). The control thread hands it a new Graph; the Engine compiles a
+// Plan that keeps every node with the same id, type and options (their
+// state goes on: an oscillator's phase, a delay's contents), and publishes
+// it. The audio thread picks it up at its next block boundary with one
+// atomic exchange and hands the old Plan back through a lock-free ring; the
+// control thread destroys it later. Nothing on the audio side allocates,
+// locks or waits.
+//
+// Topology changes crossfade instead of clicking: a connection that appears
+// fades in, one that disappears fades out (its source, if removed from the
+// graph, keeps running as a "ghost" until then), over `crossfade_frames`
+// with a raised cosine. When the fades are done, maintain() publishes the
+// plain Plan of the new graph, which sounds identical (the gains are
+// exactly 0 and 1 by then). Paths no edit touches are bit-identical to a
+// run without edits.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/expected.h"
+#include "core/spsc_ring.h"
+#include "graph/compiler.h"
+#include "graph/graph.h"
+#include "graph/plan.h"
+
+namespace ac {
+
+struct EngineOptions {
+  uint32_t threads = 1;               // Plans are compiled for this many executor threads
+  bool realtime = true;               // see StreamConfig::realtime
+  FrameCount crossfade_frames = 480;  // 10 ms at 48 kHz
+  size_t retired_capacity = 64;       // Plans waiting to be reclaimed
+};
+
+class Engine {
+ public:
+  // [control] Compiles and activates the first Plan.
+  static Expected<std::unique_ptr<Engine>> create(Graph graph, const EngineOptions& options);
+  // [control] Only once the audio thread no longer calls plan_for_block().
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // [audio] The Plan to run for the block starting at `time`. Takes up a
+  // newly published Plan, if any (events before `time` are skipped, changed
+  // parameter values applied), and hands back the one it replaces. Never
+  // blocks, never allocates.
+  Plan* plan_for_block(SampleTime time) noexcept;
+
+  // [control] Makes `next` the running graph: compiles (reusing nodes),
+  // publishes, returns without waiting for the audio thread. Errors leave
+  // the running graph untouched.
+  Expected<void> replace(Graph next);
+
+  // [control] Call regularly: destroys Plans the audio thread gave back and,
+  // once a crossfade has run its course, publishes the plain Plan. Returns
+  // how many Plans it destroyed.
+  size_t maintain();
+
+  const Graph& graph() const { return target_; }                             // the graph last asked for
+  uint64_t swaps() const { return swaps_.load(std::memory_order_relaxed); }  // Plans that went live
+  uint64_t plans_reclaimed() const { return reclaimed_; }
+  bool crossfading() const { return clean_ != nullptr; }
+
+ private:
+  explicit Engine(const EngineOptions& options);
+  Expected<std::unique_ptr<Plan>> build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse);
+  void publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector<SwapSet> sets);
+
+  EngineOptions options_;
+  Graph target_;                                   // what was asked for
+  Graph live_graph_;                               // graph of the last published Plan (ghosts included)
+  std::vector<std::shared_ptr<Node>> live_nodes_;  // its node instances
+  std::vector<bool> live_ghost_;                   // per live_graph_ node
+  Plan* published_ = nullptr;                      // last published (control's view)
+  std::unique_ptr<Plan> clean_;                    // the plain Plan to follow a crossfade
+  Graph clean_graph_;
+  std::atomic<Plan*> pending_{nullptr};
+  Plan* current_ = nullptr;  // owned; touched by the audio thread only (after create)
+  SpscRing<Plan*> retired_;
+  std::atomic<int64_t> last_block_{0};
+  std::atomic<uint64_t> swaps_{0};
+  uint64_t reclaimed_ = 0;
+};
+
+}  // namespace ac
