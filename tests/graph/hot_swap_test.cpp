@@ -88,7 +88,9 @@ Run play(const std::vector<std::pair<int, const char*>>& edits, int blocks, Exec
   uint64_t violations = 0;
   for (int b = 0; b < blocks; ++b) {
     for (const auto& [at, yaml] : edits) {
-      if (at == b) EXPECT_TRUE(e.replace(test::load_or_fail(yaml, r)));
+      if (at == b) {
+        EXPECT_TRUE(e.replace(test::load_or_fail(yaml, r)));
+      }
     }
     e.maintain();
     out.clear();
@@ -102,7 +104,7 @@ Run play(const std::vector<std::pair<int, const char*>>& edits, int blocks, Exec
     violations += v.total();
     if (v.total() && run.violations.first.empty()) run.violations = v;
     for (uint32_t c = 0; c < 2; ++c)
-      std::copy(out.channel(c), out.channel(c) + kBlock, run.out[c].begin() + b * kBlock);
+      std::copy(out.channel(c), out.channel(c) + kBlock, run.out[c].begin() + int64_t{b} * kBlock);
   }
   e.maintain();
   run.swaps = e.swaps();
