@@ -24,10 +24,12 @@ int main(int argc, char** argv) {
   NodeRegistry reg;
   register_endpoint_nodes(reg);
   register_dsp_nodes(reg);
-  const char* a = "nodes:\n  s: {type: sine}\n  g: {type: gain}\n  o: {type: output, channels: 1}\n"
-                  "connections:\n  - s.out -> g.in\n  - g.out -> o.in\n";
-  const char* b = "nodes:\n  s: {type: sine}\n  f: {type: biquad}\n  o: {type: output, channels: 1}\n"
-                  "connections:\n  - s.out -> f.in\n  - f.out -> o.in\n";
+  const char* a =
+      "nodes:\n  s: {type: sine}\n  g: {type: gain}\n  o: {type: output, channels: 1}\n"
+      "connections:\n  - s.out -> g.in\n  - g.out -> o.in\n";
+  const char* b =
+      "nodes:\n  s: {type: sine}\n  f: {type: biquad}\n  o: {type: output, channels: 1}\n"
+      "connections:\n  - s.out -> f.in\n  - f.out -> o.in\n";
   auto ga = load_graph_text(a, "a.yaml", reg), gb = load_graph_text(b, "b.yaml", reg);
   auto engine = Engine::create(*ga, EngineOptions{});
   if (!engine) return 1;
@@ -67,8 +69,8 @@ int main(int argc, char** argv) {
   audio.join();
   std::sort(latency.begin(), latency.end());
   auto pct = [&](double q) { return latency[static_cast<size_t>(q * static_cast<double>(latency.size() - 1))]; };
-  std::printf("edit-to-live latency over %d swaps, in 64-frame blocks: p50 %lld, p99 %lld, max %lld (target p99 <= 2)\n",
-              swaps, static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.99)),
-              static_cast<long long>(latency.back()));
+  std::printf(
+      "edit-to-live latency over %d swaps, in 64-frame blocks: p50 %lld, p99 %lld, max %lld (target p99 <= 2)\n", swaps,
+      static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.99)), static_cast<long long>(latency.back()));
   return 0;
 }

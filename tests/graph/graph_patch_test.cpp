@@ -1,0 +1,69 @@
+#include "graph/graph_patch.h"
+
+#include <gtest/gtest.h>
+
+#include "graph/graph_loader.h"
+#include "render_helpers.h"
+
+namespace ac {
+namespace {
+
+const char* kGraph = R"(sample_rate: 48000
+nodes:
+  s: {type: sine, params: {frequency: 440}}
+  o: {type: output, channels: 1}
+connections:
+  - s.out -> o.in
+)";
+
+Graph load_patched(const std::string& patch) {
+  auto text = apply_graph_patch(kGraph, patch, "patch");
+  EXPECT_TRUE(text) << (text ? "" : text.error().to_string());
+  if (!text) return {};
+  const NodeRegistry r = test::test_registry();
+  auto g = load_graph_text(*text, "patched", r);
+  EXPECT_TRUE(g) << (g ? "" : g.error().to_string()) << "\n" << *text;
+  return g ? std::move(*g) : Graph{};
+}
+
+TEST(GraphPatch, InsertsANodeIntoAPath) {
+  const Graph g = load_patched(
+      R"({add: {g: {type: gain, params: {gain: -6}}}, disconnect: ["s.out -> o.in"], connect: ["s.out -> g.in", "g.out -> o.in"]})");
+  ASSERT_EQ(g.nodes.size(), 3u);
+  ASSERT_EQ(g.connections.size(), 2u);
+  EXPECT_EQ(g.nodes[g.connections[0].dst_node].id, "g");
+  EXPECT_EQ(g.nodes[g.connections[1].dst_node].id, "o");
+  EXPECT_FLOAT_EQ(g.nodes[*g.find_node("g")].params[0], -6.0f);
+}
+
+TEST(GraphPatch, RemovingANodeRemovesItsConnectionsAndJsonWorks) {
+  const Graph g = load_patched(R"({"remove": ["s"]})");
+  EXPECT_EQ(g.nodes.size(), 1u);
+  EXPECT_TRUE(g.connections.empty());
+}
+
+TEST(GraphPatch, ReplaceAndSet) {
+  const Graph g = load_patched("replace: {s: {type: saw}}\nset: {s.frequency: 110}\n");
+  const GraphNode& s = g.nodes[*g.find_node("s")];
+  EXPECT_EQ(s.type->name, "saw");
+  EXPECT_FLOAT_EQ(s.params[0], 110.0f);
+}
+
+TEST(GraphPatch, ErrorsPointIntoThePatch) {
+  auto bad = apply_graph_patch(kGraph, "remove: [s]\ndisconect: [\"s.out -> o.in\"]\n", "stdin");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().to_string().rfind(
+                "stdin:2:1: error: unknown patch operation 'disconect', did you mean 'disconnect'?", 0),
+            0u)
+      << bad.error().to_string();
+  auto missing = apply_graph_patch(kGraph, "disconnect: [\"s.out -> x.in\"]\n", "stdin");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().where.line, 1u);
+  EXPECT_EQ(missing.error().where.column, 14u);
+  EXPECT_FALSE(apply_graph_patch(kGraph, "add: {s: {type: sine}}", "stdin"));
+  EXPECT_FALSE(apply_graph_patch(kGraph, "remove: [q]", "stdin"));
+  EXPECT_FALSE(apply_graph_patch(kGraph, "{add: [", "stdin"));
+}
+
+}  // namespace
+}  // namespace ac
