@@ -26,6 +26,14 @@ struct GraphArgs {
 };
 int run_graph(const GraphArgs& args);
 
+struct RunArgs {
+  std::string graph;
+  std::string driver = "dummy";
+  uint32_t threads = 1;
+  std::string duration;  // "" = until SIGINT/SIGTERM
+};
+int run_run(const RunArgs& args);
+
 int run_nodes(bool json);
 
 int run_conformance(const std::string& dir, bool verbose);

@@ -24,6 +24,13 @@ int main(int argc, char** argv) {
                 "enough, else 1)");
   r->add_flag("-q,--quiet", render.quiet, "no progress bar");
 
+  ac::RunArgs run;
+  auto* rn = app.add_subcommand("run", "run a graph in real time; each line on stdin is a graph patch applied live");
+  rn->add_option("graph", run.graph, "graph file (YAML)")->required();
+  rn->add_option("--driver", run.driver, "audio driver: dummy (paced by the monotonic clock)");
+  rn->add_option("-j,--threads", run.threads, "threads running nodes (1 = serial)");
+  rn->add_option("-d,--duration", run.duration, "stop after this long (default: until SIGINT/SIGTERM)");
+
   ac::GraphArgs graph;
   auto* g = app.add_subcommand("graph", "compile a graph and print its plan: order, latency, buffers");
   g->add_option("graph", graph.graph, "graph file (YAML)")->required();
@@ -42,6 +49,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (*r) return ac::run_render(render);
   if (*g) return ac::run_graph(graph);
+  if (*rn) return ac::run_run(run);
   if (*n) return ac::run_nodes(nodes_json);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
   return 0;

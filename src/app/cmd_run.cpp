@@ -1,0 +1,159 @@
+// `audiocloud run GRAPH.yaml [--driver dummy] [--threads N] [--duration 10s]`
+// Runs a graph in real time until SIGINT/SIGTERM (or --duration). Each line
+// on stdin is a graph patch (graph/graph_patch.h) applied while it plays.
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/registry.h"
+#include "graph/deadline_report.h"
+#include "graph/engine.h"
+#include "graph/graph_loader.h"
+#include "graph/graph_patch.h"
+#include "graph/parallel_executor.h"
+#include "graph/time_spec.h"
+#include "io/dummy_driver.h"
+
+namespace ac {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) {
+  g_stop.store(true);
+}
+
+}  // namespace
+
+int run_run(const RunArgs& args) {
+  if (args.driver != "dummy") {
+    std::cerr << "--driver " << args.driver << ": not available in this build (drivers: dummy)\n";
+    return 1;
+  }
+  std::ifstream in(args.graph);
+  if (!in) {
+    std::cerr << args.graph << ": error: cannot open graph file\n";
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string source = text.str();
+  const NodeRegistry registry = default_registry();
+  auto graph = load_graph_text(source, args.graph, registry);
+  if (!graph) {
+    std::cerr << graph.error().to_string() << "\n";
+    return 1;
+  }
+  int64_t limit = -1;
+  if (!args.duration.empty()) {
+    auto d = parse_duration(args.duration, TimeContext{graph->sample_rate, graph->tempo_bpm, graph->beats_per_bar});
+    if (!d) {
+      std::cerr << "--duration: " << d.error().message << "\n";
+      return 1;
+    }
+    limit = *d;
+  }
+  const uint32_t threads = args.threads ? args.threads : 1;
+  EngineOptions eo;
+  eo.threads = threads;
+  auto engine = Engine::create(*graph, eo);
+  if (!engine) {
+    std::cerr << engine.error().to_string() << "\n";
+    return 1;
+  }
+  Engine& e = **engine;
+  std::unique_ptr<Executor> executor;
+  if (threads > 1)
+    executor = std::make_unique<ParallelExecutor>(ParallelExecutorOptions{threads, 70, 20000});
+  else
+    executor = std::make_unique<SerialExecutor>();
+
+  DummyDriverOptions dopt;
+  dopt.sample_rate = graph->sample_rate;
+  dopt.block = graph->block_size;
+  dopt.output_channels = std::max(1u, e.plan_for_block(SampleTime{0})->host_output_channels);
+  dopt.stop_after_frames = limit;
+  DummyDriver driver(dopt);
+  std::atomic<Plan*> running{nullptr};
+  driver.start([&](SampleTime t, FrameCount frames, HostIo& host) {
+    Plan* p = e.plan_for_block(t);
+    running.store(p, std::memory_order_release);
+    executor->run(*p, t, frames, &host);
+  });
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool tty = isatty(STDERR_FILENO);
+  std::fprintf(stderr, "running %s: %g Hz, block %u, %u thread%s, driver dummy%s\n", args.graph.c_str(),
+               graph->sample_rate, graph->block_size, threads, threads == 1 ? "" : "s",
+               tty ? "; patches on stdin, Ctrl-C stops" : "");
+
+  auto last_status = std::chrono::steady_clock::now();
+  std::string line;
+  int patch_no = 0;
+  bool stdin_open = true;
+  while (!g_stop.load()) {
+    if (driver.finished()) break;
+    pollfd pfd{STDIN_FILENO, POLLIN, 0};
+    if (stdin_open && poll(&pfd, 1, 50) > 0) {
+      if (!std::getline(std::cin, line)) {
+        stdin_open = false;  // keep running: a closed stdin is not a stop request
+      } else if (!line.empty()) {
+        ++patch_no;
+        auto patched = apply_graph_patch(source, line, "stdin");
+        if (!patched) {
+          // A patch is one line: report its line number on stdin.
+          Error err = patched.error();
+          err.where.line = static_cast<uint32_t>(patch_no);
+          std::printf("patch %d rejected: %s\n", patch_no, err.to_string().c_str());
+          std::fflush(stdout);
+          continue;
+        }
+        // Named after the graph file so relative paths in it resolve the same
+        // (a recorder whose path changed would be a new recorder).
+        auto next = load_graph_text(*patched, args.graph + " (after patch " + std::to_string(patch_no) + ")", registry);
+        if (!next) {
+          std::printf("patch %d rejected: %s\n", patch_no, next.error().to_string().c_str());
+        } else if (auto ok = e.replace(*next); !ok) {
+          std::printf("patch %d rejected: %s\n", patch_no, ok.error().to_string().c_str());
+        } else {
+          source = *patched;
+          std::printf("patch %d applied\n", patch_no);
+        }
+        std::fflush(stdout);
+      }
+    } else if (!stdin_open) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    e.maintain();
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_status >= std::chrono::milliseconds(tty ? 500 : 5000)) {
+      last_status = now;
+      if (Plan* p = running.load(std::memory_order_acquire)) {
+        const DeadlineReport r = read_deadline_report(*p);
+        std::fprintf(stderr, "%s%.1f s  dsp load %.1f%% (max %.1f%%)  xruns %llu  swaps %llu%s", tty ? "\r" : "",
+                     static_cast<double>(driver.blocks()) * graph->block_size / graph->sample_rate, 100.0 * r.load_last,
+                     100.0 * r.load_max, static_cast<unsigned long long>(driver.xruns()),
+                     static_cast<unsigned long long>(e.swaps()), tty ? "   " : "\n");
+      }
+    }
+  }
+  driver.stop();
+  e.maintain();
+  if (tty) std::fprintf(stderr, "\n");
+  std::printf("stopped after %.3f s (%llu blocks), %llu xruns, %llu swaps\n",
+              static_cast<double>(driver.blocks()) * graph->block_size / graph->sample_rate,
+              static_cast<unsigned long long>(driver.blocks()), static_cast<unsigned long long>(driver.xruns()),
+              static_cast<unsigned long long>(e.swaps()));
+  if (!driver.realtime_warning().empty()) std::fprintf(stderr, "note: %s\n", driver.realtime_warning().c_str());
+  return 0;  // the Engine's destructor finalises recorders
+}
+
+}  // namespace ac
