@@ -83,18 +83,29 @@ bool ParallelExecutor::try_hold(uint32_t list) noexcept {
 void ParallelExecutor::run_list(uint32_t list, uint32_t until) noexcept {
   Plan& plan = *plan_;
   ThreadList& l = plan.lists[list];
-  while (l.begin + l.progress < l.end) {
-    const uint32_t s = plan.list_steps[l.begin + l.progress];
+  // Progress stays in a register while this thread holds the list; the
+  // next holder reads it after taking `held`, which the release publishes.
+  uint32_t at = l.begin + l.progress;
+  // One timestamp per step, chained (as in the serial executor); the chain
+  // restarts after a wait so waiting is not charged to a node.
+  uint64_t t0 = cycle_now();
+  while (at < l.end) {
+    const uint32_t s = plan.list_steps[at];
     const PlanStep& step = plan.steps[s];
-    for (uint32_t k = 0; k < step.cross_pred_count; ++k) wait_for(plan.cross_preds[step.first_cross_pred + k]);
-    const uint64_t t0 = cycle_now();
+    if (step.cross_pred_count) {
+      for (uint32_t k = 0; k < step.cross_pred_count; ++k) wait_for(plan.cross_preds[step.first_cross_pred + k]);
+      t0 = cycle_now();
+    }
     run_step(plan, s, time_, frames_, host_);
-    account_step(plan, s, cycle_now() - t0, frames_);
+    const uint64_t t1 = cycle_now();
+    account_step(plan, s, t1 - t0, frames_);
+    t0 = t1;
     if (step.read_across) plan.counters[s].done_block.store(block_, std::memory_order_release);
-    ++l.progress;
+    ++at;
     if (s == until) break;
   }
-  if (l.begin + l.progress == l.end) l.done_block.store(block_, std::memory_order_release);
+  l.progress = at - l.begin;
+  if (at == l.end) l.done_block.store(block_, std::memory_order_release);
 }
 
 void ParallelExecutor::wait_for(uint32_t p) noexcept {

@@ -102,10 +102,12 @@ struct alignas(64) StepCounters {
 
 // One thread's list in a parallel Plan, with who is running it.
 struct alignas(64) ThreadList {
-  uint32_t begin = 0, end = 0;          // into Plan::list_steps
-  std::atomic<uint32_t> held{0};        // 1 while a thread runs it
-  uint32_t progress = 0;                // steps done this block (by the holder)
-  std::atomic<uint64_t> done_block{0};  // the block in which it finished
+  uint32_t begin = 0, end = 0;    // into Plan::list_steps
+  uint32_t progress = 0;          // steps done this block; written back by the holder on release
+  std::atomic<uint32_t> held{0};  // 1 while a thread runs it
+  // Its own cache line: other threads spin on it at the end of a block, and
+  // must not be disturbed by (or disturb) the holder's work.
+  alignas(64) std::atomic<uint64_t> done_block{0};  // the block in which it finished
 };
 
 // Block-level deadline accounting, written only by the thread that runs
