@@ -138,10 +138,10 @@ int run_run(const RunArgs& args) {
       last_status = now;
       if (Plan* p = running.load(std::memory_order_acquire)) {
         const DeadlineReport r = read_deadline_report(*p);
-        std::fprintf(stderr, "%s%.1f s  dsp load %.1f%% (max %.1f%%)  xruns %llu  swaps %llu%s", tty ? "\r" : "",
-                     static_cast<double>(driver.blocks()) * graph->block_size / graph->sample_rate, 100.0 * r.load_last,
-                     100.0 * r.load_max, static_cast<unsigned long long>(driver.xruns()),
-                     static_cast<unsigned long long>(e.swaps()), tty ? "   " : "\n");
+        std::fprintf(stderr, "%s%.1f s  dsp load %.1f%% (max %.1f%%)  xruns %llu  swaps %llu  rate %.2f Hz%s",
+                     tty ? "\r" : "", static_cast<double>(driver.blocks()) * graph->block_size / graph->sample_rate,
+                     100.0 * r.load_last, 100.0 * r.load_max, static_cast<unsigned long long>(driver.xruns()),
+                     static_cast<unsigned long long>(e.swaps()), driver.estimated_rate(), tty ? "   " : "\n");
       }
     }
   }

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include "clock/delay_locked_loop.h"
 #include "core/audio_buffer.h"
 #include "core/audio_section.h"
 #include "core/denormals.h"
@@ -57,7 +58,19 @@ void DummyDriver::loop() {
   clock_gettime(CLOCK_MONOTONIC, &now);
   int64_t deadline = to_ns(now);
   int64_t frame = 0;
+  // Device clock estimation: wide to lock, then narrow (see the DLL).
+  DelayLockedLoop dll;
+  dll.reset(static_cast<double>(deadline) * 1e-9, static_cast<double>(options_.block) / options_.sample_rate, 1.0);
+  const auto narrow_after = static_cast<uint64_t>(options_.sample_rate / options_.block);  // 1 s
+  estimated_rate_.store(options_.sample_rate, std::memory_order_relaxed);
   while (running_.load(std::memory_order_acquire)) {
+    if (frame > 0) {
+      timespec woke{};
+      clock_gettime(CLOCK_MONOTONIC, &woke);
+      dll.update(static_cast<double>(to_ns(woke)) * 1e-9);
+      if (dll.updates() == narrow_after) dll.set_bandwidth(0.1);
+      estimated_rate_.store(options_.block / dll.period(), std::memory_order_relaxed);
+    }
     if (options_.stop_after_frames >= 0 && frame >= options_.stop_after_frames) break;
     {
       AudioSection section;
@@ -69,11 +82,14 @@ void DummyDriver::loop() {
     deadline += period_ns;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (to_ns(now) > deadline + period_ns) {
-      // More than a block late: a real device would have under-run. Count
-      // it and re-anchor instead of racing to catch up.
+      // More than a block late: a real card would have under-run and gone
+      // on. Stay on the card's time grid: skip the blocks that were missed
+      // (media time jumps, as after a JACK xrun) and count one xrun.
+      const int64_t missed = (to_ns(now) - deadline) / period_ns;
+      deadline += missed * period_ns;
+      frame += missed * options_.block;
+      dll.skip(static_cast<unsigned long long>(missed));
       xruns_.fetch_add(1, std::memory_order_relaxed);
-      deadline = to_ns(now);
-      continue;
     }
     const timespec until = from_ns(deadline);
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr);

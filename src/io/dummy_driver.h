@@ -39,6 +39,9 @@ class DummyDriver {
   // [any] True once the audio thread has ended (stop_after_frames reached).
   bool finished() const { return finished_.load(std::memory_order_acquire); }
   uint64_t xruns() const { return xruns_.load(std::memory_order_relaxed); }
+  // [any] The device's sample rate as a delay-locked loop measures it from
+  // callback times against CLOCK_MONOTONIC (nominal until the first blocks).
+  double estimated_rate() const { return estimated_rate_.load(std::memory_order_relaxed); }
   // [control] Why real-time priority was not granted ("" if it was or not asked).
   std::string realtime_warning() const;
 
@@ -51,6 +54,7 @@ class DummyDriver {
   std::atomic<bool> finished_{false};
   std::atomic<uint64_t> blocks_{0};
   std::atomic<uint64_t> xruns_{0};
+  std::atomic<double> estimated_rate_{0.0};
   std::atomic<bool> rt_failed_{false};
   std::string rt_warning_;
 };
