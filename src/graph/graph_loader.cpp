@@ -16,6 +16,7 @@
 #include "graph/edit_distance.h"
 #include "graph/port_ref.h"
 #include "graph/time_spec.h"
+#include "graph/yaml_location.h"
 
 namespace ac {
 namespace {
@@ -138,11 +139,7 @@ Graph Loader::load() {
   try {
     root = YAML::Load(std::string(text_));
   } catch (const YAML::ParserException& e) {
-    SourceLocation w;
-    w.file = file_;
-    w.line = static_cast<uint32_t>(e.mark.line + 1);
-    w.column = static_cast<uint32_t>(e.mark.column + 1);
-    fail(w, "invalid YAML: " + e.msg);
+    fail(location_of(e.mark, file_), "invalid YAML: " + e.msg);
   }
   graph_.file = file_;
   if (!root.IsMap()) {
@@ -562,11 +559,7 @@ Expected<Graph> load_graph_text(std::string_view text, const std::string& file_n
   } catch (const LoadError& e) {
     return unexpected(e.error);
   } catch (const YAML::Exception& e) {
-    SourceLocation w;
-    w.file = file_name;
-    w.line = static_cast<uint32_t>(e.mark.line + 1);
-    w.column = static_cast<uint32_t>(e.mark.column + 1);
-    return unexpected(make_error(ErrorDomain::graph, "invalid YAML: " + e.msg, w));
+    return unexpected(make_error(ErrorDomain::graph, "invalid YAML: " + e.msg, location_of(e.mark, file_name)));
   }
 }
 

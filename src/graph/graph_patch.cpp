@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "graph/edit_distance.h"
+#include "graph/yaml_location.h"
 
 namespace ac {
 namespace {
@@ -62,13 +63,7 @@ class Patcher {
 
  private:
   [[noreturn]] void fail(const YAML::Mark& m, const std::string& message) const {
-    SourceLocation w;
-    w.file = name_;
-    if (m.line >= 0) {
-      w.line = static_cast<uint32_t>(m.line + 1);
-      w.column = static_cast<uint32_t>(m.column + 1);
-    }
-    throw PatchError{make_error(ErrorDomain::graph, message, w)};
+    throw PatchError{make_error(ErrorDomain::graph, message, location_of(m, name_))};
   }
 
   static std::string squeeze(const std::string& s) {
@@ -158,11 +153,8 @@ Expected<std::string> apply_graph_patch(std::string_view graph_yaml, std::string
   } catch (const PatchError& e) {
     return unexpected(e.error);
   } catch (const YAML::Exception& e) {
-    SourceLocation w;
-    w.file = patch_name;
-    w.line = static_cast<uint32_t>(e.mark.line + 1);
-    w.column = static_cast<uint32_t>(e.mark.column + 1);
-    return unexpected(make_error(ErrorDomain::graph, "cannot apply the patch: " + e.msg, w));
+    return unexpected(
+        make_error(ErrorDomain::graph, "cannot apply the patch: " + e.msg, location_of(e.mark, patch_name)));
   }
 }
 
