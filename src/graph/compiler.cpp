@@ -253,6 +253,30 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     return b;
   };
 
+  // An alignment delay for connection `c`: the running Plan's, if it has
+  // one for the same instances, channels and length (its audio goes on).
+  auto alignment_delay = [&](const Connection& c, FrameCount frames) {
+    const Node* src = plan->nodes[c.src_node].get();
+    const Node* dst = plan->nodes[c.dst_node].get();
+    if (options.reuse_delays_from) {
+      for (const auto& d : options.reuse_delays_from->delays) {
+        if (d->frames == frames && d->src == src && d->dst == dst && d->src_port == c.src_port &&
+            d->src_channel == c.src_channel && d->dst_port == c.dst_port && d->dst_channel == c.dst_channel) {
+          return d;
+        }
+      }
+    }
+    auto d = std::make_shared<AlignmentDelay>();
+    d->frames = frames;
+    d->ring.assign(frames, 0.0f);
+    d->src = src;
+    d->src_port = c.src_port;
+    d->src_channel = c.src_channel;
+    d->dst = dst;
+    d->dst_port = c.dst_port;
+    d->dst_channel = c.dst_channel;
+    return d;
+  };
   std::map<ChannelKey, uint32_t> value_buffer;             // output channel -> buffer
   std::vector<std::vector<uint32_t>> out_channel_buffers;  // per step, flat
   uint32_t mix_count = 0, output_count = 0;
@@ -294,10 +318,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
                 note_use(src.buffer, s);
                 if (connection_delay[e] > 0) {
                   src.delay_line = static_cast<uint32_t>(plan->delays.size());
-                  AlignmentDelay d;
-                  d.frames = connection_delay[e];
-                  d.ring.assign(d.frames, 0.0f);
-                  plan->delays.push_back(std::move(d));
+                  plan->delays.push_back(alignment_delay(c, connection_delay[e]));
                 }
                 plan->sources.push_back(src);
               }

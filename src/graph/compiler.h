@@ -23,6 +23,9 @@ struct CompileOptions {
   // same stream, possibly running in another Plan: the compiler only reads
   // its latency) or null to build a new one. Empty: build all.
   std::vector<std::shared_ptr<Node>> reuse{};
+  // Hot swap: alignment delays of this running Plan are carried over (with
+  // their contents) where the same connection needs the same delay.
+  const Plan* reuse_delays_from = nullptr;
   // Length of fades on connections marked Fade::in / Fade::out.
   FrameCount fade_frames = 480;
 };

@@ -45,6 +45,7 @@ Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<st
   o.threads = options_.threads;
   o.fade_frames = options_.crossfade_frames;
   o.reuse = std::move(reuse);
+  o.reuse_delays_from = published_;
   auto plan = compile(graph, o);
   if (!plan) return plan;
   for (size_t i = 0; i < (*plan)->nodes.size(); ++i) {

@@ -45,7 +45,7 @@ void gather_inputs(Plan& plan, const PlanStep& step, SampleTime time, FrameCount
       const float* s = plan.buffer(src.buffer);
       const bool add = k > 0;
       if (src.delay_line != kNoIndex) {
-        run_delay(plan.delays[src.delay_line], s, dst, frames, add);
+        run_delay(*plan.delays[src.delay_line], s, dst, frames, add);
       } else if (src.fade != Connection::Fade::none) {
         const int64_t start = time.value - since;
         for (FrameCount f = 0; f < frames; ++f) {
@@ -247,8 +247,8 @@ void rewind(Plan& plan) {
     c->store(0, std::memory_order_relaxed);
   }
   for (auto& d : plan.delays) {
-    std::fill(d.ring.begin(), d.ring.end(), 0.0f);
-    d.pos = 0;
+    std::fill(d->ring.begin(), d->ring.end(), 0.0f);
+    d->pos = 0;
   }
   for (auto& n : plan.nodes) n->reset();
 }

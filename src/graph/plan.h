@@ -40,11 +40,18 @@ struct PlanSource {
   uint32_t delay_line = kNoIndex;  // alignment delay, or none
 };
 
-// A delay inserted by latency compensation on one connection.
+// A delay inserted by latency compensation on one connection. Shared by
+// Plans: a hot swap carries it (and the audio in it) into the next Plan when
+// the same connection between the same node instances needs the same delay.
 struct AlignmentDelay {
   FrameCount frames = 0;
   std::vector<float> ring;  // `frames` samples
   uint32_t pos = 0;
+  // What it delays: the node instances and channels at either end.
+  const Node* src = nullptr;
+  uint32_t src_port = 0, src_channel = 0;
+  const Node* dst = nullptr;
+  uint32_t dst_port = 0, dst_channel = 0;
 };
 
 struct PlanStep {
@@ -170,7 +177,7 @@ struct Plan {
   // ---- per-run state, written only by the executor running this Plan ----
   std::vector<ConstAudioView> in_views;
   std::vector<AudioView> out_views;
-  std::vector<AlignmentDelay> delays;
+  std::vector<std::shared_ptr<AlignmentDelay>> delays;
   std::vector<uint32_t> event_cursor;  // per step
   // Per step: cost (written by whichever thread ran the step, read by
   // control threads: relaxed atomics) and when it last finished.

@@ -35,7 +35,7 @@ std::map<std::tuple<uint32_t, uint32_t, uint32_t>, FrameCount> inserted_delays(c
           const PlanSource& s = plan.sources[in.first_source + k];
           if (s.delay_line != kNoIndex) {
             auto& d = out[{step.node, p, c}];
-            d = std::max(d, plan.delays[s.delay_line].frames);
+            d = std::max(d, plan.delays[s.delay_line]->frames);
           }
         }
       }

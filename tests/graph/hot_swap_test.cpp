@@ -15,6 +15,7 @@
 #include "graph/parallel_executor.h"
 #include "render_helpers.h"
 #include "rt_guard.h"
+#include "test_nodes.h"
 
 namespace ac {
 namespace {
@@ -172,6 +173,57 @@ TEST(HotSwap, KeptNodesTakeChangedValuesAndBadGraphsChangeNothing) {
   ASSERT_TRUE(cyclic);
   EXPECT_FALSE((*engine)->replace(*cyclic));
   EXPECT_EQ((*engine)->plan_for_block(SampleTime{64}), p);  // still the same Plan
+}
+
+}  // namespace
+}  // namespace ac
+
+namespace ac {
+namespace {
+
+// An untouched path with latency compensation: s1 reaches o.in[0] through a
+// 100-frame latent node and directly (delayed by an alignment delay of 100
+// frames). The delay's contents must survive the swaps.
+TEST(HotSwap, AlignmentDelaysOnUntouchedPathsCarryOver) {
+  const NodeRegistry r = test::test_registry(test::add_latent_node);
+  const std::string base = R"(
+nodes:
+  s1: {type: sine, params: {frequency: 440}}
+  lat: {type: latent, params: {frames: 100}}
+  m: {type: mixer, params: {inputs: 2}}
+  s2: {type: sine, params: {frequency: 660}}
+  o: {type: output, channels: 2}
+connections:
+  - s1.out -> lat.in
+  - lat.out -> m.in0
+  - s1.out -> m.in1
+  - m.out -> o.in[0]
+  - s2.out -> o.in[1]
+)";
+  std::string edited = base;
+  edited.replace(edited.find("  - s2.out -> o.in[1]"), 21, "  - s2.out -> g.in\n  - g.out -> o.in[1]");
+  edited.replace(edited.find("  o: {type: output"), 0, "  g: {type: gain, params: {gain: -6}}\n");
+  auto render = [&](bool edit) {
+    auto engine = Engine::create(test::load_or_fail(base, r), EngineOptions{});
+    EXPECT_TRUE(engine);
+    AudioBuffer out(2, 64);
+    HostIo host;
+    host.output = out.view();
+    std::vector<float> left;
+    for (int b = 0; b < 100; ++b) {
+      if (edit && (b == 20 || b == 60)) {
+        EXPECT_TRUE((*engine)->replace(test::load_or_fail(b == 20 ? edited : base, r)));
+      }
+      (*engine)->maintain();
+      out.clear();
+      run_block(*(*engine)->plan_for_block(SampleTime{b * 64}), SampleTime{b * 64}, 64, &host);
+      left.insert(left.end(), out.channel(0), out.channel(0) + 64);
+    }
+    (*engine)->maintain();
+    EXPECT_GE((*engine)->swaps(), edit ? 4u : 0u);
+    return left;
+  };
+  EXPECT_EQ(render(true), render(false));
 }
 
 }  // namespace
