@@ -20,7 +20,8 @@ Graph load_patched(const std::string& patch) {
   auto text = apply_graph_patch(kGraph, patch, "patch");
   EXPECT_TRUE(text) << (text ? "" : text.error().to_string());
   if (!text) return {};
-  const NodeRegistry r = test::test_registry();
+  // A Graph points into the registry that loaded it: keep that alive.
+  static const NodeRegistry r = test::test_registry();
   auto g = load_graph_text(*text, "patched", r);
   EXPECT_TRUE(g) << (g ? "" : g.error().to_string()) << "\n" << *text;
   return g ? std::move(*g) : Graph{};
