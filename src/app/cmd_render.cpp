@@ -60,14 +60,7 @@ int run_render(const RenderArgs& args) {
   // Without --threads, a pool is used only where the graph can keep it busy:
   // a chain runs fastest on one thread.
   uint32_t threads = args.threads;
-  if (threads == 0) {
-    auto probe = compile(*graph, CompileOptions{false, 2});
-    if (!probe) {
-      std::cerr << probe.error().to_string() << "\n";
-      return 1;
-    }
-    threads = plan_parallelism(**probe) >= 2.0 ? ParallelExecutor::available_cpus() : 1;
-  }
+  if (threads == 0) threads = graph_parallelism(*graph) >= 2.0 ? ParallelExecutor::available_cpus() : 1;
   auto plan = compile(*graph, CompileOptions{false, threads});
   if (!plan) {
     std::cerr << plan.error().to_string() << "\n";

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "graph/topology.h"
+
 namespace ac {
 namespace {
 
@@ -60,6 +62,23 @@ double plan_parallelism(const Plan& plan) {
     longest = std::max(longest, depth[s]);
   }
   return longest ? static_cast<double>(plan.steps.size()) / longest : 0.0;
+}
+
+double graph_parallelism(const Graph& graph) {
+  const auto n = static_cast<uint32_t>(graph.nodes.size());
+  std::vector<TopologyEdge> edges;
+  for (const Connection& c : graph.connections) edges.push_back({c.src_node, c.dst_node});
+  const std::vector<uint32_t> order = topological_order(n, edges);
+  if (order.empty()) return 1.0;
+  std::vector<std::vector<uint32_t>> succ(n);
+  for (const auto& e : edges) succ[e.from].push_back(e.to);
+  std::vector<uint32_t> depth(n, 1);
+  uint32_t longest = 0;
+  for (uint32_t v : order) {
+    for (uint32_t w : succ[v]) depth[w] = std::max(depth[w], depth[v] + 1);
+    longest = std::max(longest, depth[v]);
+  }
+  return longest ? static_cast<double>(n) / longest : 0.0;
 }
 
 std::string describe_plan(const Plan& plan, const Graph& graph) {

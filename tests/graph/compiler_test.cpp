@@ -158,3 +158,26 @@ events:
 
 }  // namespace
 }  // namespace ac
+
+namespace ac {
+namespace {
+
+TEST(Parallelism, FromTheGraphMatchesThePlanWithoutBuildingNodes) {
+  const NodeRegistry r = test::test_registry();
+  const Graph chain = test::load_or_fail(
+      "nodes:\n  a: {type: sine}\n  b: {type: gain}\n  c: {type: gain}\nconnections:\n  - a.out -> b.in\n  - b.out -> "
+      "c.in\n",
+      r);
+  EXPECT_DOUBLE_EQ(graph_parallelism(chain), 1.0);
+  const Graph fan = test::load_or_fail(
+      "nodes:\n  a: {type: sine}\n  b: {type: gain}\n  c: {type: gain}\n  d: {type: gain}\n"
+      "connections:\n  - a.out -> b.in\n  - a.out -> c.in\n  - a.out -> d.in\n",
+      r);
+  EXPECT_DOUBLE_EQ(graph_parallelism(fan), 2.0);  // 4 nodes, longest chain 2
+  auto plan = compile(fan, CompileOptions{false, 2});
+  ASSERT_TRUE(plan);
+  EXPECT_DOUBLE_EQ(plan_parallelism(**plan), graph_parallelism(fan));
+}
+
+}  // namespace
+}  // namespace ac
