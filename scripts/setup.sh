@@ -13,6 +13,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   # audio files
   libsndfile1-dev
+  # JACK: the client library, and jackd as the peer of the interop tests
+  libjack-jackd2-dev jackd2
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks
@@ -35,6 +37,8 @@ if ((${#missing[@]})); then
   SUDO=""
   if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
+  # jackd2 asks whether to enable real-time limits; answer before installing.
+  echo "jackd2 jackd/tweak_rt_limits boolean false" | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else

@@ -24,7 +24,9 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan
 
 echo "== tsan: build and test (the parallel executor, rings, the recorder's writer thread)"
 scripts/build.sh tsan
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan
+# JACK interop is left out here: libjack is not instrumented, so TSan cannot
+# see its synchronisation and reports races that are not there.
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -E JackInterop
 
 echo "== fuzz: each target for ${AUDIOCLOUD_FUZZ_SECONDS:-20} s"
 scripts/build.sh fuzz

@@ -22,6 +22,7 @@
 #include "graph/parallel_executor.h"
 #include "graph/time_spec.h"
 #include "io/dummy_driver.h"
+#include "io/jack_driver.h"
 
 namespace ac {
 namespace {
@@ -34,8 +35,8 @@ void on_signal(int) {
 }  // namespace
 
 int run_run(const RunArgs& args) {
-  if (args.driver != "dummy") {
-    std::cerr << "--driver " << args.driver << ": not available in this build (drivers: dummy)\n";
+  if (args.driver != "dummy" && args.driver != "jack") {
+    std::cerr << "--driver " << args.driver << ": not available in this build (drivers: dummy, jack)\n";
     return 1;
   }
   std::ifstream in(args.graph);
@@ -76,23 +77,51 @@ int run_run(const RunArgs& args) {
   else
     executor = std::make_unique<SerialExecutor>();
 
-  DummyDriverOptions dopt;
-  dopt.sample_rate = graph->sample_rate;
-  dopt.block = graph->block_size;
-  dopt.output_channels = std::max(1u, e.plan_for_block(SampleTime{0})->host_output_channels);
-  dopt.stop_after_frames = limit;
-  DummyDriver driver(dopt);
+  Plan* first = e.plan_for_block(SampleTime{0});
   std::atomic<Plan*> running{nullptr};
-  driver.start([&](SampleTime t, FrameCount frames, HostIo& host) {
+  auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
     Plan* p = e.plan_for_block(t);
     running.store(p, std::memory_order_release);
     executor->run(*p, t, frames, &host);
-  });
+  };
+  // One of the two drivers runs; the loop below sees them through these.
+  std::unique_ptr<DummyDriver> dummy;
+  std::unique_ptr<JackDriver> jack;
+  if (args.driver == "jack") {
+    JackDriverOptions jo;
+    jo.client_name = args.client_name;
+    jo.inputs = first->host_input_channels;
+    jo.outputs = first->host_output_channels;
+    jo.sample_rate = graph->sample_rate;
+    jo.max_block = graph->block_size;
+    auto opened = JackDriver::open(jo);
+    if (!opened) {
+      std::cerr << opened.error().to_string() << "\n";
+      return 1;
+    }
+    jack = std::move(*opened);
+    if (auto ok = jack->start(block); !ok) {
+      std::cerr << ok.error().to_string() << "\n";
+      return 1;
+    }
+  } else {
+    DummyDriverOptions dopt;
+    dopt.sample_rate = graph->sample_rate;
+    dopt.block = graph->block_size;
+    dopt.output_channels = std::max(1u, first->host_output_channels);
+    dopt.stop_after_frames = limit;
+    dummy = std::make_unique<DummyDriver>(dopt);
+    dummy->start(block);
+  }
+  auto blocks = [&] { return dummy ? dummy->blocks() : jack->blocks(); };
+  auto xruns = [&] { return dummy ? dummy->xruns() : jack->xruns(); };
+  const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   const bool tty = isatty(STDERR_FILENO);
-  std::fprintf(stderr, "running %s: %g Hz, block %u, %u thread%s, driver dummy%s\n", args.graph.c_str(),
-               graph->sample_rate, graph->block_size, threads, threads == 1 ? "" : "s",
+  std::fprintf(stderr, "running %s: %g Hz, block %u, %u thread%s, driver %s%s%s\n", args.graph.c_str(),
+               graph->sample_rate, graph->block_size, threads, threads == 1 ? "" : "s", args.driver.c_str(),
+               jack ? (" as JACK client " + jack->client_name()).c_str() : "",
                tty ? "; patches on stdin, Ctrl-C stops" : "");
 
   auto last_status = std::chrono::steady_clock::now();
@@ -100,7 +129,17 @@ int run_run(const RunArgs& args) {
   int patch_no = 0;
   bool stdin_open = true;
   while (!g_stop.load()) {
-    if (driver.finished()) break;
+    if (dummy && dummy->finished()) break;
+    if (jack && limit >= 0 &&
+        std::chrono::steady_clock::now() - started >=
+            std::chrono::duration<double>(static_cast<double>(limit) / graph->sample_rate)) {
+      break;
+    }
+    if (jack && jack->server_gone()) {
+      std::fprintf(stderr, "%serror: the JACK server went away; stopping\n", tty ? "\n" : "");
+      jack->stop();
+      return 1;
+    }
     pollfd pfd{STDIN_FILENO, POLLIN, 0};
     if (stdin_open && poll(&pfd, 1, 50) > 0) {
       if (!std::getline(std::cin, line)) {
@@ -139,20 +178,23 @@ int run_run(const RunArgs& args) {
       if (Plan* p = running.load(std::memory_order_acquire)) {
         const DeadlineReport r = read_deadline_report(*p);
         std::fprintf(stderr, "%s%.1f s  dsp load %.1f%% (max %.1f%%)  xruns %llu  swaps %llu  rate %.2f Hz%s",
-                     tty ? "\r" : "", static_cast<double>(driver.blocks()) * graph->block_size / graph->sample_rate,
-                     100.0 * r.load_last, 100.0 * r.load_max, static_cast<unsigned long long>(driver.xruns()),
-                     static_cast<unsigned long long>(e.swaps()), driver.estimated_rate(), tty ? "   " : "\n");
+                     tty ? "\r" : "", static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
+                     100.0 * r.load_last, 100.0 * r.load_max, static_cast<unsigned long long>(xruns()),
+                     static_cast<unsigned long long>(e.swaps()), dummy ? dummy->estimated_rate() : graph->sample_rate,
+                     tty ? "   " : "\n");
       }
     }
   }
-  driver.stop();
+  if (dummy) dummy->stop();
+  if (jack) jack->stop();
   e.maintain();
   if (tty) std::fprintf(stderr, "\n");
   std::printf("stopped after %.3f s (%llu blocks), %llu xruns, %llu swaps\n",
-              static_cast<double>(driver.blocks()) * graph->block_size / graph->sample_rate,
-              static_cast<unsigned long long>(driver.blocks()), static_cast<unsigned long long>(driver.xruns()),
+              static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
+              static_cast<unsigned long long>(blocks()), static_cast<unsigned long long>(xruns()),
               static_cast<unsigned long long>(e.swaps()));
-  if (!driver.realtime_warning().empty()) std::fprintf(stderr, "note: %s\n", driver.realtime_warning().c_str());
+  if (dummy && !dummy->realtime_warning().empty())
+    std::fprintf(stderr, "note: %s\n", dummy->realtime_warning().c_str());
   return 0;  // the Engine's destructor finalises recorders
 }
 

@@ -29,6 +29,7 @@ int run_graph(const GraphArgs& args);
 struct RunArgs {
   std::string graph;
   std::string driver = "dummy";
+  std::string client_name = "audiocloud";  // JACK client name
   uint32_t threads = 1;
   std::string duration;  // "" = until SIGINT/SIGTERM
 };
