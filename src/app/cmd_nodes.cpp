@@ -51,7 +51,7 @@ int run_nodes(bool json) {
   nlohmann::json all = nlohmann::json::array();
   for (const NodeType* t : registry.all()) {
     // Ports and parameters shown for the default options.
-    // A required path gets a placeholder: types whose ports follow the file
+    // A required path gets a stand-in: types whose ports follow the file
     // (a player) then fail to lay out, and say so.
     NodeOptions defaults;
     for (const ParamSpec& o : t->options) {
