@@ -11,11 +11,20 @@
 
 #include "core/audio_section.h"
 
+// Sanitizers own some of the symbols the guard would replace: ASan and TSan
+// the C allocator, TSan also the mutex functions. ASan leaves mutexes alone.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define AC_RT_GUARD_SANITIZER 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define AC_RT_GUARD_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define AC_RT_GUARD_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define AC_RT_GUARD_TSAN 1
 #endif
 #endif
 
@@ -124,7 +133,7 @@ void operator delete[](void* p, size_t, std::align_val_t) noexcept {
 }
 
 #ifndef AC_RT_GUARD_SANITIZER
-// ---- the C allocator and mutexes (glibc lets the executable interpose) ------
+// ---- the C allocator (glibc lets the executable interpose) ------------------
 extern "C" {
 void* malloc(size_t n) {
   record(g_allocations, "malloc", n);
@@ -157,7 +166,12 @@ void* memalign(size_t align, size_t n) {
   record(g_allocations, "memalign", n);
   return __libc_memalign(align, n);
 }
+}
+#endif
 
+#ifndef AC_RT_GUARD_TSAN
+// ---- mutexes ------------------------------------------------------------------
+extern "C" {
 using LockFn = int (*)(pthread_mutex_t*);
 int pthread_mutex_lock(pthread_mutex_t* m) {
   static LockFn real = reinterpret_cast<LockFn>(dlsym(RTLD_NEXT, "pthread_mutex_lock"));
@@ -190,8 +204,16 @@ RtViolations rt_violations() {
   return v;
 }
 
-bool rt_guard_watches_malloc_and_locks() {
+bool rt_guard_watches_malloc() {
 #ifdef AC_RT_GUARD_SANITIZER
+  return false;
+#else
+  return true;
+#endif
+}
+
+bool rt_guard_watches_locks() {
+#ifdef AC_RT_GUARD_TSAN
   return false;
 #else
   return true;

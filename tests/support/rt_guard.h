@@ -21,8 +21,10 @@ struct RtViolations {
 void reset_rt_violations();
 // [control] The counters since the last reset.
 RtViolations rt_violations();
-// Whether malloc/free and mutexes are watched too in this build (sanitizers
-// own those symbols, so their builds watch operator new/delete only).
-bool rt_guard_watches_malloc_and_locks();
+// Whether malloc/free are watched in this build (ASan and TSan own them;
+// operator new/delete are watched in every build).
+bool rt_guard_watches_malloc();
+// Whether mutex locks are watched in this build (TSan owns them).
+bool rt_guard_watches_locks();
 
 }  // namespace ac::test
