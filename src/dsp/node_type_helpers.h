@@ -6,10 +6,6 @@
 
 namespace ac {
 
-inline ParamSpec channels_option(uint32_t def) {
-  return integer_param("channels", 1, 64, def, "channel count");
-}
-
 inline ParamSpec level_param(double def_db) {
   return number_param("level", -120, 24, def_db, "dB", "output level (-120 dB is silence)");
 }

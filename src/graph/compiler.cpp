@@ -340,7 +340,6 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     }
     step.first_successor = static_cast<uint32_t>(plan->successors.size());
     step.successor_count = static_cast<uint32_t>(succs[s].size());
-    step.initial_pending = static_cast<uint32_t>(preds[s].size());
     plan->successors.insert(plan->successors.end(), succs[s].begin(), succs[s].end());
     // Outputs (whole nodes and read halves).
     std::vector<uint32_t> outs;

@@ -38,10 +38,6 @@ class HostOutputNode final : public Node {
   }
 };
 
-ParamSpec channels_option(uint32_t def) {
-  return integer_param("channels", 1, 64, def, "channel count");
-}
-
 }  // namespace
 
 void register_endpoint_nodes(NodeRegistry& registry) {

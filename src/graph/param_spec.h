@@ -81,6 +81,11 @@ inline ParamSpec text_param(std::string name, std::string help, bool required) {
   return p;
 }
 
+// The `channels` option most node types have.
+inline ParamSpec channels_option(uint32_t def) {
+  return integer_param("channels", 1, 64, def, "channel count");
+}
+
 struct PortSpec {
   std::string name;
   uint32_t channels = 1;

@@ -72,7 +72,6 @@ struct PlanStep {
   uint32_t event_count = 0;
   uint32_t first_successor = 0;  // into Plan::successors: steps that read this one
   uint32_t successor_count = 0;
-  uint32_t initial_pending = 0;   // steps this one waits for (parallel execution)
   uint32_t first_cross_pred = 0;  // into Plan::cross_preds: inputs made on another thread
   uint32_t cross_pred_count = 0;
   bool read_across = false;  // another thread reads this step (parallel plans)
