@@ -1,6 +1,7 @@
 #include "app/registry.h"
 
 #include "dsp/builtin_nodes.h"
+#include "midi/midi_nodes.h"
 
 namespace ac {
 
@@ -8,6 +9,7 @@ NodeRegistry default_registry() {
   NodeRegistry r;
   register_endpoint_nodes(r);
   register_dsp_nodes(r);
+  register_midi_nodes(r);
   return r;
 }
 

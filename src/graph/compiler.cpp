@@ -32,6 +32,72 @@ struct ChannelKey {
   }
 };
 
+// Event buffers and their wiring: one buffer per event output port (of the
+// whole node or its read half), inputs alias their only source or get a
+// merge buffer, unconnected inputs read the shared empty buffer.
+void route_events(const Graph& graph, Plan& plan) {
+  const auto node_count = static_cast<uint32_t>(graph.nodes.size());
+  std::vector<uint32_t> first_out(node_count, 0);
+  uint32_t count = 1;  // [0]: empty
+  for (uint32_t i = 0; i < node_count; ++i) {
+    first_out[i] = count;
+    count += static_cast<uint32_t>(graph.nodes[i].layout.event_outputs.size());
+  }
+  // Sources of each event input, in connection order.
+  std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> feeds;
+  for (const EventConnection& c : graph.event_connections) {
+    feeds[{c.dst_node, c.dst_port}].push_back(first_out[c.src_node] + c.src_port);
+  }
+  for (const auto& [dst, sources] : feeds) {
+    if (sources.size() > 1) ++count;
+  }
+  plan.event_buffers = std::vector<EventBuffer>(count);
+  uint32_t next_merge = count - 1;
+  for (uint32_t i = 0; i < node_count; ++i) {
+    const GraphNode& gn = graph.nodes[i];
+    if (gn.type->is_host_event_input) plan.host_event_inputs.push_back(i);
+    if (gn.type->is_host_event_output) plan.host_event_outputs.push_back(i);
+  }
+  for (PlanStep& step : plan.steps) {
+    const GraphNode& gn = graph.nodes[step.node];
+    for (uint32_t slot = 0; slot < plan.host_event_inputs.size(); ++slot) {
+      if (plan.host_event_inputs[slot] == step.node) step.host_slot = slot;
+    }
+    for (uint32_t slot = 0; slot < plan.host_event_outputs.size(); ++slot) {
+      if (plan.host_event_outputs[slot] == step.node) step.host_slot = slot;
+    }
+    step.first_event_in = static_cast<uint32_t>(plan.event_in_ptrs.size());
+    step.first_event_merge = static_cast<uint32_t>(plan.event_merges.size());
+    if (step.kind != PlanStep::Kind::cycle_read) {
+      for (uint32_t p = 0; p < gn.layout.event_inputs.size(); ++p) {
+        auto f = feeds.find({step.node, p});
+        uint32_t buffer = 0;
+        if (f != feeds.end() && f->second.size() == 1) {
+          buffer = f->second[0];
+        } else if (f != feeds.end()) {
+          buffer = next_merge--;
+          PlanEventMerge m;
+          m.target = buffer;
+          m.first_source = static_cast<uint32_t>(plan.event_merge_sources.size());
+          m.source_count = static_cast<uint32_t>(f->second.size());
+          plan.event_merge_sources.insert(plan.event_merge_sources.end(), f->second.begin(), f->second.end());
+          plan.event_merges.push_back(m);
+        }
+        plan.event_in_ptrs.push_back(&plan.event_buffers[buffer]);
+      }
+      step.event_in_ports = static_cast<uint32_t>(gn.layout.event_inputs.size());
+    }
+    step.event_merge_count = static_cast<uint32_t>(plan.event_merges.size()) - step.first_event_merge;
+    step.first_event_out = static_cast<uint32_t>(plan.event_out_ptrs.size());
+    if (step.kind != PlanStep::Kind::cycle_write) {
+      for (uint32_t p = 0; p < gn.layout.event_outputs.size(); ++p) {
+        plan.event_out_ptrs.push_back(&plan.event_buffers[first_out[step.node] + p]);
+      }
+      step.event_out_ports = static_cast<uint32_t>(gn.layout.event_outputs.size());
+    }
+  }
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions& options) {
@@ -91,6 +157,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   //    nodes inside a cycle are split into read and write halves.
   std::vector<TopologyEdge> node_edges;
   for (const Connection& c : graph.connections) node_edges.push_back({c.src_node, c.dst_node});
+  for (const EventConnection& c : graph.event_connections) node_edges.push_back({c.src_node, c.dst_node});
   std::vector<bool> split(node_count, false);
   for (const auto& comp : strongly_connected(node_count, node_edges)) {
     const bool self_loop =
@@ -123,17 +190,22 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   }
   auto source_vertex = [&](uint32_t node) { return split[node] ? read_half[node] : whole[node]; };
   auto sink_vertex = [&](uint32_t node) { return split[node] ? write_half[node] : whole[node]; };
+  // Audio edges (indexed like graph.connections: latency compensation), then
+  // all edges, events included (order and dependencies).
   std::vector<TopologyEdge> edges;
   for (const Connection& c : graph.connections) edges.push_back({source_vertex(c.src_node), sink_vertex(c.dst_node)});
+  std::vector<TopologyEdge> all_edges = edges;
+  for (const EventConnection& c : graph.event_connections)
+    all_edges.push_back({source_vertex(c.src_node), sink_vertex(c.dst_node)});
   const auto vcount = static_cast<uint32_t>(vertices.size());
-  const std::vector<uint32_t> order = topological_order(vcount, edges);
+  const std::vector<uint32_t> order = topological_order(vcount, all_edges);
   if (order.empty()) {
-    for (const auto& comp : strongly_connected(vcount, edges)) {
-      const bool self_loop = comp.size() == 1 && std::any_of(edges.begin(), edges.end(), [&](const TopologyEdge& e) {
-                               return e.from == comp[0] && e.to == comp[0];
-                             });
+    for (const auto& comp : strongly_connected(vcount, all_edges)) {
+      const bool self_loop =
+          comp.size() == 1 && std::any_of(all_edges.begin(), all_edges.end(),
+                                          [&](const TopologyEdge& e) { return e.from == comp[0] && e.to == comp[0]; });
       if (comp.size() < 2 && !self_loop) continue;
-      const std::vector<uint32_t> cycle = find_cycle(comp, edges);
+      const std::vector<uint32_t> cycle = find_cycle(comp, all_edges);
       std::string names;
       for (uint32_t v : cycle) names += graph.nodes[vertices[v].node].id + " -> ";
       names += graph.nodes[vertices[cycle[0]].node].id;
@@ -141,6 +213,9 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       const uint32_t last = vertices[cycle.back()].node, first = vertices[cycle[0]].node;
       SourceLocation where = graph.nodes[first].where;
       for (const Connection& c : graph.connections) {
+        if (c.src_node == last && c.dst_node == first) where = c.where;
+      }
+      for (const EventConnection& c : graph.event_connections) {
         if (c.src_node == last && c.dst_node == first) where = c.where;
       }
       return fail(where, "cycle without a delay: " + names +
@@ -199,7 +274,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   }
   // Step dependencies: who reads whom (deduplicated, ascending).
   std::vector<std::vector<uint32_t>> preds(vcount), succs(vcount);
-  for (const TopologyEdge& e : edges) {
+  for (const TopologyEdge& e : all_edges) {
     const uint32_t from = step_of_vertex[e.from], to = step_of_vertex[e.to];
     preds[to].push_back(from);
     succs[from].push_back(to);
@@ -423,6 +498,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     }
     step.event_count = static_cast<uint32_t>(plan->events.size()) - step.first_event;
   }
+  route_events(graph, *plan);
   for (auto& v : plan->in_views) {
     v.channels = plan->in_pointers.data() + v.offset;
     v.offset = 0;

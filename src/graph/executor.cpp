@@ -61,6 +61,43 @@ void gather_inputs(Plan& plan, const PlanStep& step, SampleTime time, FrameCount
   }
 }
 
+// Merges several event outputs into one input's buffer: frame order, ties
+// in connection order. Bounded by the sources' sizes; never allocates.
+void merge_events(Plan& plan, const PlanStep& step) noexcept {
+  for (uint32_t m = 0; m < step.event_merge_count; ++m) {
+    const PlanEventMerge& merge = plan.event_merges[step.first_event_merge + m];
+    EventBuffer& dst = plan.event_buffers[merge.target];
+    dst.clear();
+    constexpr uint32_t kMaxSources = 64;
+    uint32_t cursor[kMaxSources] = {};
+    const uint32_t n = merge.source_count < kMaxSources ? merge.source_count : kMaxSources;
+    for (;;) {
+      uint32_t best = n;
+      FrameOffset best_at = 0;
+      for (uint32_t k = 0; k < n; ++k) {
+        const EventSpan all = plan.event_buffers[plan.event_merge_sources[merge.first_source + k]].all();
+        if (cursor[k] >= all.size()) continue;
+        const FrameOffset at = all.first[cursor[k]].at;
+        if (best == n || at < best_at) {
+          best = k;
+          best_at = at;
+        }
+      }
+      if (best == n) break;
+      const EventSpan all = plan.event_buffers[plan.event_merge_sources[merge.first_source + best]].all();
+      dst.push(all.first[cursor[best]++]);
+    }
+  }
+}
+
+// Every event output starts the block empty; inputs with several sources
+// are merged.
+void prepare_events(Plan& plan, const PlanStep& step) noexcept {
+  EventBuffer* const* out = plan.event_out_ptrs.data() + step.first_event_out;
+  for (uint32_t p = 0; p < step.event_out_ports; ++p) out[p]->clear();
+  if (step.event_merge_count) merge_events(plan, step);
+}
+
 void set_window(Plan& plan, const PlanStep& step, FrameOffset offset, FrameCount frames) noexcept {
   ConstAudioView* in = plan.in_views.data() + step.first_input_view;
   for (uint32_t p = 0; p < step.input_ports; ++p) {
@@ -108,6 +145,11 @@ void run_bypassed(Plan& plan, const PlanStep& step, size_t s, SampleTime time, F
     const PlanEvent& e = events[cursor++];
     step.node_ptr->set_param(e.param, e.value, e.ramp_frames);
   }
+  if (step.bypass_passes && step.event_in_ports > 0 && step.event_out_ports > 0) {
+    for (const UmpEvent& e : plan.event_in_ptrs[step.first_event_in]->all()) {
+      plan.event_out_ptrs[step.first_event_out]->push(e);
+    }
+  }
   const ConstAudioView* in = plan.in_views.data() + step.first_input_view;
   const AudioView* out = plan.out_views.data() + step.first_output_view;
   for (uint32_t p = 0; p < step.output_ports; ++p) {
@@ -125,6 +167,7 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
   const PlanStep& step = plan.steps[s];
   Node& node = *step.node_ptr;
   if (step.has_mix) gather_inputs(plan, step, time, frames);
+  if (step.event_out_ports || step.event_merge_count) prepare_events(plan, step);
   if (step.budget_share > 0.0f && plan.counters[s].bypassed.load(std::memory_order_relaxed)) {
     run_bypassed(plan, step, s, time, frames);
     return;
@@ -135,6 +178,11 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
   ctx.outputs = plan.out_views.data() + step.first_output_view;
   ctx.input_count = step.input_ports;
   ctx.output_count = step.output_ports;
+  ctx.event_inputs = plan.event_in_ptrs.data() + step.first_event_in;
+  ctx.event_outputs = plan.event_out_ptrs.data() + step.first_event_out;
+  ctx.event_input_count = step.event_in_ports;
+  ctx.event_output_count = step.event_out_ports;
+  ctx.host_slot = step.host_slot;
   ctx.time = time;
   ctx.frames = frames;
   ctx.block_offset = 0;

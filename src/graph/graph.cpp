@@ -15,4 +15,10 @@ std::string Graph::channel_name(uint32_t node, uint32_t port, uint32_t channel, 
   return n.id + "." + ports[port].name + "[" + std::to_string(channel) + "]";
 }
 
+std::string Graph::event_port_name(uint32_t node, uint32_t port, bool input) const {
+  const GraphNode& n = nodes[node];
+  const auto& ports = input ? n.layout.event_inputs : n.layout.event_outputs;
+  return n.id + "." + ports[port].name;
+}
+
 }  // namespace ac

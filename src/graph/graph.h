@@ -45,6 +45,15 @@ struct Connection {
   SourceLocation where;
 };
 
+// One event-port connection: every event of the source port reaches the
+// destination port at the frame it was sent. Several sources into one port
+// are merged in frame order (ties: connection order).
+struct EventConnection {
+  uint32_t src_node = 0, src_port = 0;
+  uint32_t dst_node = 0, dst_port = 0;
+  SourceLocation where;
+};
+
 // A parameter change at an exact sample: a jump (ramp_frames 0) or a linear
 // ramp that reaches `value` after ramp_frames frames.
 struct TimedEvent {
@@ -64,13 +73,16 @@ struct Graph {
   uint32_t beats_per_bar = 4;
   std::optional<int64_t> duration_frames;  // the file's default render length
   std::vector<GraphNode> nodes;
-  std::vector<Connection> connections;  // in file order: the summing order
-  std::vector<TimedEvent> events;       // in file order
+  std::vector<Connection> connections;             // in file order: the summing order
+  std::vector<EventConnection> event_connections;  // in file order: the merge order
+  std::vector<TimedEvent> events;                  // in file order
 
   // [any] Index of the node called `id`, if any.
   std::optional<uint32_t> find_node(const std::string& id) const;
   // "synth.out[1]" — for messages.
   std::string channel_name(uint32_t node, uint32_t port, uint32_t channel, bool input) const;
+  // "keys.midi" — for messages.
+  std::string event_port_name(uint32_t node, uint32_t port, bool input) const;
 };
 
 }  // namespace ac

@@ -54,6 +54,8 @@ class Loader {
   NodeBudget load_budget(const YAML::Node& b, const std::string& id) const;
   void load_connections(const YAML::Node& list);
   void load_connection(const YAML::Node& item);
+  struct ResolvedRef;
+  void load_event_connection(const ResolvedRef& from, const ResolvedRef& to, const YAML::Node& item);
   void load_events(const YAML::Node& list);
   void load_event(const YAML::Node& item);
 
@@ -63,8 +65,9 @@ class Loader {
 
   struct ResolvedRef {
     uint32_t node;
-    uint32_t port;
+    uint32_t port;  // into the audio or the event ports
     std::vector<uint32_t> channels;
+    bool events = false;  // an event port
   };
   ResolvedRef resolve(const PortRef& ref, bool input, const YAML::Node& item);
   // "node.param" → (node, param id)
@@ -398,16 +401,19 @@ Loader::ResolvedRef Loader::resolve(const PortRef& ref, bool input, const YAML::
     fail(where, "connection names unknown node '" + ref.node + "'" + did_you_mean(ref.node, ids));
   }
   const GraphNode& n = graph_.nodes[*idx];
-  const auto& ports = input ? n.layout.inputs : n.layout.outputs;
+  // Audio ports first, then event ports: one namespace of port names.
+  const auto& audio = input ? n.layout.inputs : n.layout.outputs;
+  const auto& event = input ? n.layout.event_inputs : n.layout.event_outputs;
   const char* kind = input ? "input" : "output";
   std::vector<std::string> names;
-  for (const auto& p : ports) names.push_back(p.name);
+  for (const auto& p : audio) names.push_back(p.name);
+  for (const auto& p : event) names.push_back(p.name);
   std::string list;
   for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
-  if (ports.empty()) fail(where, "node '" + n.id + "' (" + n.type->name + ") has no " + kind + " ports");
-  uint32_t port = 0;
+  if (names.empty()) fail(where, "node '" + n.id + "' (" + n.type->name + ") has no " + kind + " ports");
+  uint32_t index = 0;
   if (ref.port.empty()) {
-    if (ports.size() != 1) {
+    if (names.size() != 1) {
       fail(where, "node '" + n.id + "' has several " + kind + " ports (" + list + "); name one, e.g. '" + n.id + "." +
                       names[0] + "'");
     }
@@ -417,8 +423,17 @@ Loader::ResolvedRef Loader::resolve(const PortRef& ref, bool input, const YAML::
       fail(where, "node '" + n.id + "' (" + n.type->name + ") has no " + kind + " port '" + ref.port + "'" +
                       did_you_mean(ref.port, names) + " (its " + kind + "s: " + list + ")");
     }
-    port = static_cast<uint32_t>(it - names.begin());
+    index = static_cast<uint32_t>(it - names.begin());
   }
+  if (index >= audio.size()) {
+    const auto port = static_cast<uint32_t>(index - audio.size());
+    if (ref.channels) {
+      fail(where, "'" + n.id + "." + event[port].name + "' is an event port: it has no channels to select");
+    }
+    return ResolvedRef{*idx, port, {}, true};
+  }
+  const uint32_t port = index;
+  const auto& ports = audio;
   ResolvedRef r{*idx, port, {}};
   const uint32_t count = ports[port].channels;
   if (ref.channels) {
@@ -447,6 +462,10 @@ void Loader::load_connection(const YAML::Node& item) {
   if (!parsed) fail(at_scalar_char(item, parsed.error().where.column), parsed.error().message);
   const ResolvedRef from = resolve(parsed->from, false, item);
   const ResolvedRef to = resolve(parsed->to, true, item);
+  if (from.events || to.events) {
+    load_event_connection(from, to, item);
+    return;
+  }
   if (from.channels.size() != to.channels.size()) {
     const auto& sp = graph_.nodes[from.node].layout.outputs[from.port];
     const auto& dp = graph_.nodes[to.node].layout.inputs[to.port];
@@ -479,6 +498,33 @@ void Loader::load_connection(const YAML::Node& item) {
     }
     graph_.connections.push_back(c);
   }
+}
+
+void Loader::load_event_connection(const ResolvedRef& from, const ResolvedRef& to, const YAML::Node& item) {
+  if (!from.events || !to.events) {
+    const std::string audio =
+        from.events ? graph_.nodes[to.node].id + "." + graph_.nodes[to.node].layout.inputs[to.port].name
+                    : graph_.nodes[from.node].id + "." + graph_.nodes[from.node].layout.outputs[from.port].name;
+    const std::string event = from.events ? graph_.event_port_name(from.node, from.port, false)
+                                          : graph_.event_port_name(to.node, to.port, true);
+    fail(at(item),
+         "'" + event + "' is an event port and '" + audio + "' an audio port; event ports connect only to event ports");
+  }
+  EventConnection c;
+  c.src_node = from.node;
+  c.src_port = from.port;
+  c.dst_node = to.node;
+  c.dst_port = to.port;
+  c.where = at(item);
+  for (const EventConnection& e : graph_.event_connections) {
+    if (std::tie(e.src_node, e.src_port, e.dst_node, e.dst_port) ==
+        std::tie(c.src_node, c.src_port, c.dst_node, c.dst_port)) {
+      fail(c.where, "duplicate connection " + graph_.event_port_name(c.src_node, c.src_port, false) + " -> " +
+                        graph_.event_port_name(c.dst_node, c.dst_port, true) + " (already made at line " +
+                        std::to_string(e.where.line) + ")");
+    }
+  }
+  graph_.event_connections.push_back(c);
 }
 
 std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n) {

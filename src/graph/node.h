@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/audio_view.h"
+#include "core/event_buffer.h"
 #include "core/expected.h"
 #include "core/sample_time.h"
 #include "graph/param_spec.h"
@@ -26,6 +27,12 @@ struct StreamConfig {
 struct HostIo {
   ConstAudioView input;
   AudioView output;
+  // The driver's event streams (JACK MIDI ports ...) by slot, for the host
+  // event endpoints; `at` is relative to the start of this block.
+  const EventBuffer* const* event_input = nullptr;
+  uint32_t event_input_count = 0;
+  EventBuffer* const* event_output = nullptr;
+  uint32_t event_output_count = 0;
 };
 
 // What a node sees for one call of process(). Views only; nothing here owns
@@ -40,9 +47,28 @@ struct ProcessContext {
   uint32_t output_count = 0;
   HostIo* host = nullptr;        // only endpoint nodes use it
   FrameOffset block_offset = 0;  // where this call's first frame sits in the block
+  // Event ports, one buffer each, holding the whole block's events (`at` is
+  // block-relative). Inputs are read-only; an output is cleared before the
+  // node's first call in a block.
+  const EventBuffer* const* event_inputs = nullptr;
+  EventBuffer* const* event_outputs = nullptr;
+  uint32_t event_input_count = 0;
+  uint32_t event_output_count = 0;
+  uint32_t host_slot = 0;  // host event endpoints: which of the driver's event streams
 
   const ConstAudioView& in(uint32_t port) const noexcept { return inputs[port]; }
   const AudioView& out(uint32_t port) const noexcept { return outputs[port]; }
+  // [audio] The events of event input `port` that fall in this call.
+  EventSpan events_in(uint32_t port) const noexcept {
+    return event_inputs[port]->window(block_offset, block_offset + frames);
+  }
+  // [audio] Emits on event output `port` at `frame` frames into this call.
+  bool emit(uint32_t port, FrameOffset frame, const uint32_t (&words)[4]) const noexcept {
+    UmpEvent e;
+    e.at = block_offset + frame;
+    for (int i = 0; i < 4; ++i) e.words[i] = words[i];
+    return event_outputs[port]->push(e);
+  }
 };
 
 class Node {

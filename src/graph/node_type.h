@@ -29,6 +29,10 @@ struct NodeType {
   // True for the graph's host endpoints (`input`, `output`).
   bool is_host_input = false;
   bool is_host_output = false;
+  // True for endpoints of the driver's event streams: each such node gets a
+  // slot (in graph order) into HostIo::event_input / event_output.
+  bool is_host_event_input = false;
+  bool is_host_event_output = false;
 };
 
 }  // namespace ac

@@ -97,6 +97,10 @@ struct NodeLayout {
   std::vector<PortSpec> inputs;
   std::vector<PortSpec> outputs;
   std::vector<ParamSpec> params;  // automatable; a ParamId is an index here
+  // Event ports (UMP streams, core/event_buffer.h); `channels` is unused.
+  // Their indices are their own: event input 0 is not audio input 0.
+  std::vector<PortSpec> event_inputs = {};
+  std::vector<PortSpec> event_outputs = {};
 };
 
 using ParamId = uint32_t;

@@ -81,7 +81,21 @@ struct PlanStep {
   uint32_t budget_after = 0;
   bool bypass_passes = true;  // pass inputs through (else silence)
   bool has_mix = false;       // any input channel in mix mode
-  Node* node_ptr = nullptr;   // == Plan::nodes[node].get(), saves a hop
+  // Event ports: pointers into Plan::event_in_ptrs / event_out_ptrs, and the
+  // inputs with several sources, merged before the step runs.
+  uint32_t first_event_in = 0, event_in_ports = 0;
+  uint32_t first_event_out = 0, event_out_ports = 0;
+  uint32_t first_event_merge = 0, event_merge_count = 0;
+  uint32_t host_slot = 0;    // host event endpoints: the driver stream's slot
+  Node* node_ptr = nullptr;  // == Plan::nodes[node].get(), saves a hop
+};
+
+// An event input fed by several outputs: they are merged into `target`
+// before the step runs, in frame order (ties: connection order).
+struct PlanEventMerge {
+  uint32_t target = 0;        // into Plan::event_buffers
+  uint32_t first_source = 0;  // into Plan::event_merge_sources
+  uint32_t source_count = 0;
 };
 
 // A parameter event bound to its step.
@@ -153,6 +167,17 @@ struct Plan {
   std::vector<PlanSource> sources;
   std::vector<PlanEvent> events;
   std::vector<uint32_t> successors;  // step indices, per step (deduplicated)
+
+  // Event routing. event_buffers[0] is always empty (unconnected inputs);
+  // then one buffer per event output port and per merged input.
+  std::vector<EventBuffer> event_buffers;
+  std::vector<const EventBuffer*> event_in_ptrs;  // per step, per event input
+  std::vector<EventBuffer*> event_out_ptrs;       // per step, per event output
+  std::vector<PlanEventMerge> event_merges;
+  std::vector<uint32_t> event_merge_sources;
+  // Host event endpoints, by slot: graph node indices.
+  std::vector<uint32_t> host_event_inputs;
+  std::vector<uint32_t> host_event_outputs;
 
   // Buffer pool: buffer_count buffers of config.max_block frames, plus one
   // zero buffer that no node writes.

@@ -13,6 +13,7 @@
 #include "graph/compiler.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
+#include "guarded_run.h"
 #include "render_helpers.h"
 #include "rt_guard.h"
 #include "test_nodes.h"
@@ -64,37 +65,8 @@ NodeRegistry guard_registry() {
   });
 }
 
-// Compiles and activates (control thread), then runs `blocks` blocks with
-// the guard armed; returns what the guard saw.
 test::RtViolations run_guarded(const std::string& yaml, int blocks, uint32_t block_size = 64) {
-  const NodeRegistry r = guard_registry();
-  auto g = load_graph_text(yaml, "rt.yaml", r);
-  if (!g) {
-    ADD_FAILURE() << g.error().to_string();
-    return {};
-  }
-  g->block_size = block_size;
-  auto plan = compile(*g, CompileOptions{true});
-  if (!plan) {
-    ADD_FAILURE() << plan.error().to_string();
-    return {};
-  }
-  for (auto& n : (*plan)->nodes) EXPECT_TRUE(n->activate().has_value());
-  std::vector<float> out_l(block_size), out_r(block_size), in_l(block_size, 0.25f), in_r(block_size, -0.25f);
-  float* outs[2] = {out_l.data(), out_r.data()};
-  const float* ins[2] = {in_l.data(), in_r.data()};
-  HostIo host;
-  host.output = AudioView{outs, 2, 0, block_size};
-  host.input = ConstAudioView{ins, 2, 0, block_size};
-  test::reset_rt_violations();
-  for (int b = 0; b < blocks; ++b) {
-    // Odd-sized blocks too: events and ramps then cut blocks everywhere.
-    const FrameCount frames = (b % 3 == 2) ? block_size / 2 + 1 : block_size;
-    run_block(**plan, SampleTime{static_cast<int64_t>(b) * block_size}, frames, &host);
-  }
-  const auto seen = test::rt_violations();
-  for (auto& n : (*plan)->nodes) n->deactivate();
-  return seen;
+  return test::run_guarded(yaml, guard_registry(), blocks, block_size);
 }
 
 TEST(RtGuard, CatchesAnAllocatingNode) {
@@ -196,15 +168,7 @@ TEST(RtSafety, AllNodeTypesAreCovered) {
   test::TempDir tmp;
   const std::string wav = tmp.path("loop.wav");
   const std::string yaml = every_node_graph(tmp.dir(), wav);
-  const NodeRegistry r = guard_registry();
-  std::set<std::string> used;
-  for (const NodeType* t : r.all()) {
-    if (t->name == "allocating" || t->name == "locking") continue;
-    if (yaml.find("type: " + t->name + ",") == std::string::npos &&
-        yaml.find("type: " + t->name + "}") == std::string::npos) {
-      ADD_FAILURE() << "node type '" << t->name << "' is not in the real-time safety graph: add it";
-    }
-  }
+  test::expect_all_types_covered(yaml, guard_registry(), {"allocating", "locking"});
 }
 
 TEST(RtSafety, EveryNodeTypeRunsWithoutAllocatingOrLocking) {

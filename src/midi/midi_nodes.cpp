@@ -1,0 +1,10 @@
+#include "midi/midi_nodes.h"
+
+namespace ac {
+
+void register_midi_nodes(NodeRegistry& registry) {
+  registry.add(note_pattern_node_type());
+  registry.add(event_log_node_type());
+}
+
+}  // namespace ac

@@ -1,0 +1,53 @@
+#include "guarded_run.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "graph/compiler.h"
+#include "graph/executor.h"
+#include "graph/graph_loader.h"
+
+namespace ac::test {
+
+RtViolations run_guarded(const std::string& yaml, const NodeRegistry& r, int blocks, uint32_t block_size) {
+  auto g = load_graph_text(yaml, "rt.yaml", r);
+  if (!g) {
+    ADD_FAILURE() << g.error().to_string();
+    return {};
+  }
+  g->block_size = block_size;
+  auto plan = compile(*g, CompileOptions{true});
+  if (!plan) {
+    ADD_FAILURE() << plan.error().to_string();
+    return {};
+  }
+  for (auto& n : (*plan)->nodes) EXPECT_TRUE(n->activate().has_value());
+  std::vector<float> out_l(block_size), out_r(block_size), in_l(block_size, 0.25f), in_r(block_size, -0.25f);
+  float* outs[2] = {out_l.data(), out_r.data()};
+  const float* ins[2] = {in_l.data(), in_r.data()};
+  HostIo host;
+  host.output = AudioView{outs, 2, 0, block_size};
+  host.input = ConstAudioView{ins, 2, 0, block_size};
+  reset_rt_violations();
+  for (int b = 0; b < blocks; ++b) {
+    const FrameCount frames = (b % 3 == 2) ? block_size / 2 + 1 : block_size;
+    run_block(**plan, SampleTime{static_cast<int64_t>(b) * block_size}, frames, &host);
+  }
+  const auto seen = rt_violations();
+  for (auto& n : (*plan)->nodes) n->deactivate();
+  return seen;
+}
+
+void expect_all_types_covered(const std::string& yaml, const NodeRegistry& r, const std::vector<std::string>& skip) {
+  for (const NodeType* t : r.all()) {
+    if (std::find(skip.begin(), skip.end(), t->name) != skip.end()) continue;
+    if (yaml.find("type: " + t->name + ",") == std::string::npos &&
+        yaml.find("type: " + t->name + "}") == std::string::npos) {
+      ADD_FAILURE() << "node type '" << t->name << "' is not in the real-time safety graph: add it";
+    }
+  }
+}
+
+}  // namespace ac::test
