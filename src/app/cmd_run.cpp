@@ -4,8 +4,10 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -23,6 +25,7 @@
 #include "graph/time_spec.h"
 #include "io/dummy_driver.h"
 #include "io/jack_driver.h"
+#include "io/jack_nodes.h"
 
 namespace ac {
 namespace {
@@ -79,10 +82,20 @@ int run_run(const RunArgs& args) {
 
   Plan* first = e.plan_for_block(SampleTime{0});
   std::atomic<Plan*> running{nullptr};
+  // Output peaks for the status line: the audio thread raises them, the
+  // status line reads and resets them (a lost race only loses one peak).
+  constexpr uint32_t kMeteredChannels = 16;
+  std::array<std::atomic<float>, kMeteredChannels> peaks{};
   auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
     Plan* p = e.plan_for_block(t);
     running.store(p, std::memory_order_release);
     executor->run(*p, t, frames, &host);
+    for (uint32_t c = 0; c < host.output.channel_count && c < kMeteredChannels; ++c) {
+      const float* x = host.output.channel(c);
+      float peak = peaks[c].load(std::memory_order_relaxed);
+      for (FrameCount i = 0; i < frames; ++i) peak = std::max(peak, std::fabs(x[i]));
+      peaks[c].store(peak, std::memory_order_relaxed);
+    }
   };
   // One of the two drivers runs; the loop below sees them through these.
   std::unique_ptr<DummyDriver> dummy;
@@ -90,8 +103,7 @@ int run_run(const RunArgs& args) {
   if (args.driver == "jack") {
     JackDriverOptions jo;
     jo.client_name = args.client_name;
-    jo.inputs = first->host_input_channels;
-    jo.outputs = first->host_output_channels;
+    jack_ports_from_graph(*graph, jo);
     jo.sample_rate = graph->sample_rate;
     jo.max_block = graph->block_size;
     auto opened = JackDriver::open(jo);
@@ -104,6 +116,7 @@ int run_run(const RunArgs& args) {
       std::cerr << ok.error().to_string() << "\n";
       return 1;
     }
+    for (const std::string& w : jack->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   } else {
     DummyDriverOptions dopt;
     dopt.sample_rate = graph->sample_rate;
@@ -125,6 +138,7 @@ int run_run(const RunArgs& args) {
                tty ? "; patches on stdin, Ctrl-C stops" : "");
 
   auto last_status = std::chrono::steady_clock::now();
+  uint32_t jack_period = jack ? jack->period() : 0;
   std::string line;
   int patch_no = 0;
   bool stdin_open = true;
@@ -135,8 +149,12 @@ int run_run(const RunArgs& args) {
             std::chrono::duration<double>(static_cast<double>(limit) / graph->sample_rate)) {
       break;
     }
+    if (jack && jack->period() != jack_period) {
+      jack_period = jack->period();
+      std::fprintf(stderr, "%sJACK buffer size is now %u frames\n", tty ? "\n" : "", jack_period);
+    }
     if (jack && jack->server_gone()) {
-      std::fprintf(stderr, "%serror: the JACK server went away; stopping\n", tty ? "\n" : "");
+      std::fprintf(stderr, "%serror: %s; stopping\n", tty ? "\n" : "", jack->gone_reason().c_str());
       jack->stop();
       return 1;
     }
@@ -181,7 +199,16 @@ int run_run(const RunArgs& args) {
                      tty ? "\r" : "", static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
                      100.0 * r.load_last, 100.0 * r.load_max, static_cast<unsigned long long>(xruns()),
                      static_cast<unsigned long long>(e.swaps()), dummy ? dummy->estimated_rate() : graph->sample_rate,
-                     tty ? "   " : "\n");
+                     tty ? "" : "");
+        std::string meters = "  peak";
+        const uint32_t shown = std::min(kMeteredChannels, first->host_output_channels);
+        for (uint32_t c = 0; c < shown; ++c) {
+          const float pk = peaks[c].exchange(0.0f, std::memory_order_relaxed);
+          char cell[16];
+          std::snprintf(cell, sizeof cell, " %.1f", pk > 1e-6f ? 20.0 * std::log10(pk) : -120.0);
+          meters += cell;
+        }
+        std::fprintf(stderr, "%s%s", shown ? (meters + " dBFS").c_str() : "", tty ? "   " : "\n");
       }
     }
   }

@@ -1,6 +1,7 @@
 #include "app/registry.h"
 
 #include "dsp/builtin_nodes.h"
+#include "io/jack_nodes.h"
 #include "midi/midi_nodes.h"
 
 namespace ac {
@@ -10,6 +11,7 @@ NodeRegistry default_registry() {
   register_endpoint_nodes(r);
   register_dsp_nodes(r);
   register_midi_nodes(r);
+  register_jack_nodes(r);
   return r;
 }
 

@@ -38,13 +38,72 @@ class HostOutputNode final : public Node {
   }
 };
 
+// Copies the driver's event stream of its slot onto its `midi` port.
+class HostEventInputNode final : public Node {
+ public:
+  HostEventInputNode() : Node({}) {}
+  Expected<void> prepare(const StreamConfig&) override { return {}; }
+  void process(ProcessContext& ctx) noexcept override {
+    if (!ctx.host || ctx.host_slot >= ctx.host->event_input_count) return;
+    const EventBuffer& src = *ctx.host->event_input[ctx.host_slot];
+    for (const UmpEvent& e : src.window(ctx.block_offset, ctx.block_offset + ctx.frames)) ctx.event_outputs[0]->push(e);
+  }
+};
+
+// Hands its `midi` port's events to the driver's stream of its slot.
+class HostEventOutputNode final : public Node {
+ public:
+  HostEventOutputNode() : Node({}) {}
+  Expected<void> prepare(const StreamConfig&) override { return {}; }
+  void process(ProcessContext& ctx) noexcept override {
+    if (!ctx.host || ctx.host_slot >= ctx.host->event_output_count) return;
+    EventBuffer& dst = *ctx.host->event_output[ctx.host_slot];
+    for (const UmpEvent& e : ctx.events_in(0)) dst.push(e);
+  }
+};
+
 }  // namespace
 
-void register_endpoint_nodes(NodeRegistry& registry) {
+NodeType host_event_input_node_type(std::string name, std::string summary, std::vector<ParamSpec> options) {
+  NodeType t;
+  t.name = std::move(name);
+  t.summary = std::move(summary);
+  t.options = std::move(options);
+  t.is_host_event_input = true;
+  t.layout = [](const NodeOptions&) -> Expected<NodeLayout> {
+    NodeLayout l;
+    l.event_outputs = {{"midi", 1}};
+    return l;
+  };
+  t.create = [](const NodeOptions&, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
+    return std::unique_ptr<Node>(std::make_unique<HostEventInputNode>());
+  };
+  return t;
+}
+
+NodeType host_event_output_node_type(std::string name, std::string summary, std::vector<ParamSpec> options) {
+  NodeType t;
+  t.name = std::move(name);
+  t.summary = std::move(summary);
+  t.options = std::move(options);
+  t.is_host_event_output = true;
+  t.layout = [](const NodeOptions&) -> Expected<NodeLayout> {
+    NodeLayout l;
+    l.event_inputs = {{"midi", 1}};
+    return l;
+  };
+  t.create = [](const NodeOptions&, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
+    return std::unique_ptr<Node>(std::make_unique<HostEventOutputNode>());
+  };
+  return t;
+}
+
+NodeType host_input_node_type(std::string name, std::string summary, std::vector<ParamSpec> extra_options) {
   NodeType in;
-  in.name = "input";
-  in.summary = "the driver's capture channels (silence when rendering offline)";
+  in.name = std::move(name);
+  in.summary = std::move(summary);
   in.options = {channels_option(2)};
+  in.options.insert(in.options.end(), extra_options.begin(), extra_options.end());
   in.is_host_input = true;
   in.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     return NodeLayout{{}, {{"out", o.count("channels")}}, {}};
@@ -52,12 +111,15 @@ void register_endpoint_nodes(NodeRegistry& registry) {
   in.create = [](const NodeOptions&, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
     return std::unique_ptr<Node>(std::make_unique<HostInputNode>());
   };
-  registry.add(std::move(in));
+  return in;
+}
 
+NodeType host_output_node_type(std::string name, std::string summary, std::vector<ParamSpec> extra_options) {
   NodeType out;
-  out.name = "output";
-  out.summary = "the graph's result: the driver's playback channels or the rendered file";
+  out.name = std::move(name);
+  out.summary = std::move(summary);
   out.options = {channels_option(2)};
+  out.options.insert(out.options.end(), extra_options.begin(), extra_options.end());
   out.is_host_output = true;
   out.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     return NodeLayout{{{"in", o.count("channels")}}, {}, {}};
@@ -65,7 +127,13 @@ void register_endpoint_nodes(NodeRegistry& registry) {
   out.create = [](const NodeOptions&, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
     return std::unique_ptr<Node>(std::make_unique<HostOutputNode>());
   };
-  registry.add(std::move(out));
+  return out;
+}
+
+void register_endpoint_nodes(NodeRegistry& registry) {
+  registry.add(host_input_node_type("input", "the driver's capture channels (silence when rendering offline)", {}));
+  registry.add(
+      host_output_node_type("output", "the graph's result: the driver's playback channels or the rendered file", {}));
 }
 
 }  // namespace ac

@@ -32,4 +32,14 @@ class NodeRegistry {
 // `output`.
 void register_endpoint_nodes(NodeRegistry& registry);
 
+// The endpoint node types themselves, for drivers that add their own named
+// endpoints (`jack.in`, `jack.out`) with extra options: `channels` and
+// `extra_options` make the option table.
+NodeType host_input_node_type(std::string name, std::string summary, std::vector<ParamSpec> extra_options);
+NodeType host_output_node_type(std::string name, std::string summary, std::vector<ParamSpec> extra_options);
+// Endpoints of the driver's event streams (`jack.midi.in`, `jack.midi.out`):
+// one event port `midi`, and a slot into HostIo's event streams.
+NodeType host_event_input_node_type(std::string name, std::string summary, std::vector<ParamSpec> options);
+NodeType host_event_output_node_type(std::string name, std::string summary, std::vector<ParamSpec> options);
+
 }  // namespace ac

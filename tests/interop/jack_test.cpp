@@ -14,6 +14,7 @@
 
 #include "child_process.h"
 #include "dsp/sound_file.h"
+#include "event_log_reader.h"
 #include "render_helpers.h"
 #include "run_command.h"
 
@@ -70,6 +71,40 @@ std::string write(const test::TempDir& tmp, const std::string& name, const std::
   return tmp.path(name);
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream t;
+  t << in.rdbuf();
+  return t.str();
+}
+
+// A continuous sine obeys x[n] = 2 cos(w) x[n-1] - x[n-2]; a lost or
+// repeated sample leaves a spike in the residual. Where it breaks, in
+// [begin, end).
+std::vector<size_t> sine_breaks(const std::vector<float>& x, size_t begin, size_t end, double freq) {
+  const double k = 2.0 * std::cos(2.0 * std::numbers::pi * freq / 48000.0);
+  std::vector<size_t> at;
+  for (size_t n = begin + 2; n < end; ++n) {
+    const double r = x[n] - k * x[n - 1] + x[n - 2];
+    if (std::fabs(r) > 1e-3) {
+      at.push_back(n);
+      n += 4;  // one break disturbs a few samples
+    }
+  }
+  return at;
+}
+
+// The xrun count `audiocloud run` printed when it stopped (-1: none found).
+int xruns_in(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::stringstream t;
+  t << in.rdbuf();
+  const size_t at = t.str().find(" xruns,");
+  if (at == std::string::npos) return -1;
+  size_t start = t.str().rfind(' ', at - 1);
+  return std::stoi(t.str().substr(start + 1, at - start - 1));
+}
+
 TEST(JackInterop, SineThroughJackArrivesWhole) {
   test::TempDir tmp;
   JackServer jack(tmp);
@@ -98,33 +133,13 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
   size_t first = 0;
   while (first < x.size() && x[first] == 0.0f) ++first;
   ASSERT_LT(first + 48000 * 10, x.size()) << "less than 10 s arrived";
-  // A continuous sine obeys x[n] = 2 cos(w) x[n-1] - x[n-2]; a lost or
-  // repeated period leaves a spike in the residual. Each such break must be
-  // one JACK reported to our clients as an xrun (this jackd runs without
-  // real-time priority on a shared machine and may miss cycles itself);
-  // with no xrun reported the signal must be whole.
-  const double w = 2.0 * std::numbers::pi * 997.0 / 48000.0;
-  const double k = 2.0 * std::cos(w);
+  // Each break must be one JACK reported to our clients as an xrun (this
+  // jackd runs without real-time priority on a shared machine and may miss
+  // cycles itself); with no xrun reported the signal must be whole.
   const size_t end = first + 48000 * 10;
-  std::vector<size_t> break_at;
-  for (size_t n = first + 2; n < end; ++n) {
-    const double r = x[n] - k * x[n - 1] + x[n - 2];
-    if (std::fabs(r) > 1e-3) {
-      break_at.push_back(n);
-      n += 4;  // one break disturbs a few samples
-    }
-  }
+  std::vector<size_t> break_at = sine_breaks(x, first, end, 997.0);
   const int breaks = static_cast<int>(break_at.size());
-  auto xruns_in = [&](const std::string& log) {
-    std::ifstream in(tmp.path(log));
-    std::stringstream t;
-    t << in.rdbuf();
-    const size_t at = t.str().find(" xruns,");
-    if (at == std::string::npos) return -1;
-    size_t start = t.str().rfind(' ', at - 1);
-    return std::stoi(t.str().substr(start + 1, at - start - 1));
-  };
-  const int xruns = xruns_in("tx.log") + xruns_in("rx.log");
+  const int xruns = xruns_in(tmp.path("tx.log")) + xruns_in(tmp.path("rx.log"));
   EXPECT_LE(breaks, xruns) << breaks << " breaks in 10 s but only " << xruns << " xruns reported";
   // Level and frequency on the longest stretch without a break (connecting
   // ports reorders JACK's graph, which often costs an xrun right there).
@@ -150,6 +165,48 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
   EXPECT_NEAR(freq, 997.0, 0.05);
 }
 
+// JACK's buffer size changes while audio flows (64 → 256 → 32 frames):
+// both clients follow without a new Plan, say so, and the sine arrives
+// whole (breaks only where xruns were reported).
+TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
+  test::TempDir tmp;
+  JackServer jack(tmp);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  const std::string tx = write(tmp, "tx.yaml",
+                               "nodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n"
+                               "  o: {type: jack.out, channels: 1}\nconnections:\n  - s.out -> o.in\n");
+  const std::string rx = write(tmp, "rx.yaml",
+                               "nodes:\n  i: {type: jack.in, channels: 1, params: {connect: \"tx:out_.*\"}}\n"
+                               "  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
+                               "connections:\n  - i.out -> r.in\n");
+  test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 9s < /dev/null",
+                            tmp.path("tx.log"));
+  ASSERT_TRUE(jack.wait_for_port("tx:out_1"));
+  test::ChildProcess receiver(
+      jack.env() + kBinary + " run " + rx + " --driver jack --name rx --duration 7s < /dev/null", tmp.path("rx.log"));
+  ASSERT_TRUE(jack.wait_for_port("rx:in_1"));
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_EQ(test::run_command(jack.env() + "jack_bufsize 256").exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_EQ(test::run_command(jack.env() + "jack_bufsize 32").exit_code, 0);
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("rx.log"));
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("tx.log"));
+  for (const char* log : {"tx.log", "rx.log"}) {
+    const std::string text = read_text(tmp.path(log));
+    EXPECT_NE(text.find("JACK buffer size is now 256 frames"), std::string::npos) << text;
+    EXPECT_NE(text.find("JACK buffer size is now 32 frames"), std::string::npos) << text;
+  }
+  auto rec = read_sound_file(tmp.path("rx.wav"), nullptr);
+  ASSERT_TRUE(rec) << rec.error().message;
+  const std::vector<float>& x = (*rec)[0];
+  size_t first = 0;
+  while (first < x.size() && x[first] == 0.0f) ++first;
+  ASSERT_GT(x.size(), first + 48000 * 5) << "less than 5 s arrived";
+  const int breaks = static_cast<int>(sine_breaks(x, first, x.size(), 997.0).size());
+  const int xruns = xruns_in(tmp.path("tx.log")) + xruns_in(tmp.path("rx.log"));
+  EXPECT_LE(breaks, xruns) << breaks << " breaks but only " << xruns << " xruns reported";
+}
+
 TEST(JackInterop, ServerGoingAwayEndsTheClientWithAnError) {
   test::TempDir tmp;
   JackServer jack(tmp);
@@ -167,6 +224,138 @@ TEST(JackInterop, ServerGoingAwayEndsTheClientWithAnError) {
   std::stringstream text;
   text << log.rdbuf();
   EXPECT_NE(text.str().find("the JACK server went away"), std::string::npos) << text.str();
+}
+
+uint8_t status_of(uint32_t word) {
+  return static_cast<uint8_t>(word >> 16);
+}
+uint8_t note_of(uint32_t word) {
+  return static_cast<uint8_t>((word >> 8) & 0x7F);
+}
+
+// audiocloud → JACK MIDI → audiocloud. The receiver logs JACK frame times;
+// the sender's notes sit at sample times k * 4999 (+ 1000 for note off) on
+// the same server's frame clock, so every received event must sit exactly
+// there, shifted by the same whole number of periods for all of them.
+TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
+  test::TempDir tmp;
+  JackServer jack(tmp);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  const std::string rx = write(tmp, "rx.yaml",
+                               "nodes:\n  keys: {type: jack.midi.in}\n"
+                               "  log: {type: event_log, params: {path: rx.log}}\n"
+                               "connections:\n  - keys.midi -> log.midi\n");
+  // The sender connects itself, by pattern, to the receiver's port.
+  const std::string tx =
+      write(tmp, "tx.yaml",
+            "nodes:\n  n: {type: notes, params: {pattern: \"60, 62\", interval: 4999, length: 1000}}\n"
+            "  m: {type: jack.midi.out, params: {port: notes, connect: \"rx:keys\"}}\n"
+            "connections:\n  - n.midi -> m.midi\n");
+  test::ChildProcess receiver(
+      jack.env() + kBinary + " run " + rx + " --driver jack --name rx --duration 7s < /dev/null", tmp.path("rx.out"));
+  ASSERT_TRUE(jack.wait_for_port("rx:keys"));
+  test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 5s < /dev/null",
+                            tmp.path("tx.out"));
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("tx.out"));
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("rx.out"));
+  EXPECT_EQ(read_text(tmp.path("tx.out")).find("warning"), std::string::npos) << read_text(tmp.path("tx.out"));
+
+  const auto log = test::read_event_log(tmp.path("rx.log"));
+  ASSERT_GE(log.size(), 60u) << "too few events arrived";  // ~96 sent in 5 s
+  // The shift: from the first note on (whose k is unknown, but whose
+  // residue mod 4999 must be a whole number of periods).
+  int64_t shift = -1;
+  for (const auto& e : log) {
+    const bool on = (status_of(e.word) & 0xF0) == 0x90;
+    const int64_t base = on ? e.time : e.time - 1000;
+    const int64_t r = ((base % 4999) + 4999) % 4999;
+    if (shift < 0) shift = r;
+    ASSERT_EQ(r, shift) << "event " << e << " is off the sender's grid";
+    const int64_t k = (base - shift) / 4999;
+    EXPECT_EQ(note_of(e.word), k % 2 == 0 ? 60 : 62) << e;
+  }
+  EXPECT_EQ(shift % 64, 0) << "frame offsets inside the period changed";
+}
+
+// An independent JACK client sends: jack_midiseq loops 24000 frames with
+// notes at 0, 5003 and 17011. What audiocloud logs must keep those offsets
+// exactly, period after period.
+TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
+  test::TempDir tmp;
+  JackServer jack(tmp);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  const std::string rx = write(tmp, "rx.yaml",
+                               "nodes:\n  keys: {type: jack.midi.in, params: {connect: \"seq:out\"}}\n"
+                               "  log: {type: event_log, params: {path: rx.log}}\n"
+                               "connections:\n  - keys.midi -> log.midi\n");
+  test::ChildProcess seq(jack.env() + "jack_midiseq seq 24000 0 60 1000 5003 64 2000 17011 67 500",
+                         tmp.path("seq.out"));
+  ASSERT_TRUE(jack.wait_for_port("seq:out"));
+  test::ChildProcess receiver(
+      jack.env() + kBinary + " run " + rx + " --driver jack --name rx --duration 4s < /dev/null", tmp.path("rx.out"));
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("rx.out"));
+  seq.signal(SIGTERM);
+  seq.wait_for_exit(5);
+
+  const auto log = test::read_event_log(tmp.path("rx.log"));
+  int64_t origin = -1;  // the loop start: the first C4 note on
+  for (const auto& e : log) {
+    if (status_of(e.word) == 0x90 && note_of(e.word) == 60) {
+      origin = e.time;
+      break;
+    }
+  }
+  ASSERT_GE(origin, 0) << "no C4 note on arrived";
+  int ons = 0;
+  for (const auto& e : log) {
+    const int64_t pos = (((e.time - origin) % 24000) + 24000) % 24000;
+    const bool on = status_of(e.word) == 0x90;
+    const uint8_t note = note_of(e.word);
+    const int64_t want = note == 60 ? (on ? 0 : 1000) : note == 64 ? (on ? 5003 : 7003) : (on ? 17011 : 17511);
+    EXPECT_EQ(pos, want) << e;
+    ons += on;
+  }
+  EXPECT_GE(ons, 12);  // 4 s of a 0.5 s loop with three notes, minus the start
+}
+
+// audiocloud → JACK MIDI → jack_midi_dump, which prints each event's frame
+// inside its period: consecutive note ons k * 4999 apart move 4999 mod 64 =
+// 7 frames on, and each note off sits 1000 mod 64 = 40 frames after its on.
+TEST(JackInterop, JackMidiDumpSeesOurFrames) {
+  test::TempDir tmp;
+  JackServer jack(tmp);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  test::ChildProcess dump(jack.env() + "jack_midi_dump dump", tmp.path("dump.out"));
+  ASSERT_TRUE(jack.wait_for_port("dump:input"));
+  const std::string tx = write(tmp, "tx.yaml",
+                               "nodes:\n  n: {type: notes, params: {pattern: \"60\", interval: 4999, length: 1000}}\n"
+                               "  m: {type: jack.midi.out, params: {connect: \"dump:input\"}}\n"
+                               "connections:\n  - n.midi -> m.midi\n");
+  test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 3s < /dev/null",
+                            tmp.path("tx.out"));
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("tx.out"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  dump.signal(SIGTERM);
+  dump.wait_for_exit(5);
+  std::istringstream lines(read_text(tmp.path("dump.out")));
+  std::string line;
+  std::vector<std::pair<int, bool>> events;  // frame in period, note on
+  while (std::getline(lines, line)) {
+    int frame = 0;
+    unsigned status = 0;
+    if (std::sscanf(line.c_str(), " %d: %x", &frame, &status) == 2) events.push_back({frame, status == 0x90});
+  }
+  ASSERT_GE(events.size(), 40u) << read_text(tmp.path("dump.out"));
+  int checked = 0;
+  for (size_t i = 1; i < events.size(); ++i) {
+    const auto [f0, on0] = events[i - 1];
+    const auto [f1, on1] = events[i];
+    ASSERT_NE(on0, on1) << "note ons and offs must alternate";
+    const int step = on0 ? 1000 % 64 : (4999 - 1000) % 64;
+    EXPECT_EQ((f0 + step) % 64, f1) << "event " << i;
+    ++checked;
+  }
+  EXPECT_GE(checked, 40);
 }
 
 }  // namespace

@@ -3,9 +3,7 @@
 // size, executor or number of sources merged into one port.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "event_log_reader.h"
 #include "graph/compiler.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
@@ -16,28 +14,10 @@
 namespace ac {
 namespace {
 
-struct LogLine {
-  int64_t time;
-  uint32_t word;
-  bool operator==(const LogLine&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const LogLine& l) {
-  return os << l.time << " " << std::hex << l.word << std::dec;
-}
+using test::LogLine;
 
 std::vector<LogLine> read_log(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<LogLine> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream s(line);
-    LogLine l{};
-    s >> l.time >> std::hex >> l.word;
-    out.push_back(l);
-  }
-  return out;
+  return test::read_event_log(path);
 }
 
 NodeRegistry registry() {

@@ -30,9 +30,22 @@ RtViolations run_guarded(const std::string& yaml, const NodeRegistry& r, int blo
   HostIo host;
   host.output = AudioView{outs, 2, 0, block_size};
   host.input = ConstAudioView{ins, 2, 0, block_size};
+  // Two driver event streams each way, the inputs holding a note every few
+  // frames (as a driver would fill them before each block).
+  std::vector<EventBuffer> event_in(2), event_out(2);
+  for (auto& b : event_in) {
+    for (FrameOffset f = 0; f < block_size; f += 3) b.push(UmpEvent{f, {0x20903C64u, 0, 0, 0}});
+  }
+  const EventBuffer* event_in_ptrs[2] = {&event_in[0], &event_in[1]};
+  EventBuffer* event_out_ptrs[2] = {&event_out[0], &event_out[1]};
+  host.event_input = event_in_ptrs;
+  host.event_input_count = 2;
+  host.event_output = event_out_ptrs;
+  host.event_output_count = 2;
   reset_rt_violations();
   for (int b = 0; b < blocks; ++b) {
     const FrameCount frames = (b % 3 == 2) ? block_size / 2 + 1 : block_size;
+    for (auto& o : event_out) o.clear();
     run_block(**plan, SampleTime{static_cast<int64_t>(b) * block_size}, frames, &host);
   }
   const auto seen = rt_violations();
