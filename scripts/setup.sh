@@ -15,6 +15,8 @@ packages=(
   libsndfile1-dev
   # JACK: the client library, and jackd as the peer of the interop tests
   libjack-jackd2-dev jackd2
+  # ALSA: the PCM library (its null and file plugins let tests run without a card), aplay/arecord
+  libasound2-dev alsa-utils
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks

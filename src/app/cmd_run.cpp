@@ -23,6 +23,7 @@
 #include "graph/graph_patch.h"
 #include "graph/parallel_executor.h"
 #include "graph/time_spec.h"
+#include "io/alsa_nodes.h"
 #include "io/dummy_driver.h"
 #include "io/jack_driver.h"
 #include "io/jack_nodes.h"
@@ -38,8 +39,8 @@ void on_signal(int) {
 }  // namespace
 
 int run_run(const RunArgs& args) {
-  if (args.driver != "dummy" && args.driver != "jack") {
-    std::cerr << "--driver " << args.driver << ": not available in this build (drivers: dummy, jack)\n";
+  if (args.driver != "dummy" && args.driver != "jack" && args.driver != "alsa") {
+    std::cerr << "--driver " << args.driver << ": not available in this build (drivers: dummy, jack, alsa)\n";
     return 1;
   }
   std::ifstream in(args.graph);
@@ -97,10 +98,34 @@ int run_run(const RunArgs& args) {
       peaks[c].store(peak, std::memory_order_relaxed);
     }
   };
-  // One of the two drivers runs; the loop below sees them through these.
+  // One of the drivers runs; the loop below sees them through these.
   std::unique_ptr<DummyDriver> dummy;
   std::unique_ptr<JackDriver> jack;
-  if (args.driver == "jack") {
+  std::unique_ptr<AlsaDriver> alsa;
+  if (args.driver == "alsa") {
+    AlsaDriverOptions ao;
+    alsa_options_from_graph(*graph, ao);
+    if (!args.device.empty()) ao.playback_device = args.device;
+    if (!args.capture_device.empty()) ao.capture_device = args.capture_device;
+    if (ao.playback_channels == 0) ao.playback_device.clear();  // no output endpoint: capture only
+    if (ao.capture_channels == 0) ao.capture_device.clear();
+    if (args.period) ao.period = args.period;
+    if (args.periods) ao.periods = args.periods;
+    ao.stop_after_frames = limit;
+    auto opened = AlsaDriver::open(ao);
+    if (!opened) {
+      std::cerr << opened.error().to_string() << "\n";
+      return 1;
+    }
+    alsa = std::move(*opened);
+    if (alsa->has_playback())
+      std::fprintf(stderr, "ALSA playback %s: %s\n", ao.playback_device.c_str(),
+                   alsa->playback_config().describe().c_str());
+    if (alsa->has_capture())
+      std::fprintf(stderr, "ALSA capture %s: %s\n", ao.capture_device.c_str(),
+                   alsa->capture_config().describe().c_str());
+    alsa->start(block);
+  } else if (args.driver == "jack") {
     JackDriverOptions jo;
     jo.client_name = args.client_name;
     jack_ports_from_graph(*graph, jo);
@@ -126,8 +151,8 @@ int run_run(const RunArgs& args) {
     dummy = std::make_unique<DummyDriver>(dopt);
     dummy->start(block);
   }
-  auto blocks = [&] { return dummy ? dummy->blocks() : jack->blocks(); };
-  auto xruns = [&] { return dummy ? dummy->xruns() : jack->xruns(); };
+  auto blocks = [&] { return dummy ? dummy->blocks() : alsa ? alsa->blocks() : jack->blocks(); };
+  auto xruns = [&] { return dummy ? dummy->xruns() : alsa ? alsa->xruns() : jack->xruns(); };
   const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -144,6 +169,14 @@ int run_run(const RunArgs& args) {
   bool stdin_open = true;
   while (!g_stop.load()) {
     if (dummy && dummy->finished()) break;
+    if (alsa && alsa->finished()) {
+      if (!alsa->failure().empty()) {
+        std::fprintf(stderr, "%serror: ALSA: %s; stopping\n", tty ? "\n" : "", alsa->failure().c_str());
+        alsa->stop();
+        return 1;
+      }
+      break;
+    }
     if (jack && limit >= 0 &&
         std::chrono::steady_clock::now() - started >=
             std::chrono::duration<double>(static_cast<double>(limit) / graph->sample_rate)) {
@@ -198,7 +231,10 @@ int run_run(const RunArgs& args) {
         std::fprintf(stderr, "%s%.1f s  dsp load %.1f%% (max %.1f%%)  xruns %llu  swaps %llu  rate %.2f Hz%s",
                      tty ? "\r" : "", static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
                      100.0 * r.load_last, 100.0 * r.load_max, static_cast<unsigned long long>(xruns()),
-                     static_cast<unsigned long long>(e.swaps()), dummy ? dummy->estimated_rate() : graph->sample_rate,
+                     static_cast<unsigned long long>(e.swaps()),
+                     dummy  ? dummy->estimated_rate()
+                     : alsa ? alsa->estimated_rate()
+                            : graph->sample_rate,
                      tty ? "" : "");
         std::string meters = "  peak";
         const uint32_t shown = std::min(kMeteredChannels, first->host_output_channels);
@@ -214,6 +250,7 @@ int run_run(const RunArgs& args) {
   }
   if (dummy) dummy->stop();
   if (jack) jack->stop();
+  if (alsa) alsa->stop();
   e.maintain();
   if (tty) std::fprintf(stderr, "\n");
   std::printf("stopped after %.3f s (%llu blocks), %llu xruns, %llu swaps\n",
@@ -222,6 +259,7 @@ int run_run(const RunArgs& args) {
               static_cast<unsigned long long>(e.swaps()));
   if (dummy && !dummy->realtime_warning().empty())
     std::fprintf(stderr, "note: %s\n", dummy->realtime_warning().c_str());
+  if (alsa && !alsa->realtime_warning().empty()) std::fprintf(stderr, "note: %s\n", alsa->realtime_warning().c_str());
   return 0;  // the Engine's destructor finalises recorders
 }
 

@@ -32,6 +32,9 @@ struct RunArgs {
   std::string client_name = "audiocloud";  // JACK client name
   uint32_t threads = 1;
   std::string duration;  // "" = until SIGINT/SIGTERM
+  // ALSA: override the graph file's endpoints ("" / 0 = as the file says).
+  std::string device, capture_device;
+  uint32_t period = 0, periods = 0;
 };
 int run_run(const RunArgs& args);
 

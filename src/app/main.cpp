@@ -27,7 +27,11 @@ int main(int argc, char** argv) {
   ac::RunArgs run;
   auto* rn = app.add_subcommand("run", "run a graph in real time; each line on stdin is a graph patch applied live");
   rn->add_option("graph", run.graph, "graph file (YAML)")->required();
-  rn->add_option("--driver", run.driver, "audio driver: dummy (paced by the monotonic clock) or jack");
+  rn->add_option("--driver", run.driver, "audio driver: dummy (paced by the monotonic clock), jack or alsa");
+  rn->add_option("--device", run.device, "ALSA playback device (hw:0, plughw:1,0, default ...)");
+  rn->add_option("--capture-device", run.capture_device, "ALSA capture device");
+  rn->add_option("--period", run.period, "ALSA frames per period");
+  rn->add_option("--periods", run.periods, "ALSA periods in the device buffer");
   rn->add_option("--name", run.client_name, "JACK client name (default audiocloud)");
   rn->add_option("-j,--threads", run.threads, "threads running nodes (1 = serial)");
   rn->add_option("-d,--duration", run.duration, "stop after this long (default: until SIGINT/SIGTERM)");

@@ -1,6 +1,7 @@
 #include "app/registry.h"
 
 #include "dsp/builtin_nodes.h"
+#include "io/alsa_nodes.h"
 #include "io/jack_nodes.h"
 #include "midi/midi_nodes.h"
 
@@ -12,6 +13,7 @@ NodeRegistry default_registry() {
   register_dsp_nodes(r);
   register_midi_nodes(r);
   register_jack_nodes(r);
+  register_alsa_nodes(r);
   return r;
 }
 

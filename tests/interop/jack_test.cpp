@@ -358,5 +358,61 @@ TEST(JackInterop, JackMidiDumpSeesOurFrames) {
   EXPECT_GE(checked, 40);
 }
 
+// Whether `jack_lsp -c` output shows `port` connected to `peer`: it lists
+// each port on a line of its own, then its connections indented.
+bool connected(const std::string& lsp, const std::string& port, const std::string& peer) {
+  std::istringstream lines(lsp);
+  std::string line;
+  bool in_port = false;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line[0] != ' ') {
+      in_port = line == port;
+    } else if (in_port && line.find_first_not_of(' ') != std::string::npos &&
+               line.substr(line.find_first_not_of(' ')) == peer) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The JACK examples run as they are against a server with system ports,
+// connect themselves where their graph says, and stop cleanly.
+TEST(JackInterop, ExamplesRunAndConnectThemselves) {
+  test::TempDir tmp;
+  JackServer jack(tmp);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  const std::string dir = std::string(AUDIOCLOUD_SOURCE_DIR) + "/examples/";
+  struct Case {
+    const char* file;
+    const char* client;
+    std::vector<std::pair<std::string, std::string>> links;  // port, a port it must be connected to
+  };
+  const Case cases[] = {
+      {"jack_sine.yaml", "sine", {{"sine:out_1", "system:playback_1"}, {"sine:out_2", "system:playback_2"}}},
+      {"jack_thru.yaml",
+       "fx",
+       {{"fx:in_1", "system:capture_1"},
+        {"fx:in_2", "system:capture_2"},
+        {"fx:out_1", "system:playback_1"},
+        {"fx:out_2", "system:playback_2"}}},
+      {"jack_midi_notes.yaml", "notes", {}},
+  };
+  for (const Case& c : cases) {
+    const std::string log = tmp.path(std::string(c.client) + ".out");
+    test::ChildProcess client(jack.env() + kBinary + " run " + dir + c.file + " --driver jack --name " + c.client +
+                                  " --duration 3s < /dev/null",
+                              log);
+    const std::string probe = c.links.empty() ? std::string(c.client) + ":midi" : c.links.back().first;
+    ASSERT_TRUE(jack.wait_for_port(probe)) << c.file;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const std::string lsp = test::run_command(jack.env() + "jack_lsp -c").output;
+    for (const auto& [port, peer] : c.links) {
+      EXPECT_TRUE(connected(lsp, port, peer)) << port << " is not connected to " << peer << ":\n" << lsp;
+    }
+    ASSERT_EQ(client.wait_for_exit(30), std::optional<int>(0)) << read_text(log);
+    EXPECT_EQ(read_text(log).find("warning"), std::string::npos) << read_text(log);
+  }
+}
+
 }  // namespace
 }  // namespace ac

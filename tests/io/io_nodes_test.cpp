@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "guarded_run.h"
+#include "io/alsa_nodes.h"
 #include "io/jack_nodes.h"
 #include "midi/midi_nodes.h"
 #include "render_helpers.h"
@@ -25,10 +26,28 @@ connections:
   - keys2.midi -> thru.midi
 )";
 
+// ALSA's endpoints, in a graph of their own (a graph has one input and one
+// output endpoint).
+const std::string kAlsaGraph = R"(
+nodes:
+  in:  {type: alsa.in, channels: 2, params: {device: "hw:0"}}
+  out: {type: alsa.out, channels: 2, params: {device: "hw:0", period: 128, periods: 3}}
+connections:
+  - in.out -> out.in
+)";
+
+NodeRegistry io_registry() {
+  return test::test_registry([](NodeRegistry& reg) {
+    register_jack_nodes(reg);
+    register_alsa_nodes(reg);
+  });
+}
+
 TEST(IoRtSafety, AllIoNodeTypesAreCovered) {
   NodeRegistry r;
   register_jack_nodes(r);
-  test::expect_all_types_covered(kGraph, r);
+  register_alsa_nodes(r);
+  test::expect_all_types_covered(kGraph + kAlsaGraph, r);
 }
 
 TEST(IoRtSafety, JackEndpointsRunWithoutAllocatingOrLocking) {
@@ -41,7 +60,7 @@ TEST(IoRtSafety, JackEndpointsRunWithoutAllocatingOrLocking) {
 }
 
 TEST(JackPorts, GraphEndpointsBecomePortsInSlotOrder) {
-  const NodeRegistry r = test::test_registry([](NodeRegistry& reg) { register_jack_nodes(reg); });
+  const NodeRegistry r = io_registry();
   const Graph g = test::load_or_fail(kGraph, r);
   JackDriverOptions o;
   jack_ports_from_graph(g, o);
@@ -56,6 +75,25 @@ TEST(JackPorts, GraphEndpointsBecomePortsInSlotOrder) {
   EXPECT_EQ(o.midi_inputs[1].name, "keys2");
   ASSERT_EQ(o.midi_outputs.size(), 1u);
   EXPECT_EQ(o.midi_outputs[0].name, "thru");
+}
+
+}  // namespace
+}  // namespace ac
+
+namespace ac {
+namespace {
+
+TEST(AlsaPorts, GraphEndpointsGiveDevicesAndPeriods) {
+  const NodeRegistry r = io_registry();
+  const Graph g = test::load_or_fail(kAlsaGraph, r);
+  AlsaDriverOptions o;
+  alsa_options_from_graph(g, o);
+  EXPECT_EQ(o.playback_device, "hw:0");
+  EXPECT_EQ(o.capture_device, "hw:0");
+  EXPECT_EQ(o.playback_channels, 2u);
+  EXPECT_EQ(o.capture_channels, 2u);
+  EXPECT_EQ(o.period, 128u);
+  EXPECT_EQ(o.periods, 3u);
 }
 
 }  // namespace
