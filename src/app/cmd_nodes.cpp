@@ -71,6 +71,10 @@ int run_nodes(bool json) {
         for (const auto& p : layout->inputs) j["inputs"].push_back({{"name", p.name}, {"channels", p.channels}});
         j["outputs"] = nlohmann::json::array();
         for (const auto& p : layout->outputs) j["outputs"].push_back({{"name", p.name}, {"channels", p.channels}});
+        j["event_inputs"] = nlohmann::json::array();
+        for (const auto& p : layout->event_inputs) j["event_inputs"].push_back({{"name", p.name}});
+        j["event_outputs"] = nlohmann::json::array();
+        for (const auto& p : layout->event_outputs) j["event_outputs"].push_back({{"name", p.name}});
         j["params"] = nlohmann::json::array();
         for (const auto& p : layout->params) j["params"].push_back(to_json(p));
       }
@@ -91,6 +95,15 @@ int run_nodes(bool json) {
         return s.empty() ? std::string("none") : s;
       };
       std::cout << "    inputs: " << ports(layout->inputs) << "   outputs: " << ports(layout->outputs) << "\n";
+      auto events = [](const std::vector<PortSpec>& ps) {
+        std::string s;
+        for (const auto& p : ps) s += (s.empty() ? "" : ", ") + p.name + " (UMP events)";
+        return s.empty() ? std::string("none") : s;
+      };
+      if (!layout->event_inputs.empty() || !layout->event_outputs.empty()) {
+        std::cout << "    event inputs: " << events(layout->event_inputs)
+                  << "   event outputs: " << events(layout->event_outputs) << "\n";
+      }
       for (const auto& p : layout->params) {
         std::cout << "    param " << p.name << ": " << p.describe_range() << " (default " << default_text(p) << ") — "
                   << p.help << "\n";
