@@ -71,7 +71,9 @@ TEST(Run, UnknownDriverIsAClearError) {
   test::TempDir tmp;
   const auto r = test::run_command(kBinary + " run " + recorder_graph(tmp) + " --driver coreaudio --duration 100ms");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("--driver coreaudio: not available in this build (drivers: dummy, jack, alsa)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--driver coreaudio: not available in this build (drivers: dummy, jack, alsa)"),
+            std::string::npos)
+      << r.output;
 }
 
 }  // namespace
