@@ -88,7 +88,7 @@ int run_run(const RunArgs& args) {
   constexpr uint32_t kMeteredChannels = 16;
   std::array<std::atomic<float>, kMeteredChannels> peaks{};
   auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
-    Plan* p = e.plan_for_block(t);
+    Plan* p = e.begin_block(t, frames);
     running.store(p, std::memory_order_release);
     executor->run(*p, t, frames, &host);
     for (uint32_t c = 0; c < host.output.channel_count && c < kMeteredChannels; ++c) {

@@ -98,6 +98,27 @@ void route_events(const Graph& graph, Plan& plan) {
   }
 }
 
+// Inboxes for run-time parameter changes, and the pointers nodes that
+// drive other nodes' parameters write through.
+void route_params(const Graph& graph, Plan& plan) {
+  const auto node_count = static_cast<uint32_t>(graph.nodes.size());
+  plan.node_inbox.assign(node_count, kNoIndex);
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < node_count; ++i) {
+    if (!graph.nodes[i].layout.params.empty()) plan.node_inbox[i] = count++;
+  }
+  plan.inboxes = std::vector<ParamInbox>(count);
+  for (PlanStep& step : plan.steps) {
+    if (step.kind != PlanStep::Kind::cycle_write) step.inbox = plan.node_inbox[step.node];
+    step.first_param_target = static_cast<uint32_t>(plan.param_targets.size());
+    if (step.kind == PlanStep::Kind::cycle_read) continue;  // targets are driven from the inputs' side
+    for (const ParamTarget& t : graph.nodes[step.node].param_targets) {
+      plan.param_targets.push_back({&plan.inboxes[plan.node_inbox[t.node]], t.param});
+    }
+    step.param_target_count = static_cast<uint32_t>(plan.param_targets.size()) - step.first_param_target;
+  }
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions& options) {
@@ -158,6 +179,9 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   std::vector<TopologyEdge> node_edges;
   for (const Connection& c : graph.connections) node_edges.push_back({c.src_node, c.dst_node});
   for (const EventConnection& c : graph.event_connections) node_edges.push_back({c.src_node, c.dst_node});
+  for (uint32_t i = 0; i < node_count; ++i) {
+    for (const ParamTarget& t : graph.nodes[i].param_targets) node_edges.push_back({i, t.node});
+  }
   std::vector<bool> split(node_count, false);
   for (const auto& comp : strongly_connected(node_count, node_edges)) {
     const bool self_loop =
@@ -197,6 +221,12 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   std::vector<TopologyEdge> all_edges = edges;
   for (const EventConnection& c : graph.event_connections)
     all_edges.push_back({source_vertex(c.src_node), sink_vertex(c.dst_node)});
+  // A node that drives another's parameter runs before it (it reads
+  // parameters on its process step or read half).
+  for (uint32_t i = 0; i < node_count; ++i) {
+    for (const ParamTarget& t : graph.nodes[i].param_targets)
+      all_edges.push_back({sink_vertex(i), source_vertex(t.node)});
+  }
   const auto vcount = static_cast<uint32_t>(vertices.size());
   const std::vector<uint32_t> order = topological_order(vcount, all_edges);
   if (order.empty()) {
@@ -499,6 +529,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     step.event_count = static_cast<uint32_t>(plan->events.size()) - step.first_event;
   }
   route_events(graph, *plan);
+  route_params(graph, *plan);
   for (auto& v : plan->in_views) {
     v.channels = plan->in_pointers.data() + v.offset;
     v.offset = 0;

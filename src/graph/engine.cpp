@@ -205,4 +205,85 @@ Plan* Engine::plan_for_block(SampleTime time) noexcept {
   return current_;
 }
 
+Plan* Engine::begin_block(SampleTime time, FrameCount frames) noexcept {
+  Plan* plan = plan_for_block(time);
+  PostedParam p;
+  while (posted_.try_pop(p)) {
+    if (pending_count_ == kPendingCapacity) {
+      params_dropped_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    pending_params_[pending_count_++] = p;
+  }
+  const int64_t end = time.value + frames;
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < pending_count_; ++i) {
+    const PostedParam& q = pending_params_[i];
+    if (q.at >= end) {
+      pending_params_[kept++] = q;  // a later block's
+      continue;
+    }
+    uint32_t node = kNoIndex;
+    for (uint32_t n = 0; n < plan->nodes.size(); ++n) {
+      if (plan->nodes[n].get() == q.node) node = n;
+    }
+    if (node == kNoIndex || plan->node_inbox[node] == kNoIndex) {
+      params_dropped_.fetch_add(1, std::memory_order_relaxed);  // the node left the graph
+      continue;
+    }
+    const auto frame = static_cast<FrameOffset>(q.at <= time.value ? 0 : q.at - time.value);
+    if (!plan->inboxes[plan->node_inbox[node]].push({frame, q.param, q.value, q.ramp_frames}))
+      params_dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+  pending_count_ = kept;
+  return plan;
+}
+
+std::pair<uint32_t, ParamId> Engine::find_param(const std::string& node_id, const std::string& param) const {
+  for (uint32_t i = 0; i < live_graph_.nodes.size(); ++i) {
+    if (live_ghost_[i] || live_graph_.nodes[i].id != node_id) continue;
+    const auto& specs = live_graph_.nodes[i].layout.params;
+    for (ParamId p = 0; p < specs.size(); ++p) {
+      if (specs[p].name == param) return {i, p};
+    }
+    return {i, kNoIndex};
+  }
+  return {kNoIndex, kNoIndex};
+}
+
+Expected<void> Engine::set_param(const std::string& node_id, const std::string& param, float value,
+                                 std::optional<SampleTime> at, FrameCount ramp_frames) {
+  const auto [node, pid] = find_param(node_id, param);
+  if (node == kNoIndex) return unexpected(make_error(ErrorDomain::graph, "no node '" + node_id + "'"));
+  if (pid == kNoIndex) {
+    return unexpected(make_error(ErrorDomain::graph, "node '" + node_id + "' has no parameter '" + param + "'"));
+  }
+  const ParamSpec& spec = live_graph_.nodes[node].layout.params[pid];
+  if (!(value >= spec.min && value <= spec.max)) {
+    return unexpected(make_error(ErrorDomain::graph, "'" + node_id + "." + param + "' is " + std::to_string(value) +
+                                                         ", outside its range " + spec.describe_range()));
+  }
+  PostedParam p{live_nodes_[node].get(), pid, value, ramp_frames, at ? at->value : -1};
+  if (!posted_.try_push(p)) return unexpected(make_error(ErrorDomain::graph, "too many parameter changes queued"));
+  live_graph_.nodes[node].params[pid] = value;
+  for (GraphNode& n : target_.nodes) {
+    if (n.id == node_id && pid < n.params.size()) n.params[pid] = value;
+  }
+  if (clean_) {
+    for (GraphNode& n : clean_graph_.nodes) {
+      if (n.id == node_id && pid < n.params.size()) n.params[pid] = value;
+    }
+  }
+  return {};
+}
+
+Expected<float> Engine::param(const std::string& node_id, const std::string& param) const {
+  const auto [node, pid] = find_param(node_id, param);
+  if (node == kNoIndex) return unexpected(make_error(ErrorDomain::graph, "no node '" + node_id + "'"));
+  if (pid == kNoIndex) {
+    return unexpected(make_error(ErrorDomain::graph, "node '" + node_id + "' has no parameter '" + param + "'"));
+  }
+  return live_graph_.nodes[node].params[pid];
+}
+
 }  // namespace ac

@@ -18,6 +18,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/expected.h"
@@ -49,6 +52,25 @@ class Engine {
   // parameter values applied), and hands back the one it replaces. Never
   // blocks, never allocates.
   Plan* plan_for_block(SampleTime time) noexcept;
+
+  // [audio] plan_for_block(), then hands the parameter changes posted with
+  // set_param() that fall in [time, time + frames) to their nodes (at their
+  // frames; late ones at frame 0). What a driver calls at each block.
+  Plan* begin_block(SampleTime time, FrameCount frames) noexcept;
+
+  // [control] Sets a parameter of a running node at sample time `at` (as
+  // soon as possible when absent or past), ramping over `ramp_frames`.
+  // Errors name an unknown node or parameter, a value out of range, or a
+  // full queue. The value is also what graph() and param() report from now.
+  Expected<void> set_param(const std::string& node_id, const std::string& param, float value,
+                           std::optional<SampleTime> at = std::nullopt, FrameCount ramp_frames = 0);
+  // [control] The value last given to a parameter (by the graph or
+  // set_param()), or an error naming what is unknown.
+  Expected<float> param(const std::string& node_id, const std::string& param) const;
+  // [any] Posted changes dropped: queue full, or their node was gone.
+  uint64_t params_dropped() const { return params_dropped_.load(std::memory_order_relaxed); }
+  // [any] The sample time of the latest block's first frame.
+  SampleTime last_block_time() const { return SampleTime{last_block_.load(std::memory_order_acquire)}; }
 
   // [control] Makes `next` the running graph: compiles (reusing nodes),
   // publishes, returns without waiting for the audio thread. Errors leave
@@ -84,6 +106,22 @@ class Engine {
   std::atomic<int64_t> last_block_{0};
   std::atomic<uint64_t> swaps_{0};
   uint64_t reclaimed_ = 0;
+
+  // Posted parameter changes: control → audio through a ring, then held on
+  // the audio side until their block.
+  struct PostedParam {
+    const Node* node = nullptr;
+    ParamId param = 0;
+    float value = 0.0f;
+    FrameCount ramp_frames = 0;
+    int64_t at = -1;  // sample time, -1: as soon as possible
+  };
+  static constexpr uint32_t kPendingCapacity = 1024;
+  SpscRing<PostedParam> posted_{kPendingCapacity};
+  std::vector<PostedParam> pending_params_ = std::vector<PostedParam>(kPendingCapacity);
+  uint32_t pending_count_ = 0;
+  std::atomic<uint64_t> params_dropped_{0};
+  std::pair<uint32_t, ParamId> find_param(const std::string& node_id, const std::string& param) const;
 };
 
 }  // namespace ac

@@ -145,6 +145,12 @@ void run_bypassed(Plan& plan, const PlanStep& step, size_t s, SampleTime time, F
     const PlanEvent& e = events[cursor++];
     step.node_ptr->set_param(e.param, e.value, e.ramp_frames);
   }
+  if (step.inbox != kNoIndex) {
+    ParamInbox& inbox = plan.inboxes[step.inbox];
+    for (uint32_t i = 0; i < inbox.size(); ++i)
+      step.node_ptr->set_param(inbox[i].param, inbox[i].value, inbox[i].ramp_frames);
+    inbox.clear();
+  }
   if (step.bypass_passes && step.event_in_ports > 0 && step.event_out_ports > 0) {
     for (const UmpEvent& e : plan.event_in_ptrs[step.first_event_in]->all()) {
       plan.event_out_ptrs[step.first_event_out]->push(e);
@@ -187,26 +193,38 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
   ctx.frames = frames;
   ctx.block_offset = 0;
 
+  ctx.param_targets = plan.param_targets.data() + step.first_param_target;
+  ctx.param_target_count = step.param_target_count;
+
   uint32_t& cursor = plan.event_cursor[s];
   const PlanEvent* events = plan.events.data() + step.first_event;
+  ParamInbox* inbox = step.inbox != kNoIndex ? &plan.inboxes[step.inbox] : nullptr;
+  const uint32_t inbox_size = inbox ? inbox->size() : 0;
   const SampleTime end = time + frames;
-  if (cursor >= step.event_count || events[cursor].at >= end) {
+  if ((cursor >= step.event_count || events[cursor].at >= end) && inbox_size == 0) {
     call(node, step.kind, ctx);
     return;
   }
   // Cut the block at every event inside it; events already due (at or
-  // before the current frame) apply before the frame is processed.
+  // before the current frame) apply before the frame is processed: the
+  // file's first, then run-time changes (which win on the same frame).
   FrameOffset pos = 0;
+  uint32_t next = 0;  // into the inbox
   while (pos < frames) {
     const SampleTime now = time + pos;
     while (cursor < step.event_count && events[cursor].at <= now) {
       const PlanEvent& e = events[cursor++];
       node.set_param(e.param, e.value, e.ramp_frames);
     }
+    while (next < inbox_size && (*inbox)[next].at <= pos) {
+      const ParamChange& c = (*inbox)[next++];
+      node.set_param(c.param, c.value, c.ramp_frames);
+    }
     FrameOffset stop = frames;
     if (cursor < step.event_count && events[cursor].at < end) {
       stop = static_cast<FrameOffset>(events[cursor].at - time);
     }
+    if (next < inbox_size && (*inbox)[next].at < stop) stop = (*inbox)[next].at;
     set_window(plan, step, pos, stop - pos);
     ctx.time = now;
     ctx.frames = stop - pos;
@@ -215,6 +233,7 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
     pos = stop;
   }
   set_window(plan, step, 0, frames);
+  if (inbox) inbox->clear();
 }
 
 void account_step(Plan& plan, size_t s, uint64_t ticks, FrameCount frames) noexcept {

@@ -24,13 +24,20 @@ struct NodeBudget {
   bool pass_through = true;  // bypassed: copy inputs to outputs (else silence)
 };
 
+// A parameter of another node that a node drives (its target options).
+struct ParamTarget {
+  uint32_t node = 0;
+  ParamId param = 0;
+};
+
 struct GraphNode {
   std::string id;                  // unique within the graph
   const NodeType* type = nullptr;  // from the registry that loaded the graph
   NodeOptions options;
   NodeLayout layout;
-  std::vector<float> params;         // initial value of each automatable param
-  std::optional<NodeBudget> budget;  // the overrun policy, if the file sets one
+  std::vector<float> params;               // initial value of each automatable param
+  std::optional<NodeBudget> budget;        // the overrun policy, if the file sets one
+  std::vector<ParamTarget> param_targets;  // resolved target options, in option order
   SourceLocation where;
 };
 

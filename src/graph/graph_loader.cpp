@@ -71,7 +71,9 @@ class Loader {
   };
   ResolvedRef resolve(const PortRef& ref, bool input, const YAML::Node& item);
   // "node.param" → (node, param id)
-  std::pair<uint32_t, ParamId> resolve_param(const YAML::Node& n);
+  std::pair<uint32_t, ParamId> resolve_param(const YAML::Node& n, const std::string& who = "event");
+  // Options naming another node's parameter ("node.param"), once all nodes exist.
+  void resolve_param_targets(const YAML::Node& nodes);
 
   TimeContext time_context() const { return TimeContext{graph_.sample_rate, graph_.tempo_bpm, graph_.beats_per_bar}; }
 
@@ -156,6 +158,7 @@ Graph Loader::load() {
   load_header(root);
   if (root["nodes"]) load_nodes(root["nodes"]);
   if (graph_.nodes.empty()) fail(at(root), "the graph has no nodes: add a 'nodes:' map");
+  resolve_param_targets(root["nodes"]);
   if (root["connections"]) load_connections(root["connections"]);
   if (root["events"]) load_events(root["events"]);
   std::stable_sort(graph_.events.begin(), graph_.events.end(),
@@ -527,7 +530,7 @@ void Loader::load_event_connection(const ResolvedRef& from, const ResolvedRef& t
   graph_.event_connections.push_back(c);
 }
 
-std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n) {
+std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n, const std::string& who) {
   const std::string s = scalar(n, "'node.parameter'");
   const size_t dot = s.find('.');
   if (dot == std::string::npos) fail(at(n), "expected 'node.parameter', got '" + s + "'");
@@ -537,7 +540,7 @@ std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n) {
   if (!idx) {
     std::vector<std::string> ids;
     for (const auto& g : graph_.nodes) ids.push_back(g.id);
-    fail(at(n), "event names unknown node '" + id + "'" + did_you_mean(id, ids));
+    fail(at(n), who + " names unknown node '" + id + "'" + did_you_mean(id, ids));
   }
   const GraphNode& node = graph_.nodes[*idx];
   for (ParamId p = 0; p < node.layout.params.size(); ++p) {
@@ -546,13 +549,28 @@ std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n) {
   for (const auto& o : node.type->options) {
     if (o.name == name) {
       fail(at_scalar_char(n, dot + 1),
-           "parameter '" + name + "' of '" + id + "' is fixed when the node is created; events cannot change it");
+           "parameter '" + name + "' of '" + id + "' is fixed when the node is created; " + who + "s cannot change it");
     }
   }
   std::vector<std::string> names;
   for (const auto& p : node.layout.params) names.push_back(p.name);
   fail(at_scalar_char(n, dot + 1),
        "node '" + id + "' (" + node.type->name + ") has no parameter '" + name + "'" + did_you_mean(name, names));
+}
+
+void Loader::resolve_param_targets(const YAML::Node& nodes) {
+  for (GraphNode& gn : graph_.nodes) {
+    for (const ParamSpec& opt : gn.type->options) {
+      if (!opt.is_param_target) continue;
+      const YAML::Node v = nodes[gn.id]["params"][opt.name];
+      if (!v) continue;  // required options were checked with the node
+      auto [node, param] = resolve_param(v, "'" + opt.name + "' of '" + gn.id + "'");
+      if (node == static_cast<uint32_t>(&gn - graph_.nodes.data())) {
+        fail(at(v), "'" + opt.name + "' of '" + gn.id + "' names the node's own parameter");
+      }
+      gn.param_targets.push_back({node, param});
+    }
+  }
 }
 
 void Loader::load_events(const YAML::Node& list) {

@@ -9,6 +9,7 @@
 #include "core/event_buffer.h"
 #include "core/expected.h"
 #include "core/sample_time.h"
+#include "graph/param_inbox.h"
 #include "graph/param_spec.h"
 #include "graph/smoothed_param.h"
 
@@ -55,12 +56,21 @@ struct ProcessContext {
   uint32_t event_input_count = 0;
   uint32_t event_output_count = 0;
   uint32_t host_slot = 0;  // host event endpoints: which of the driver's event streams
+  // Parameters of other nodes this node drives (its type's target options,
+  // in option order); see set_target().
+  const ParamTargetRef* param_targets = nullptr;
+  uint32_t param_target_count = 0;
 
   const ConstAudioView& in(uint32_t port) const noexcept { return inputs[port]; }
   const AudioView& out(uint32_t port) const noexcept { return outputs[port]; }
   // [audio] The events of event input `port` that fall in this call.
   EventSpan events_in(uint32_t port) const noexcept {
     return event_inputs[port]->window(block_offset, block_offset + frames);
+  }
+  // [audio] Sets target `i`'s parameter at `frame` frames into this call.
+  bool set_target(uint32_t i, FrameOffset frame, float value, FrameCount ramp_frames = 0) const noexcept {
+    if (i >= param_target_count) return false;
+    return param_targets[i].inbox->push({block_offset + frame, param_targets[i].param, value, ramp_frames});
   }
   // [audio] Emits on event output `port` at `frame` frames into this call.
   bool emit(uint32_t port, FrameOffset frame, const uint32_t (&words)[4]) const noexcept {

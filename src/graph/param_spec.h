@@ -27,6 +27,7 @@ struct ParamSpec {
   std::string help;                  // one line for `audiocloud nodes`
   bool required = false;             // no default: the graph must set it
   bool is_path = false;              // text: a file path, relative to the graph file
+  bool is_param_target = false;      // text: "node.param", a parameter this node drives
 
   // "20 .. 20000 Hz", "one of lowpass, highpass", "text"
   std::string describe_range() const;
@@ -78,6 +79,13 @@ inline ParamSpec text_param(std::string name, std::string help, bool required) {
   p.kind = ParamKind::text;
   p.help = std::move(help);
   p.required = required;
+  return p;
+}
+
+// A "node.param" option: the parameter of another node this node drives.
+inline ParamSpec param_target_option(std::string name, std::string help) {
+  ParamSpec p = text_param(std::move(name), std::move(help), true);
+  p.is_param_target = true;
   return p;
 }
 

@@ -86,8 +86,10 @@ struct PlanStep {
   uint32_t first_event_in = 0, event_in_ports = 0;
   uint32_t first_event_out = 0, event_out_ports = 0;
   uint32_t first_event_merge = 0, event_merge_count = 0;
-  uint32_t host_slot = 0;    // host event endpoints: the driver stream's slot
-  Node* node_ptr = nullptr;  // == Plan::nodes[node].get(), saves a hop
+  uint32_t host_slot = 0;                                   // host event endpoints: the driver stream's slot
+  uint32_t inbox = kNoIndex;                                // into Plan::inboxes: run-time parameter changes
+  uint32_t first_param_target = 0, param_target_count = 0;  // into Plan::param_targets
+  Node* node_ptr = nullptr;                                 // == Plan::nodes[node].get(), saves a hop
 };
 
 // An event input fed by several outputs: they are merged into `target`
@@ -175,6 +177,12 @@ struct Plan {
   std::vector<EventBuffer*> event_out_ptrs;       // per step, per event output
   std::vector<PlanEventMerge> event_merges;
   std::vector<uint32_t> event_merge_sources;
+  // Run-time parameter changes: one inbox per node with parameters (on its
+  // process or read-half step), and the targets nodes drive, per step.
+  std::vector<ParamInbox> inboxes;
+  std::vector<ParamTargetRef> param_targets;
+  std::vector<uint32_t> node_inbox;  // per graph node: its inbox, or kNoIndex
+
   // Host event endpoints, by slot: graph node indices.
   std::vector<uint32_t> host_event_inputs;
   std::vector<uint32_t> host_event_outputs;

@@ -1,0 +1,112 @@
+#include "midi/ump_fields.h"
+
+namespace ac::ump {
+
+VoiceFields read_voice(const uint32_t* w) noexcept {
+  VoiceFields f;
+  const uint8_t mt = message_type(w[0]);
+  f.group = group(w[0]);
+  f.channel = (w[0] >> 16) & 0xF;
+  if (mt == 0x2) {
+    const uint8_t d1 = data1(w[0]), d2 = data2(w[0]);
+    switch (status_byte(w[0]) & 0xF0) {
+      case 0x80:
+        f.kind = VoiceKind::note_off;
+        f.note = d1;
+        f.value = d2 / 127.0;
+        break;
+      case 0x90:
+        f.kind = d2 == 0 ? VoiceKind::note_off : VoiceKind::note_on;
+        f.note = d1;
+        f.value = d2 == 0 ? 64 / 127.0 : d2 / 127.0;
+        break;
+      case 0xA0:
+        f.kind = VoiceKind::poly_pressure;
+        f.note = d1;
+        f.value = d2 / 127.0;
+        break;
+      case 0xB0:
+        f.kind = VoiceKind::control_change;
+        f.index = d1;
+        f.value = d2 / 127.0;
+        break;
+      case 0xC0:
+        f.kind = VoiceKind::program_change;
+        f.index = d1;
+        break;
+      case 0xD0:
+        f.kind = VoiceKind::channel_pressure;
+        f.value = d1 / 127.0;
+        break;
+      case 0xE0:
+        f.kind = VoiceKind::pitch_bend;
+        f.value = (static_cast<uint32_t>(d2) << 7 | d1) / 16383.0;
+        f.bend = ((static_cast<int32_t>(d2) << 7 | d1) - 8192) / 8192.0;
+        break;
+      default:
+        break;
+    }
+    return f;
+  }
+  if (mt != 0x4) return f;
+  const uint8_t b3 = static_cast<uint8_t>(w[0] >> 8) & 0x7F, b4 = static_cast<uint8_t>(w[0]);
+  const double v32 = w[1] / 4294967295.0;
+  f.note = b3;
+  switch ((w[0] >> 20) & 0xF) {
+    case 0x0:
+    case 0x1:
+      f.kind = VoiceKind::per_note_controller;
+      f.index = b4;
+      f.value = v32;
+      break;
+    case 0x2:
+    case 0x3:
+      f.kind = ((w[0] >> 20) & 0xF) == 0x2 ? VoiceKind::registered_controller : VoiceKind::assignable_controller;
+      f.index = static_cast<uint8_t>(b4 & 0x7F);
+      f.note = 0;
+      f.value = v32;
+      break;
+    case 0x6:
+      f.kind = VoiceKind::per_note_pitch_bend;
+      f.value = v32;
+      f.bend = (static_cast<double>(w[1]) - 2147483648.0) / 2147483648.0;
+      break;
+    case 0x8:
+    case 0x9:
+      f.kind = ((w[0] >> 20) & 0xF) == 0x9 ? VoiceKind::note_on : VoiceKind::note_off;
+      f.value = (w[1] >> 16) / 65535.0;
+      break;
+    case 0xA:
+      f.kind = VoiceKind::poly_pressure;
+      f.value = v32;
+      break;
+    case 0xB:
+      f.kind = VoiceKind::control_change;
+      f.index = b3;
+      f.note = 0;
+      f.value = v32;
+      break;
+    case 0xC:
+      f.kind = VoiceKind::program_change;
+      f.index = static_cast<uint8_t>((w[1] >> 24) & 0x7F);
+      f.note = 0;
+      break;
+    case 0xD:
+      f.kind = VoiceKind::channel_pressure;
+      f.note = 0;
+      f.value = v32;
+      break;
+    case 0xE:
+      f.kind = VoiceKind::pitch_bend;
+      f.note = 0;
+      f.value = v32;
+      f.bend = (static_cast<double>(w[1]) - 2147483648.0) / 2147483648.0;
+      break;
+    default:
+      f.kind = VoiceKind::other;
+      break;
+  }
+  return f;
+}
+
+}  // namespace ac::ump
