@@ -143,7 +143,8 @@ TEST(UmpConformance, MinCenterMaxScaling) {
 }
 
 TEST(UmpConformance, Midi1ToMidi2Translation) {
-  for (const auto& t : vectors()["midi1_to_midi2"]) {
+  const auto v = vectors();  // the loop below must not range over a temporary's member
+  for (const auto& t : v["midi1_to_midi2"]) {
     Midi1ToMidi2 tr;
     std::vector<uint32_t> got;
     for (uint32_t w : parse_words(t["midi1"]))
@@ -153,7 +154,8 @@ TEST(UmpConformance, Midi1ToMidi2Translation) {
 }
 
 TEST(UmpConformance, Midi2ToMidi1Translation) {
-  for (const auto& t : vectors()["midi2_to_midi1"]) {
+  const auto v = vectors();
+  for (const auto& t : v["midi2_to_midi1"]) {
     Midi2ToMidi1 tr;
     std::vector<uint32_t> got;
     const auto in = parse_words(t["midi2"]);
