@@ -17,6 +17,8 @@ packages=(
   libjack-jackd2-dev jackd2
   # ALSA: the PCM library (its null and file plugins let tests run without a card), aplay/arecord
   libasound2-dev alsa-utils
+  # OSC: liblo, and its command-line tools as the peer of the OSC tests
+  liblo-dev liblo-tools
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks

@@ -2,6 +2,7 @@
 // Runs a graph in real time until SIGINT/SIGTERM (or --duration). Each line
 // on stdin is a graph patch (graph/graph_patch.h) applied while it plays.
 #include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -17,6 +18,7 @@
 
 #include "app/commands.h"
 #include "app/registry.h"
+#include "core/clock_map.h"
 #include "graph/deadline_report.h"
 #include "graph/engine.h"
 #include "graph/graph_loader.h"
@@ -27,6 +29,7 @@
 #include "io/dummy_driver.h"
 #include "io/jack_driver.h"
 #include "io/jack_nodes.h"
+#include "midi/osc_server.h"
 
 namespace ac {
 namespace {
@@ -87,7 +90,11 @@ int run_run(const RunArgs& args) {
   // status line reads and resets them (a lost race only loses one peak).
   constexpr uint32_t kMeteredChannels = 16;
   std::array<std::atomic<float>, kMeteredChannels> peaks{};
+  ClockMap clock(graph->sample_rate);
   auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    clock.update(t, int64_t{now.tv_sec} * 1000000000 + now.tv_nsec);
     Plan* p = e.begin_block(t, frames);
     running.store(p, std::memory_order_release);
     executor->run(*p, t, frames, &host);
@@ -162,6 +169,56 @@ int run_run(const RunArgs& args) {
                jack ? (" as JACK client " + jack->client_name()).c_str() : "",
                tty ? "; patches on stdin, Ctrl-C stops" : "");
 
+  // A patch from stdin or OSC: "" when applied, else why not. Named after
+  // the graph file so relative paths in it resolve the same (a recorder
+  // whose path changed would be a new recorder).
+  int patches_applied = 0;
+  auto apply_patch = [&](const std::string& patch, const char* from, int number) -> std::string {
+    auto patched = apply_graph_patch(source, patch, from);
+    if (!patched) {
+      Error err = patched.error();
+      err.where.line = static_cast<uint32_t>(number);  // a patch is one line: its line on stdin
+      return err.to_string();
+    }
+    auto next =
+        load_graph_text(*patched, args.graph + " (after patch " + std::to_string(++patches_applied) + ")", registry);
+    if (!next) return next.error().to_string();
+    if (auto ok = e.replace(*next); !ok) return ok.error().to_string();
+    source = *patched;
+    return "";
+  };
+  std::unique_ptr<OscServer> osc;
+  int osc_patches = 0;
+  if (!args.osc.empty()) {
+    OscServer::Hooks hooks;
+    hooks.patch = [&](const std::string& patch) { return apply_patch(patch, "osc", ++osc_patches); };
+    hooks.stop = [] { g_stop.store(true); };
+    hooks.on_set = [&](const std::string& id, const std::string& param, double value, std::optional<SampleTime> at,
+                       std::optional<SampleTime> received) {
+      // Keep the graph text in step, so a later patch does not undo it.
+      char patch[512];
+      std::snprintf(patch, sizeof patch, "{set: {%s.%s: %.9g}}", id.c_str(), param.c_str(), value);
+      if (auto patched = apply_graph_patch(source, patch, "osc")) source = *patched;
+      const long long got = received ? static_cast<long long>(received->value) : -1;
+      if (at)
+        std::printf("osc: %s.%s = %g at sample %lld (received at sample %lld)\n", id.c_str(), param.c_str(), value,
+                    static_cast<long long>(at->value), got);
+      else
+        std::printf("osc: %s.%s = %g (received at sample %lld)\n", id.c_str(), param.c_str(), value, got);
+      std::fflush(stdout);
+    };
+    auto opened = OscServer::open(args.osc, e, clock, hooks);
+    if (!opened) {
+      std::cerr << opened.error().to_string() << "\n";
+      if (dummy) dummy->stop();
+      if (jack) jack->stop();
+      if (alsa) alsa->stop();
+      return 1;
+    }
+    osc = std::move(*opened);
+    std::fprintf(stderr, "OSC on %s\n", osc->url().c_str());
+  }
+  auto last_meters = std::chrono::steady_clock::now();
   auto last_status = std::chrono::steady_clock::now();
   uint32_t jack_period = jack ? jack->period() : 0;
   std::string line;
@@ -191,35 +248,27 @@ int run_run(const RunArgs& args) {
       jack->stop();
       return 1;
     }
+    if (osc) {
+      osc->poll(stdin_open ? 5 : 20);
+      if (std::chrono::steady_clock::now() - last_meters >= std::chrono::milliseconds(200)) {
+        last_meters = std::chrono::steady_clock::now();
+        osc->send_meters();
+      }
+    }
     pollfd pfd{STDIN_FILENO, POLLIN, 0};
-    if (stdin_open && poll(&pfd, 1, 50) > 0) {
+    if (stdin_open && poll(&pfd, 1, osc ? 5 : 50) > 0) {
       if (!std::getline(std::cin, line)) {
         stdin_open = false;  // keep running: a closed stdin is not a stop request
       } else if (!line.empty()) {
         ++patch_no;
-        auto patched = apply_graph_patch(source, line, "stdin");
-        if (!patched) {
-          // A patch is one line: report its line number on stdin.
-          Error err = patched.error();
-          err.where.line = static_cast<uint32_t>(patch_no);
-          std::printf("patch %d rejected: %s\n", patch_no, err.to_string().c_str());
-          std::fflush(stdout);
-          continue;
-        }
-        // Named after the graph file so relative paths in it resolve the same
-        // (a recorder whose path changed would be a new recorder).
-        auto next = load_graph_text(*patched, args.graph + " (after patch " + std::to_string(patch_no) + ")", registry);
-        if (!next) {
-          std::printf("patch %d rejected: %s\n", patch_no, next.error().to_string().c_str());
-        } else if (auto ok = e.replace(*next); !ok) {
-          std::printf("patch %d rejected: %s\n", patch_no, ok.error().to_string().c_str());
-        } else {
-          source = *patched;
+        const std::string err = apply_patch(line, "stdin", patch_no);
+        if (err.empty())
           std::printf("patch %d applied\n", patch_no);
-        }
+        else
+          std::printf("patch %d rejected: %s\n", patch_no, err.c_str());
         std::fflush(stdout);
       }
-    } else if (!stdin_open) {
+    } else if (!stdin_open && !osc) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     e.maintain();
@@ -257,6 +306,11 @@ int run_run(const RunArgs& args) {
               static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
               static_cast<unsigned long long>(blocks()), static_cast<unsigned long long>(xruns()),
               static_cast<unsigned long long>(e.swaps()));
+  if (osc) {
+    const OscStats& st = osc->stats();
+    std::printf("osc: %llu messages, %llu malformed, %llu rejected\n", static_cast<unsigned long long>(st.messages),
+                static_cast<unsigned long long>(st.malformed), static_cast<unsigned long long>(st.rejected));
+  }
   if (dummy && !dummy->realtime_warning().empty())
     std::fprintf(stderr, "note: %s\n", dummy->realtime_warning().c_str());
   if (alsa && !alsa->realtime_warning().empty()) std::fprintf(stderr, "note: %s\n", alsa->realtime_warning().c_str());

@@ -35,6 +35,7 @@ struct RunArgs {
   // ALSA: override the graph file's endpoints ("" / 0 = as the file says).
   std::string device, capture_device;
   uint32_t period = 0, periods = 0;
+  std::string osc;  // "udp:PORT" / "tcp:PORT": OSC control ("" = none)
 };
 int run_run(const RunArgs& args);
 

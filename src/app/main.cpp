@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   rn->add_option("--capture-device", run.capture_device, "ALSA capture device");
   rn->add_option("--period", run.period, "ALSA frames per period");
   rn->add_option("--periods", run.periods, "ALSA periods in the device buffer");
+  rn->add_option("--osc", run.osc, "OSC control: udp:PORT or tcp:PORT (/node/<id>/<param>, /list, /graph/patch ...)");
   rn->add_option("--name", run.client_name, "JACK client name (default audiocloud)");
   rn->add_option("-j,--threads", run.threads, "threads running nodes (1 = serial)");
   rn->add_option("-d,--duration", run.duration, "stop after this long (default: until SIGINT/SIGTERM)");

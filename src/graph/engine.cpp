@@ -277,6 +277,13 @@ Expected<void> Engine::set_param(const std::string& node_id, const std::string& 
   return {};
 }
 
+std::shared_ptr<Node> Engine::node(const std::string& id) const {
+  for (size_t i = 0; i < live_graph_.nodes.size(); ++i) {
+    if (!live_ghost_[i] && live_graph_.nodes[i].id == id) return live_nodes_[i];
+  }
+  return nullptr;
+}
+
 Expected<float> Engine::param(const std::string& node_id, const std::string& param) const {
   const auto [node, pid] = find_param(node_id, param);
   if (node == kNoIndex) return unexpected(make_error(ErrorDomain::graph, "no node '" + node_id + "'"));

@@ -67,6 +67,9 @@ class Engine {
   // [control] The value last given to a parameter (by the graph or
   // set_param()), or an error naming what is unknown.
   Expected<float> param(const std::string& node_id, const std::string& param) const;
+  // [control] The running instance of node `id` (null if none), for control
+  // threads that read a node's own off-audio-thread API (a meter's poll()).
+  std::shared_ptr<Node> node(const std::string& id) const;
   // [any] Posted changes dropped: queue full, or their node was gone.
   uint64_t params_dropped() const { return params_dropped_.load(std::memory_order_relaxed); }
   // [any] The sample time of the latest block's first frame.

@@ -1,0 +1,90 @@
+#pragma once
+// OSC control of a running graph (liblo), on UDP or TCP:
+//
+//   /node/<id>/<param> f        set (in a bundle: at the bundle's timetag,
+//                                to the sample, on the engine's clock)
+//   /node/<id>/<param>          query: the reply is /node/<id>/<param> f
+//   /list                       reply: /list s s ... (every parameter address)
+//   /graph/patch s              a graph patch, as on `run`'s stdin
+//   /transport/time             reply: /transport/time h (the current sample)
+//   /transport/stop             stop the run
+//   /subscribe s                send replies and meter readings to this URL
+//                               (osc.udp://host:port/) from now on
+//
+// Address patterns (*, ?, [..], {..}) in /node/... match every parameter
+// they name, as the OSC 1.0 specification says. Replies go to the sender
+// and every subscriber; errors come back as /error s. Malformed packets are
+// counted and dropped. Everything runs on the thread that calls poll().
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock_map.h"
+#include "core/expected.h"
+#include "graph/engine.h"
+
+namespace ac {
+
+struct OscStats {
+  uint64_t messages = 0;   // well-formed messages handled
+  uint64_t malformed = 0;  // packets liblo could not decode
+  uint64_t rejected = 0;   // messages answered with /error
+};
+
+class OscServer {
+ public:
+  struct Hooks {
+    // Applies a graph patch; returns "" or the error.
+    std::function<std::string(const std::string& patch)> patch;
+    std::function<void()> stop;
+    // Told about every parameter set: node id, parameter, value, the sample
+    // it applies at (none: as soon as possible) and the sample at which it
+    // arrived (none before the first block).
+    std::function<void(const std::string&, const std::string&, double, std::optional<SampleTime>,
+                       std::optional<SampleTime>)>
+        on_set;
+  };
+
+  // [control] "udp:PORT" or "tcp:PORT" (PORT 0: any free port).
+  static Expected<std::unique_ptr<OscServer>> open(const std::string& spec, Engine& engine, const ClockMap& clock,
+                                                   Hooks hooks);
+  ~OscServer();
+
+  // [control] Handles what has arrived, waiting up to `timeout_ms` for the
+  // first packet.
+  void poll(int timeout_ms);
+  // [control] Sends /meter/<id> f... (peak dBFS per channel since the last
+  // call) for every meter node to the subscribers.
+  void send_meters();
+  // [control] Decodes and handles one raw packet, as if it had arrived.
+  void dispatch_packet(const void* data, size_t size);
+
+  int port() const { return port_; }
+  const std::string& url() const { return url_; }
+  const OscStats& stats() const { return stats_; }
+
+ public:  // for liblo's callbacks
+  static int on_message(const char* path, const char* types, void** argv, int argc, void* msg, void* self);
+
+ private:
+  OscServer(Engine& engine, const ClockMap& clock, Hooks hooks)
+      : engine_(engine), clock_(clock), hooks_(std::move(hooks)) {}
+  static void on_error(int num, const char* msg, const char* where);
+  void handle(const char* path, const char* types, void** argv, int argc, void* msg);
+  void reply(void* to, const std::string& path, void* message);
+  void fail(void* to, const std::string& text);
+
+  Engine& engine_;
+  const ClockMap& clock_;
+  Hooks hooks_;
+  void* server_ = nullptr;  // lo_server
+  int port_ = 0;
+  std::string url_;
+  std::vector<std::string> subscribers_;
+  OscStats stats_;
+};
+
+}  // namespace ac
