@@ -45,6 +45,25 @@ TEST(Cli, RendersTheDemoAndReportsWhatItDid) {
   EXPECT_LT(peak, 1.0f);   // and not clipping
 }
 
+// Every example graph loads and compiles (`graph`), and those that need no
+// driver of their own render offline; the synth example sounds.
+TEST(Cli, ExamplesLoadAndTheSynthExampleRenders) {
+  for (const char* f : {"demo", "synth", "jack_sine", "jack_thru", "jack_midi_notes", "alsa_sine"}) {
+    const auto g = test::run_command(kBinary + " graph " + kSource + "/examples/" + f + ".yaml");
+    EXPECT_EQ(g.exit_code, 0) << f << ": " << g.output;
+  }
+  test::TempDir tmp;
+  const auto r = test::run_command(kBinary + " render " + kSource + "/examples/synth.yaml -o " + tmp.path("s.wav") +
+                                   " --duration 2s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto audio = read_sound_file(tmp.path("s.wav"), nullptr);
+  ASSERT_TRUE(audio) << audio.error().message;
+  float peak = 0;
+  for (float v : (*audio)[0]) peak = std::max(peak, std::fabs(v));
+  EXPECT_GT(peak, 0.05f);
+  EXPECT_LT(peak, 1.0f);
+}
+
 TEST(Cli, DefaultOutputIsNamedAfterTheGraph) {
   test::TempDir tmp;
   const auto r = test::run_command("cd " + tmp.dir() + " && " + kBinary + " render -q " + kSource +
