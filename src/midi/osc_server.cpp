@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "dsp/meter.h"
+#include "midi/osc_events.h"
+#include "midi/ump_classify.h"
 
 namespace ac {
 namespace {
@@ -168,6 +170,40 @@ void OscServer::handle(const char* path, const char* types, void** argv, int arg
       }
       if (hooks_.on_set) hooks_.on_set(id, param, value, at, clock_.sample_at(realtime_now_ns()));
     }
+    return;
+  }
+  if (p.rfind("/events/", 0) == 0) {
+    const std::string id = p.substr(8);
+    auto node = engine_.node(id);
+    auto* events = dynamic_cast<OscEventsNode*>(node.get());
+    if (!events) return fail(msg, p + ": no osc_events node '" + id + "'");
+    uint32_t words[4] = {0, 0, 0, 0};
+    if (argc == 1 && types[0] == LO_MIDI) {
+      // OSC's MIDI type: port id, status, data 1, data 2.
+      const uint8_t* m = args[0]->m;
+      const uint8_t status = m[1];
+      if (status < 0x80 || status == 0xF0 || status == 0xF7 || ump::midi1_data_bytes(status) < 0)
+        return fail(msg, p + ": not a complete MIDI 1.0 message");
+      words[0] = status >= 0xF0 ? ump::system(0, status, m[2], m[3]) : ump::midi1(0, status, m[2], m[3]);
+    } else if (argc >= 1 && argc <= 4) {
+      for (int i = 0; i < argc; ++i) {
+        if (types[i] != LO_INT32) return fail(msg, p + " takes one MIDI message (m) or 1..4 UMP words (i)");
+        words[i] = static_cast<uint32_t>(args[i]->i);
+      }
+      if (static_cast<uint32_t>(argc) != ump::word_count(ump::message_type(words[0])))
+        return fail(msg, p + ": the packet's message type needs " +
+                             std::to_string(ump::word_count(ump::message_type(words[0]))) + " words");
+      const ump::Check c = ump::classify(words);
+      if (!c.valid()) return fail(msg, p + ": invalid UMP packet (" + c.name + ": " + c.problem + ")");
+    } else {
+      return fail(msg, p + " takes one MIDI message (m) or 1..4 UMP words (i)");
+    }
+    const lo_timetag tt = lo_message_get_timestamp(static_cast<lo_message>(msg));
+    int64_t at = -1;
+    if (!(tt.sec == 0 && tt.frac == 1)) {
+      if (auto s = clock_.sample_at(timetag_to_unix_ns(tt))) at = s->value;
+    }
+    if (!events->post(at, words)) return fail(msg, p + ": too many events queued");
     return;
   }
   if (p == "/list") {

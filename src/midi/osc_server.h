@@ -5,6 +5,9 @@
 //                                to the sample, on the engine's clock)
 //   /node/<id>/<param>          query: the reply is /node/<id>/<param> f
 //   /list                       reply: /list s s ... (every parameter address)
+//   /events/<id> m | i [i i i]  a MIDI message or a UMP packet into the
+//                               graph at `osc_events` node <id> (in a
+//                               bundle: on the timetag's sample)
 //   /graph/patch s              a graph patch, as on `run`'s stdin
 //   /transport/time             reply: /transport/time h (the current sample)
 //   /transport/stop             stop the run

@@ -199,5 +199,55 @@ TEST(OscInterop, MalformedPacketsAreCountedAndDroppedAndTcpWorks) {
   EXPECT_NE(tcp.output().find("osc: k.value = 0.75"), std::string::npos) << tcp.output();
 }
 
+// OSC messages enter the graph as events: a MIDI message (oscsend's `m`
+// type) and a raw MIDI 2.0 UMP packet reach an event_log through an
+// osc_events node; a bundle puts its event on the timetag's sample.
+TEST(OscInterop, OscMessagesEnterTheGraphAsEvents) {
+  test::TempDir tmp;
+  const int port = test_port(5);
+  std::ofstream(tmp.path("e.yaml")) << "nodes:\n  ev: {type: osc_events}\n"
+                                       "  log: {type: event_log, params: {path: ev.log}}\n"
+                                       "connections:\n  - ev.midi -> log.midi\n";
+  test::ChildProcess p(
+      kBinary + " run " + tmp.path("e.yaml") + " --osc udp:" + std::to_string(port) + " --duration 2s < /dev/null",
+      tmp.path("run.out"));
+  for (int i = 0; i < 100 && read_text(tmp.path("run.out")).find("OSC on") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(oscsend(port, "/events/ev m 00903c64"), 0);
+  ASSERT_EQ(oscsend(port, "/events/ev ii 1083194368 -65536"), 0);  // 0x40903C00 0xFFFF0000: MIDI 2.0 note on
+  ASSERT_EQ(oscsend(port, "/events/ev i 1611661312"), 0);          // 0x60...: a reserved type, refused
+  lo_address to = lo_address_new("localhost", std::to_string(port).c_str());
+  lo_timetag now;
+  lo_timetag_now(&now);
+  now.sec += 1;  // a second ahead
+  lo_bundle b = lo_bundle_new(now);
+  lo_message m = lo_message_new();
+  lo_message_add_int32(m, 0x20803C40);
+  lo_bundle_add_message(b, "/events/ev", m);
+  ASSERT_GT(lo_send_bundle(to, b), 0);
+  lo_bundle_free_recursive(b);
+  lo_address_free(to);
+  ASSERT_EQ(p.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("run.out"));
+  const std::string log = read_text(tmp.path("ev.log"));
+  EXPECT_NE(log.find(" 20903c64\n"), std::string::npos) << log;
+  EXPECT_NE(log.find(" 40903c00 ffff0000\n"), std::string::npos) << log;
+  EXPECT_NE(log.find(" 20803c40\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("6010"), std::string::npos) << log;
+  EXPECT_NE(read_text(tmp.path("run.out")).find("1 rejected"), std::string::npos) << read_text(tmp.path("run.out"));
+  // The scheduled one sits a second after the moment it was sent, which was
+  // a little after the other messages arrived.
+  std::istringstream lines(log);
+  std::string line;
+  std::vector<long long> times;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line[0] != '#') times.push_back(std::stoll(line));
+  }
+  ASSERT_EQ(times.size(), 3u) << log;
+  EXPECT_GT(times[2] - times[1], 48000) << log;
+  EXPECT_LT(times[2] - times[1], 48000 + 9600) << log;  // sent up to 200 ms after the others
+}
+
 }  // namespace
 }  // namespace ac

@@ -22,10 +22,12 @@ std::string dense_graph(const std::string& dir) {
          "  syn: {type: synth, params: {voices: 8, release: 1}}\n"
          "  m:   {type: midi_map, params: {target: syn.level, source: velocity, min: -40, max: 0}}\n"
          "  out: {type: output, channels: 1}\n"
+         "  oe:  {type: osc_events}\n"
          "  log: {type: event_log, params: {path: " +
          dir +
          "/rt.log}}\nconnections:\n  - a.midi -> log.midi\n  - b.midi -> log.midi\n  - a.midi -> f.midi\n"
-         "  - b.midi -> f.midi\n  - f.midi -> syn.midi\n  - a.midi -> m.midi\n  - syn.out -> out.in\n";
+         "  - b.midi -> f.midi\n  - f.midi -> syn.midi\n  - a.midi -> m.midi\n  - syn.out -> out.in\n"
+         "  - oe.midi -> syn.midi\n";
 }
 
 TEST(MidiRtSafety, AllMidiNodeTypesAreCovered) {
