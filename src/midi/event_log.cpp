@@ -1,6 +1,7 @@
 // `event_log`: writes every event on its input to a text file, one line per
-// UMP packet: the sample time, then the packet's words in hex
-//   48000 20903c64
+// UMP packet: the sample time, then the packet's words in hex (and, with
+// `describe: on`, its decoded fields as a comment)
+//   48000 20903c64  # MIDI 1.0 channel voice group=0 channel=0 note on note=60 velocity=100
 // The audio thread only pushes into a lock-free ring; the node's writer
 // thread formats and writes. In real time a full ring drops (counted); an
 // offline render waits for the writer instead.
@@ -14,6 +15,7 @@
 #include "dsp/node_type_helpers.h"
 #include "midi/midi_nodes.h"
 #include "midi/ump.h"
+#include "midi/ump_describe.h"
 
 namespace ac {
 namespace {
@@ -25,7 +27,8 @@ struct LoggedEvent {
 
 class EventLogNode final : public Node {
  public:
-  EventLogNode(const NodeOptions& o, const NodeLayout&) : Node({}), path_(o.text("path")) {}
+  EventLogNode(const NodeOptions& o, const NodeLayout&)
+      : Node({}), path_(o.text("path")), describe_(o.text("describe") == "on") {}
   ~EventLogNode() override { deactivate(); }
 
   Expected<void> prepare(const StreamConfig& c) override {
@@ -77,6 +80,7 @@ class EventLogNode final : public Node {
         std::fprintf(file_, "%" PRId64, e.time);
         const uint32_t n = ump::word_count(ump::message_type(e.words[0]));
         for (uint32_t i = 0; i < n; ++i) std::fprintf(file_, " %08" PRIx32, e.words[i]);
+        if (describe_) std::fprintf(file_, "  # %s", ump::describe(e.words).c_str());
         std::fputc('\n', file_);
       }
       if (any) {
@@ -89,6 +93,7 @@ class EventLogNode final : public Node {
   }
 
   std::string path_;
+  bool describe_;
   StreamConfig config_;
   std::unique_ptr<SpscRing<LoggedEvent>> ring_;
   std::FILE* file_ = nullptr;
@@ -103,7 +108,8 @@ NodeType event_log_node_type() {
   NodeType t;
   t.name = "event_log";
   t.summary = "writes its input events to a text file (sample time, UMP words in hex)";
-  t.options = {path_param("path", "the file to write (relative to the graph file)")};
+  t.options = {path_param("path", "the file to write (relative to the graph file)"),
+               choice_param("describe", {"off", "on"}, "off", "add each packet's decoded fields as a comment")};
   t.layout = [](const NodeOptions&) -> Expected<NodeLayout> {
     NodeLayout l;
     l.event_inputs = {{"midi", 1}};

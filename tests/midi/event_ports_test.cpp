@@ -3,6 +3,9 @@
 // size, executor or number of sources merged into one port.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "event_log_reader.h"
 #include "graph/compiler.h"
 #include "graph/executor.h"
@@ -77,6 +80,22 @@ TEST(EventPorts, NotesLandOnTheirSampleAtEveryBlockSize) {
     run(yaml, 20000, block);
     EXPECT_EQ(read_log(log), want) << "block " << block;
   }
+}
+
+TEST(EventPorts, EventLogCanDescribeEachPacket) {
+  test::TempDir tmp;
+  const std::string log = tmp.path("d.log");
+  run("nodes:\n  n: {type: notes, params: {pattern: \"60\", interval: 100, length: 50}}\n"
+      "  log: {type: event_log, params: {path: " +
+          log + ", describe: on}}\nconnections:\n  - n.midi -> log.midi\n",
+      100, 64);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(),
+            "# audiocloud event log: sample_time ump_words(hex)\n"
+            "0 20903c64  # MIDI 1.0 channel voice group=0 channel=0 note on note=60 velocity=100\n"
+            "50 20803c00  # MIDI 1.0 channel voice group=0 channel=0 note off note=60 velocity=0\n");
 }
 
 TEST(EventPorts, SeveralSourcesMergeInFrameOrderTiesInConnectionOrder) {

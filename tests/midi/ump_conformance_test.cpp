@@ -11,6 +11,7 @@
 #include "midi/midi1_to_ump.h"
 #include "midi/translate.h"
 #include "midi/ump_classify.h"
+#include "midi/ump_describe.h"
 #include "midi/ump_messages.h"
 
 namespace ac::ump {
@@ -229,6 +230,52 @@ TEST(UmpStreamReader, CutsAWordStreamIntoPacketsBySize) {
   EXPECT_EQ(sizes, (std::vector<uint32_t>{1, 2, 4, 1, 2, 4}));
   EXPECT_EQ(joined, stream);
   EXPECT_FALSE(r.mid_packet());
+}
+
+TEST(UmpDescribe, DecodesEveryFieldOfEachMessageType) {
+  auto d = [](const Words& w) { return describe(w.data()); };
+  EXPECT_EQ(d(noop()), "utility: NOOP value=0");
+  EXPECT_EQ(d(jr_clock(0x1234)), "utility: JR clock value=4660");
+  EXPECT_EQ(d(delta_clockstamp(0xFFFFF)), "utility: delta clockstamp ticks=1048575");
+  EXPECT_EQ(d({system(3, 0xF2, 0x10, 0x20), 0, 0, 0}), "system group=3 song position beats=4112");
+  EXPECT_EQ(d({midi1(0, 0x90, 60, 100), 0, 0, 0}),
+            "MIDI 1.0 channel voice group=0 channel=0 note on note=60 velocity=100");
+  EXPECT_EQ(d(note_on(2, 5, 60, 0xFFFF, 3, 0x1234)),
+            "MIDI 2.0 note on group=2 channel=5 note=60 velocity=65535 attribute_type=3 attribute=4660");
+  EXPECT_EQ(d(program_change(2, 5, 42, true, 1, 2)),
+            "MIDI 2.0 program change group=2 channel=5 program=42 bank_valid=1 bank_msb=1 bank_lsb=2");
+  EXPECT_EQ(d(relative_registered_controller(0, 1, 0, 7, -3)),
+            "MIDI 2.0 relative registered controller group=0 channel=1 bank=0 index=7 delta=-3");
+  EXPECT_EQ(d(per_note_management(0, 0, 61, true, false)),
+            "MIDI 2.0 per-note management group=0 channel=0 note=61 detach=1 reset=0");
+  EXPECT_EQ(d(set_tempo(0, 50000000)),
+            "flex data: set tempo group=0 form=complete (group) ten_ns_per_quarter=50000000 (120 bpm)");
+  EXPECT_EQ(d(set_time_signature(0, 6, 3)),
+            "flex data: set time signature group=0 form=complete (group) numerator=6 denominator=8 "
+            "thirty_seconds_per_quarter=8");
+  EXPECT_EQ(d(set_key_signature(0, FlexAddress::channel, 9, -3, 3)),
+            "flex data: set key signature group=0 form=complete channel=9 sharps_flats=-3 tonic=3");
+  EXPECT_EQ(d(flex_text(1, Form::start, FlexAddress::group, 0, 0x01, 0x01, "audiocloud d")),
+            "flex data: metadata text group=1 form=start (group) bank=1 status=1 text=\"audiocloud d\"");
+  EXPECT_EQ(d(stream_text(Form::complete, StreamStatus::endpoint_name, "audiocloud n1")),
+            "stream: endpoint name notification form=complete text=\"audiocloud n1\"");
+  EXPECT_EQ(d(function_block_info(true, 1, 3, 1, 3, 0, 4, 1, 0)),
+            "stream: function block info notification active=1 block=1 ui_hint=3 midi1=1 direction=3 "
+            "first_group=0 groups=4 ci_version=1 sysex8_streams=0");
+  EXPECT_EQ(d(endpoint_info(true, 2, true, true, false, true)),
+            "stream: endpoint info notification ump_version=1.1 static_blocks=1 blocks=2 midi2=1 midi1=1 jr_rx=0 "
+            "jr_tx=1");
+  const uint8_t sx[] = {0xF0, 0x01};
+  EXPECT_EQ(d(sysex8(4, Data128Status::sysex8_end, 9, sx, 2)), "SysEx8 group=4 form=end stream=9 bytes=[f0 01]");
+  EXPECT_EQ(d({0x30037E7F, 0x09000000, 0, 0}), "SysEx7 group=0 form=complete bytes=[7e 7f 09]");
+  EXPECT_EQ(d({0x40700000, 0, 0, 0}), "MIDI 2.0 channel voice group=0 channel=0 (invalid: opcode 0x7 is reserved)");
+  // Every vector describes without a problem.
+  const auto v = vectors();
+  for (const auto& m : v["messages"]) {
+    std::vector<uint32_t> w = parse_words(m["words"]);
+    w.resize(4, 0);
+    EXPECT_EQ(describe(w.data()).find("invalid"), std::string::npos) << describe(w.data());
+  }
 }
 
 }  // namespace
