@@ -12,9 +12,10 @@ PiServo::PiServo(const PiServoOptions& o) : options_(o) {
 }
 
 void PiServo::reset() {
+  // The frequency found so far stays: the clock keeps running at it while
+  // the servo starts over (as linuxptp's pi_reset does).
   state_ = ServoState::unlocked;
   count_ = 0;
-  drift_ = 0.0;
 }
 
 double PiServo::sample(int64_t offset, int64_t local) {

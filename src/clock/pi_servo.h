@@ -45,6 +45,7 @@ class PiServo {
   double kp() const { return kp_; }
   double ki() const { return ki_; }
   double drift_ppb() const { return drift_; }  // the integral: the estimated frequency error
+  // [any] Starts over (unlocked), keeping the frequency found so far.
   void reset();
 
  private:

@@ -105,17 +105,44 @@ int xruns_in(const std::string& log_path) {
   return std::stoi(t.str().substr(start + 1, at - start - 1));
 }
 
+// The two graphs of the sine tests: `tx` plays 997 Hz at -6 dBFS to its
+// JACK output, `rx` records its JACK input to rx.wav (float). With
+// `rx_input` the receiver's input endpoint is that YAML instead.
+struct SineGraphs {
+  std::string tx, rx;
+};
+SineGraphs sine_graphs(const test::TempDir& tmp, const std::string& tx_output, const std::string& rx_input) {
+  return {write(tmp, "tx.yaml",
+                "nodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n  o: " + tx_output +
+                    "\nconnections:\n  - s.out -> o.in\n"),
+          write(tmp, "rx.yaml",
+                "nodes:\n  i: " + rx_input +
+                    "\n  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
+                    "connections:\n  - i.out -> r.in\n")};
+}
+
+// What the receiver recorded, and where the signal starts in it.
+struct Received {
+  std::vector<float> x;
+  size_t first = 0;
+};
+Received received(const test::TempDir& tmp) {
+  Received r;
+  auto rec = read_sound_file(tmp.path("rx.wav"), nullptr);
+  if (!rec) {
+    ADD_FAILURE() << rec.error().message;
+    return r;
+  }
+  r.x = std::move((*rec)[0]);
+  while (r.first < r.x.size() && r.x[r.first] == 0.0f) ++r.first;
+  return r;
+}
+
 TEST(JackInterop, SineThroughJackArrivesWhole) {
   test::TempDir tmp;
   JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  const std::string tx = write(tmp, "tx.yaml",
-                               "nodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n"
-                               "  o: {type: output, channels: 1}\nconnections:\n  - s.out -> o.in\n");
-  const std::string rx = write(tmp, "rx.yaml",
-                               "nodes:\n  i: {type: input, channels: 1}\n"
-                               "  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
-                               "connections:\n  - i.out -> r.in\n");
+  const auto [tx, rx] = sine_graphs(tmp, "{type: output, channels: 1}", "{type: input, channels: 1}");
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 14s < /dev/null",
                             tmp.path("tx.log"));
   test::ChildProcess receiver(
@@ -126,12 +153,9 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
   ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0));
   ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0));
 
-  SoundFileInfo info;
-  auto rec = read_sound_file(tmp.path("rx.wav"), &info);
-  ASSERT_TRUE(rec) << rec.error().message;
-  const std::vector<float>& x = (*rec)[0];
-  size_t first = 0;
-  while (first < x.size() && x[first] == 0.0f) ++first;
+  const Received got = received(tmp);
+  const std::vector<float>& x = got.x;
+  const size_t first = got.first;
   ASSERT_LT(first + 48000 * 10, x.size()) << "less than 10 s arrived";
   // Each break must be one JACK reported to our clients as an xrun (this
   // jackd runs without real-time priority on a shared machine and may miss
@@ -172,13 +196,8 @@ TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
   test::TempDir tmp;
   JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  const std::string tx = write(tmp, "tx.yaml",
-                               "nodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n"
-                               "  o: {type: jack.out, channels: 1}\nconnections:\n  - s.out -> o.in\n");
-  const std::string rx = write(tmp, "rx.yaml",
-                               "nodes:\n  i: {type: jack.in, channels: 1, params: {connect: \"tx:out_.*\"}}\n"
-                               "  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
-                               "connections:\n  - i.out -> r.in\n");
+  const auto [tx, rx] = sine_graphs(tmp, "{type: jack.out, channels: 1}",
+                                    "{type: jack.in, channels: 1, params: {connect: \"tx:out_.*\"}}");
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 9s < /dev/null",
                             tmp.path("tx.log"));
   ASSERT_TRUE(jack.wait_for_port("tx:out_1"));
@@ -196,11 +215,9 @@ TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
     EXPECT_NE(text.find("JACK buffer size is now 256 frames"), std::string::npos) << text;
     EXPECT_NE(text.find("JACK buffer size is now 32 frames"), std::string::npos) << text;
   }
-  auto rec = read_sound_file(tmp.path("rx.wav"), nullptr);
-  ASSERT_TRUE(rec) << rec.error().message;
-  const std::vector<float>& x = (*rec)[0];
-  size_t first = 0;
-  while (first < x.size() && x[first] == 0.0f) ++first;
+  const Received got = received(tmp);
+  const std::vector<float>& x = got.x;
+  const size_t first = got.first;
   ASSERT_GT(x.size(), first + 48000 * 5) << "less than 5 s arrived";
   const int breaks = static_cast<int>(sine_breaks(x, first, x.size(), 997.0).size());
   const int xruns = xruns_in(tmp.path("tx.log")) + xruns_in(tmp.path("rx.log"));

@@ -1,0 +1,269 @@
+#include "clock/ptp_port.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ac::ptp {
+
+Port::Port(const PortConfig& config, VirtualClock& clock) : config_(config), clock_(clock), servo_(config.servo) {
+  config_.self.sender = config.identity;
+  config_.self.receiver = config.identity;
+  config_.self.grandmaster = config.identity.clock;
+  config_.self.steps_removed = 0;
+}
+
+int64_t Port::interval_ns(int8_t log) const {
+  return static_cast<int64_t>(std::ldexp(1e9, log));
+}
+
+int64_t Port::ptp_now(int64_t local) const {
+  int64_t t = 0;
+  clock_.to_ptp(local, t);
+  return t;
+}
+
+void Port::start(int64_t now) {
+  become(PortState::listening, now);
+  announce_deadline_ = now + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
+}
+
+void Port::become(PortState s, int64_t now) {
+  if (status_.state == s) return;
+  status_.state = s;
+  if (s == PortState::master) {
+    parent_.reset();
+    status_.grandmaster = config_.identity.clock;
+    status_.grandmaster_class = config_.self.quality.clock_class;
+    status_.locked_since = now;
+    next_announce_ = now;
+    next_sync_ = now;
+  } else if (s == PortState::uncalibrated || s == PortState::listening) {
+    status_.locked_since = -1;
+  } else if (s == PortState::slave) {
+    status_.locked_since = now;
+  }
+}
+
+Message Port::header_for(MessageType t, uint16_t seq, int8_t log_interval) const {
+  Message m;
+  m.header.type = t;
+  m.header.domain = config_.profile.domain;
+  m.header.source = config_.identity;
+  m.header.sequence = seq;
+  m.header.log_interval = log_interval;
+  return m;
+}
+
+void Port::send(Message m, bool event, bool stamp) {
+  out_.push_back({std::move(m), event, stamp});
+}
+
+std::vector<Outgoing> Port::take_outgoing() {
+  std::vector<Outgoing> out;
+  out.swap(out_);
+  return out;
+}
+
+void Port::decide(int64_t now) {
+  // Qualified foreign masters: two Announces within four intervals (9.3.2.5).
+  const int64_t window = 4 * interval_ns(config_.profile.log_announce);
+  std::optional<DataSet> best;
+  PortIdentity best_port;
+  for (Foreign& f : foreign_) {
+    f.seen.erase(std::remove_if(f.seen.begin(), f.seen.end(), [&](int64_t t) { return now - t > window; }),
+                 f.seen.end());
+    if (f.seen.size() < 2) continue;
+    if (!best || better(f.data, *best)) {
+      best = f.data;
+      best_port = f.port;
+    }
+  }
+  switch (recommended_state(config_.self, best, config_.slave_only)) {
+    case Recommendation::master:
+      become(PortState::master, now);
+      break;
+    case Recommendation::passive:
+      parent_.reset();
+      become(PortState::passive, now);
+      break;
+    case Recommendation::listening:
+      parent_.reset();
+      become(PortState::listening, now);
+      break;
+    case Recommendation::slave:
+      if (!parent_ || !(*parent_ == best_port)) {
+        parent_ = best_port;
+        status_.grandmaster = best->grandmaster;
+        status_.grandmaster_class = best->quality.clock_class;
+        servo_.reset();
+        have_t1_ = false;
+        have_delay_ = false;
+        t3_local_ = -1;
+        next_delay_req_ = now;
+        status_.state = PortState::initializing;  // force the transition below
+        become(PortState::uncalibrated, now);
+      }
+      announce_deadline_ = now + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
+      break;
+  }
+}
+
+void Port::tick(int64_t now) {
+  const PortState s = status_.state;
+  if (s != PortState::master && now > announce_deadline_) {
+    // The parent (or anyone) went quiet: forget it and decide again.
+    if (parent_) {
+      foreign_.erase(
+          std::remove_if(foreign_.begin(), foreign_.end(), [&](const Foreign& f) { return f.port == *parent_; }),
+          foreign_.end());
+      parent_.reset();
+    }
+    decide(now);
+    announce_deadline_ = now + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
+  }
+  if (status_.state == PortState::master) {
+    if (now >= next_announce_) {
+      Message a = header_for(MessageType::announce, announce_seq_++, config_.profile.log_announce);
+      a.header.flags = flags::ptp_timescale | flags::utc_offset_valid;
+      a.announce.origin = Timestamp::from_ns(ptp_now(now));
+      a.announce.utc_offset = config_.utc_offset;
+      a.announce.priority1 = config_.self.priority1;
+      a.announce.quality = config_.self.quality;
+      a.announce.priority2 = config_.self.priority2;
+      a.announce.grandmaster = config_.identity.clock;
+      a.announce.steps_removed = 0;
+      send(a, false, false);
+      next_announce_ += interval_ns(config_.profile.log_announce);
+      if (next_announce_ <= now) next_announce_ = now + interval_ns(config_.profile.log_announce);
+    }
+    if (now >= next_sync_) {
+      Message sy = header_for(MessageType::sync, sync_seq_++, config_.profile.log_sync);
+      sy.header.flags = flags::two_step | flags::ptp_timescale;
+      send(sy, true, true);
+      next_sync_ += interval_ns(config_.profile.log_sync);
+      if (next_sync_ <= now) next_sync_ = now + interval_ns(config_.profile.log_sync);
+    }
+  }
+  if ((status_.state == PortState::slave || status_.state == PortState::uncalibrated) && parent_ && t2_local_ >= 0 &&
+      now >= next_delay_req_) {
+    send(header_for(MessageType::delay_req, delay_seq_++, 0x7F), true, true);
+    t3_local_ = -1;
+    next_delay_req_ = now + interval_ns(config_.profile.log_min_delay_req);
+  }
+}
+
+void Port::on_tx_stamp(MessageType type, uint16_t sequence, int64_t tx) {
+  if (type == MessageType::sync && status_.state == PortState::master) {
+    Message fu = header_for(MessageType::follow_up, sequence, config_.profile.log_sync);
+    fu.header.flags = flags::ptp_timescale;
+    fu.timestamp = Timestamp::from_ns(ptp_now(tx));
+    send(fu, false, false);
+  } else if (type == MessageType::delay_req && static_cast<uint16_t>(delay_seq_ - 1) == sequence) {
+    t3_local_ = tx;
+  }
+}
+
+void Port::on_message(const Message& m, int64_t rx) {
+  const Header& h = m.header;
+  if (h.domain != config_.profile.domain || h.source.clock == config_.identity.clock) {
+    if (h.domain != config_.profile.domain) ++status_.rejected;
+    return;
+  }
+  const bool from_parent = parent_ && h.source == *parent_;
+  switch (h.type) {
+    case MessageType::announce: {
+      ++status_.announces;
+      auto it = std::find_if(foreign_.begin(), foreign_.end(), [&](const Foreign& f) { return f.port == h.source; });
+      if (it == foreign_.end()) {
+        foreign_.push_back({});
+        it = foreign_.end() - 1;
+        it->port = h.source;
+      }
+      it->data = data_set_of(m, config_.identity);
+      it->seen.push_back(rx);
+      it->last = m;
+      if (from_parent) {
+        announce_deadline_ = rx + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
+      }
+      decide(rx);
+      return;
+    }
+    case MessageType::sync:
+      if (!from_parent) return;
+      ++status_.syncs;
+      t2_local_ = rx;
+      sync_seq_seen_ = h.sequence;
+      t1_ = (h.correction >> 16);
+      have_t1_ = false;
+      if (!(h.flags & flags::two_step)) {
+        t1_ += m.timestamp.to_ns();
+        have_t1_ = true;
+        slave_sync_complete(rx);
+      }
+      return;
+    case MessageType::follow_up:
+      if (!from_parent || h.sequence != sync_seq_seen_ || t2_local_ < 0) return;
+      t1_ += m.timestamp.to_ns() + (h.correction >> 16);
+      have_t1_ = true;
+      slave_sync_complete(rx);
+      return;
+    case MessageType::delay_req:
+      if (status_.state != PortState::master) return;
+      {
+        Message r = header_for(MessageType::delay_resp, h.sequence, config_.profile.log_min_delay_req);
+        r.header.correction = h.correction;
+        r.timestamp = Timestamp::from_ns(ptp_now(rx));
+        r.requesting_port = h.source;
+        send(r, false, false);
+      }
+      return;
+    case MessageType::delay_resp: {
+      if (!from_parent || !(m.requesting_port == config_.identity) || t3_local_ < 0 || !have_t1_ ||
+          h.sequence != static_cast<uint16_t>(delay_seq_ - 1)) {
+        return;
+      }
+      ++status_.delay_resps;
+      config_.profile.log_min_delay_req = h.log_interval == 0x7F ? config_.profile.log_min_delay_req : h.log_interval;
+      const int64_t t4 = m.timestamp.to_ns() - (h.correction >> 16);
+      // [(t2 - t1) + (t4 - t3)] / 2, the slave's times read on the clock as it is now.
+      const int64_t delay = ((ptp_now(t2_local_) - t1_) + (t4 - ptp_now(t3_local_))) / 2;
+      if (delay >= 0) {
+        mean_delay_ = have_delay_ ? mean_delay_ + (delay - mean_delay_) / 8 : delay;
+        have_delay_ = true;
+        status_.path_delay_ns = mean_delay_;
+      }
+      t3_local_ = -1;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void Port::slave_sync_complete(int64_t now) {
+  if (status_.state != PortState::slave && status_.state != PortState::uncalibrated) return;
+  // Like linuxptp, the servo waits for a path delay: an offset without it
+  // is off by the delay, and the jump when it arrives would wind up the
+  // integral.
+  if (!have_delay_) return;
+  const int64_t offset = ptp_now(t2_local_) - t1_ - mean_delay_;
+  status_.offset_ns = offset;
+  const double ppb = servo_.sample(offset, t2_local_);
+  switch (servo_.state()) {
+    case ServoState::unlocked:
+      break;
+    case ServoState::jump:
+      // The delay stays valid: it is computed from differences of the
+      // slave's own time stamps, read on the clock as it is when used.
+      clock_.step(now, -offset);
+      clock_.set_frequency(now, -ppb);
+      break;
+    case ServoState::locked:
+      clock_.set_frequency(now, -ppb);
+      if (status_.state == PortState::uncalibrated) become(PortState::slave, now);
+      break;
+  }
+  status_.frequency_ppb = -ppb;
+}
+
+}  // namespace ac::ptp

@@ -1,0 +1,88 @@
+#include "clock/virtual_clock.h"
+
+#include <time.h>
+
+#include <cmath>
+
+namespace ac {
+
+int64_t VirtualClock::local_now() noexcept {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC_RAW, &t);
+  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
+}
+
+int64_t VirtualClock::at(const Model& m, int64_t local_ns) noexcept {
+  const auto dt = static_cast<double>(local_ns - m.base_local);
+  return m.base_ptp + (local_ns - m.base_local) + static_cast<int64_t>(std::llround(dt * m.ppb * 1e-9));
+}
+
+void VirtualClock::store(const Model& m) noexcept {
+  writer_ = m;
+  const uint32_t s = seq_.load(std::memory_order_relaxed);
+  seq_.store(s + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  base_local_.store(m.base_local, std::memory_order_relaxed);
+  base_ptp_.store(m.base_ptp, std::memory_order_relaxed);
+  ppb_.store(m.ppb, std::memory_order_relaxed);
+  valid_.store(m.valid, std::memory_order_relaxed);
+  seq_.store(s + 2, std::memory_order_release);
+}
+
+VirtualClock::Model VirtualClock::load() const noexcept {
+  for (;;) {
+    const uint32_t s1 = seq_.load(std::memory_order_acquire);
+    if (s1 & 1u) continue;
+    Model m;
+    m.base_local = base_local_.load(std::memory_order_relaxed);
+    m.base_ptp = base_ptp_.load(std::memory_order_relaxed);
+    m.ppb = ppb_.load(std::memory_order_relaxed);
+    m.valid = valid_.load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (seq_.load(std::memory_order_relaxed) == s1) return m;
+  }
+}
+
+void VirtualClock::set(int64_t local_ns, int64_t ptp_ns) noexcept {
+  Model m = writer_;
+  m.base_local = local_ns;
+  m.base_ptp = ptp_ns;
+  m.valid = true;
+  store(m);
+}
+
+void VirtualClock::step(int64_t local_ns, int64_t delta_ns) noexcept {
+  Model m = writer_;
+  m.base_ptp = at(m, local_ns) + delta_ns;
+  m.base_local = local_ns;
+  store(m);
+}
+
+void VirtualClock::set_frequency(int64_t local_ns, double ppb) noexcept {
+  Model m = writer_;
+  m.base_ptp = at(m, local_ns);  // rebase: no jump in time
+  m.base_local = local_ns;
+  m.ppb = ppb;
+  store(m);
+}
+
+bool VirtualClock::to_ptp(int64_t local_ns, int64_t& ptp_ns) const noexcept {
+  const Model m = load();
+  if (!m.valid) return false;
+  ptp_ns = at(m, local_ns);
+  return true;
+}
+
+bool VirtualClock::to_local(int64_t ptp_ns, int64_t& local_ns) const noexcept {
+  const Model m = load();
+  if (!m.valid) return false;
+  const auto d = static_cast<double>(ptp_ns - m.base_ptp) / (1.0 + m.ppb * 1e-9);
+  local_ns = m.base_local + static_cast<int64_t>(std::llround(d));
+  return true;
+}
+
+double VirtualClock::frequency_ppb() const noexcept {
+  return load().ppb;
+}
+
+}  // namespace ac
