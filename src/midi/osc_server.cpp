@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "dsp/meter.h"
 #include "midi/osc_events.h"
@@ -28,19 +29,33 @@ int64_t realtime_now_ns() {
   return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
 }
 
-bool numeric(char type, lo_arg* arg, double& out) {
+// liblo hands out arguments at 4-byte offsets into the message, while its
+// lo_arg union asks for 8: read them by copying bytes, never through the
+// union's members.
+template <typename T>
+T arg_as(const lo_arg* arg) {
+  T v;
+  std::memcpy(&v, arg, sizeof v);
+  return v;
+}
+
+const char* arg_string(const lo_arg* arg) {
+  return reinterpret_cast<const char*>(arg);
+}
+
+bool numeric(char type, const lo_arg* arg, double& out) {
   switch (type) {
     case LO_FLOAT:
-      out = arg->f;
+      out = arg_as<float>(arg);
       return true;
     case LO_DOUBLE:
-      out = arg->d;
+      out = arg_as<double>(arg);
       return true;
     case LO_INT32:
-      out = arg->i;
+      out = arg_as<int32_t>(arg);
       return true;
     case LO_INT64:
-      out = static_cast<double>(arg->h);
+      out = static_cast<double>(arg_as<int64_t>(arg));
       return true;
     default:
       return false;
@@ -180,7 +195,7 @@ void OscServer::handle(const char* path, const char* types, void** argv, int arg
     uint32_t words[4] = {0, 0, 0, 0};
     if (argc == 1 && types[0] == LO_MIDI) {
       // OSC's MIDI type: port id, status, data 1, data 2.
-      const uint8_t* m = args[0]->m;
+      const auto* m = reinterpret_cast<const uint8_t*>(args[0]);
       const uint8_t status = m[1];
       if (status < 0x80 || status == 0xF0 || status == 0xF7 || ump::midi1_data_bytes(status) < 0)
         return fail(msg, p + ": not a complete MIDI 1.0 message");
@@ -188,7 +203,7 @@ void OscServer::handle(const char* path, const char* types, void** argv, int arg
     } else if (argc >= 1 && argc <= 4) {
       for (int i = 0; i < argc; ++i) {
         if (types[i] != LO_INT32) return fail(msg, p + " takes one MIDI message (m) or 1..4 UMP words (i)");
-        words[i] = static_cast<uint32_t>(args[i]->i);
+        words[i] = static_cast<uint32_t>(arg_as<int32_t>(args[i]));
       }
       if (static_cast<uint32_t>(argc) != ump::word_count(ump::message_type(words[0])))
         return fail(msg, p + ": the packet's message type needs " +
@@ -218,7 +233,7 @@ void OscServer::handle(const char* path, const char* types, void** argv, int arg
   }
   if (p == "/graph/patch") {
     if (argc != 1 || types[0] != LO_STRING) return fail(msg, "/graph/patch takes one string");
-    const std::string err = hooks_.patch ? hooks_.patch(&args[0]->s) : "patches are not accepted here";
+    const std::string err = hooks_.patch ? hooks_.patch(arg_string(args[0])) : "patches are not accepted here";
     if (!err.empty()) return fail(msg, err);
     lo_message m = lo_message_new();
     lo_message_add_string(m, "applied");
@@ -239,7 +254,7 @@ void OscServer::handle(const char* path, const char* types, void** argv, int arg
   }
   if (p == "/subscribe") {
     if (argc != 1 || types[0] != LO_STRING) return fail(msg, "/subscribe takes a URL like osc.udp://host:port/");
-    const std::string url = &args[0]->s;
+    const std::string url = arg_string(args[0]);
     lo_address a = lo_address_new_from_url(url.c_str());
     if (!a) return fail(msg, "/subscribe: not an OSC URL: " + url);
     lo_address_free(a);

@@ -182,9 +182,10 @@ TEST(OscInterop, MalformedPacketsAreCountedAndDroppedAndTcpWorks) {
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const char* junk[] = {"garbage!", "/node/k/value\0\0\0,f\0\0\x01", "/x\0\0,zz\0"};
-    const size_t sizes[] = {8, 23, 9};
-    for (int i = 0; i < 3; ++i) sendto(fd, junk[i], sizes[i], 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    using namespace std::string_literals;
+    // Not OSC; a float argument cut short; an unknown type tag.
+    const std::string junk[] = {"garbage!"s, "/node/k/value\0\0\0,f\0\0\x01"s, "/x\0\0,zz\0"s};
+    for (const std::string& j : junk) sendto(fd, j.data(), j.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
     close(fd);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ASSERT_EQ(oscsend(port, "/node/k/value f 0.5"), 0);
