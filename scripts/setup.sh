@@ -19,6 +19,9 @@ packages=(
   libasound2-dev alsa-utils
   # OSC: liblo, and its command-line tools as the peer of the OSC tests
   liblo-dev liblo-tools
+  # PTP: linuxptp (ptp4l, pmc) as the peer, namespaces (iproute2), tshark as
+  # the independent dissector
+  linuxptp iproute2 tshark
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks
@@ -43,6 +46,8 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   # jackd2 asks whether to enable real-time limits; answer before installing.
   echo "jackd2 jackd/tweak_rt_limits boolean false" | $SUDO debconf-set-selections
+  # wireshark-common asks whether non-root users may capture: no.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else

@@ -41,6 +41,17 @@ int run_run(const RunArgs& args);
 
 int run_nodes(bool json);
 
+struct PtpArgs {
+  std::string iface;
+  std::string role = "auto";  // master, slave or auto (the BMCA decides)
+  uint32_t domain = 0;
+  std::string profile = "aes67";
+  uint32_t priority1 = 128;
+  bool json = false;
+  double duration = 0.0;  // seconds; 0 = until SIGINT/SIGTERM
+};
+int run_ptp(const PtpArgs& args);
+
 int run_conformance(const std::string& dir, bool verbose);
 
 }  // namespace ac

@@ -48,6 +48,21 @@ int main(int argc, char** argv) {
 
   std::string conformance_dir = "conformance";
   bool conformance_verbose = false;
+  ac::PtpArgs ptp;
+  auto* pt = app.add_subcommand("ptp", "run a PTPv2 ordinary clock on an interface; print its state every second");
+  pt->add_option("--iface", ptp.iface, "network interface (UDP/IPv4 multicast)")->required();
+  pt->add_flag_callback(
+      "--master", [&] { ptp.role = "master"; }, "act as grandmaster (never a slave)");
+  pt->add_flag_callback(
+      "--slave", [&] { ptp.role = "slave"; }, "slave only");
+  pt->add_flag_callback(
+      "--auto", [&] { ptp.role = "auto"; }, "the best master clock algorithm decides (default)");
+  pt->add_option("--domain", ptp.domain, "PTP domain (0..127)")->check(CLI::Range(0, 127));
+  pt->add_option("--profile", ptp.profile, "aes67 (sync 2^-3 s, announce 2^1 s) or default (sync 1 s, announce 2 s)")
+      ->check(CLI::IsMember({"aes67", "default"}));
+  pt->add_option("--priority1", ptp.priority1, "priority1 (0..255, lower wins)")->check(CLI::Range(0, 255));
+  pt->add_flag("--json", ptp.json, "one JSON object per line");
+  pt->add_option("--duration", ptp.duration, "stop after this many seconds");
   auto* c = app.add_subcommand("conformance", "run the conformance vectors in DIR");
   c->add_option("dir", conformance_dir, "folder of vectors (default: conformance)");
   c->add_flag("-v,--verbose", conformance_verbose, "print passing vectors too");
@@ -57,6 +72,7 @@ int main(int argc, char** argv) {
   if (*g) return ac::run_graph(graph);
   if (*rn) return ac::run_run(run);
   if (*n) return ac::run_nodes(nodes_json);
+  if (*pt) return ac::run_ptp(ptp);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
   return 0;
 }

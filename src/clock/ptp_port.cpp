@@ -98,6 +98,7 @@ void Port::decide(int64_t now) {
         servo_.reset();
         have_t1_ = false;
         have_delay_ = false;
+        delay_count_ = 0;
         t3_local_ = -1;
         next_delay_req_ = now;
         status_.state = PortState::initializing;  // force the transition below
@@ -228,7 +229,14 @@ void Port::on_message(const Message& m, int64_t rx) {
       // [(t2 - t1) + (t4 - t3)] / 2, the slave's times read on the clock as it is now.
       const int64_t delay = ((ptp_now(t2_local_) - t1_) + (t4 - ptp_now(t3_local_))) / 2;
       if (delay >= 0) {
-        mean_delay_ = have_delay_ ? mean_delay_ + (delay - mean_delay_) / 8 : delay;
+        delays_[delay_next_] = delay;
+        delay_next_ = (delay_next_ + 1) % kDelayWindow;
+        delay_count_ = std::min(delay_count_ + 1, kDelayWindow);
+        int64_t sorted[kDelayWindow];
+        std::copy(delays_, delays_ + delay_count_, sorted);
+        std::sort(sorted, sorted + delay_count_);
+        mean_delay_ =
+            delay_count_ % 2 ? sorted[delay_count_ / 2] : (sorted[delay_count_ / 2 - 1] + sorted[delay_count_ / 2]) / 2;
         have_delay_ = true;
         status_.path_delay_ns = mean_delay_;
       }

@@ -110,6 +110,12 @@ class Port {
   int64_t t3_local_ = -1;  // Delay_Req sent
   int64_t mean_delay_ = 0;
   bool have_delay_ = false;
+  // The last path delay measurements: their median is the delay used (as
+  // linuxptp's default moving median of 10), so one late time stamp does
+  // not move the clock.
+  static constexpr size_t kDelayWindow = 10;
+  int64_t delays_[kDelayWindow] = {};
+  size_t delay_count_ = 0, delay_next_ = 0;
 };
 
 }  // namespace ac::ptp

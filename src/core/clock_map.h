@@ -28,11 +28,13 @@ class ClockMap {
       const int64_t off = realtime_ns - predicted;
       if (off < tolerance_ns_ && off > -tolerance_ns_) return;
     }
+    // A sequence lock without fences (which TSan cannot follow): the data
+    // stores release the odd count before them, the reader's data loads
+    // acquire it.
     const uint32_t s = seq_.load(std::memory_order_relaxed);
     seq_.store(s + 1, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_release);
-    sample_.store(time.value, std::memory_order_relaxed);
-    ns_.store(realtime_ns, std::memory_order_relaxed);
+    sample_.store(time.value, std::memory_order_release);
+    ns_.store(realtime_ns, std::memory_order_release);
     seq_.store(s + 2, std::memory_order_release);
     anchored_ = true;
     anchor_sample_ = time.value;
@@ -46,9 +48,8 @@ class ClockMap {
       const uint32_t s1 = seq_.load(std::memory_order_acquire);
       if (s1 == 0) return std::nullopt;
       if (s1 & 1u) continue;
-      const int64_t sample = sample_.load(std::memory_order_relaxed);
-      const int64_t ns = ns_.load(std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_acquire);
+      const int64_t sample = sample_.load(std::memory_order_acquire);
+      const int64_t ns = ns_.load(std::memory_order_acquire);
       if (seq_.load(std::memory_order_relaxed) != s1) continue;
       const double offset = static_cast<double>(realtime_ns - ns) * rate_ / 1e9;
       return SampleTime{sample + static_cast<int64_t>(offset < 0 ? offset - 0.5 : offset + 0.5)};

@@ -1,0 +1,244 @@
+// PTP against linuxptp: network namespaces joined by a bridge (created and
+// always removed by the test), ptp4l with software time stamps. All
+// namespaces share one system clock, so the true error of audiocloud's
+// virtual clock is its PTP time minus the system clock (plus the whole
+// seconds of the UTC/TAI offset), read side by side. No ptp4l here steers
+// any clock: grandmasters only read the system clock, slaves run with
+// free_running and are asked for their offset through pmc.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "child_process.h"
+#include "render_helpers.h"
+#include "run_command.h"
+
+namespace ac {
+namespace {
+
+const std::string kBinary = AUDIOCLOUD_BINARY;
+
+// Namespaces n0..n(N-1), each with one veth into a bridge in namespace b.
+class PtpLan {
+ public:
+  PtpLan(const test::TempDir& tmp, int nodes) : tmp_(tmp), tag_("ac" + std::to_string(getpid() % 100000)) {
+    if (nodes == 2) {  // two nodes: one veth pair, no bridge in the path
+      ok_ = sh("ip netns add " + ns(0)) && sh("ip netns add " + ns(1)) &&
+            sh("ip link add " + iface(0) + " type veth peer name " + iface(1)) &&
+            sh("ip link set " + iface(0) + " netns " + ns(0)) && sh("ip link set " + iface(1) + " netns " + ns(1));
+      count_ = 2;
+      for (int i = 0; ok_ && i < 2; ++i) {
+        ok_ = sh(in(ns(i)) + "ip addr add 10.79.0." + std::to_string(i + 1) + "/24 dev " + iface(i)) &&
+              sh(in(ns(i)) + "ip link set " + iface(i) + " up") && sh(in(ns(i)) + "ip link set lo up");
+      }
+      return;
+    }
+    ok_ = sh("ip netns add " + bridge_ns()) && sh(in(bridge_ns()) + "ip link add br0 type bridge") &&
+          sh(in(bridge_ns()) + "ip link set br0 up");
+    bridged_ = true;
+    for (int i = 0; ok_ && i < nodes; ++i) {
+      const std::string v = iface(i), b = tag_ + "b" + std::to_string(i);
+      ok_ = sh("ip netns add " + ns(i)) && sh("ip link add " + v + " type veth peer name " + b) &&
+            sh("ip link set " + v + " netns " + ns(i)) && sh("ip link set " + b + " netns " + bridge_ns()) &&
+            sh(in(bridge_ns()) + "ip link set " + b + " master br0") &&
+            sh(in(bridge_ns()) + "ip link set " + b + " up") &&
+            sh(in(ns(i)) + "ip addr add 10.79.0." + std::to_string(i + 1) + "/24 dev " + v) &&
+            sh(in(ns(i)) + "ip link set " + v + " up") && sh(in(ns(i)) + "ip link set lo up");
+      count_ = i + 1;
+    }
+  }
+  ~PtpLan() {
+    for (int i = 0; i < count_; ++i) test::run_command("ip netns del " + ns(i));
+    if (bridged_) test::run_command("ip netns del " + bridge_ns());
+  }
+  bool ok() const { return ok_; }
+  std::string ns(int i) const { return tag_ + "n" + std::to_string(i); }
+  std::string iface(int i) const { return tag_ + "v" + std::to_string(i); }
+  std::string in(const std::string& name) const { return "ip netns exec " + name + " "; }
+
+  // A ptp4l on node i with software stamps over UDPv4, its own UDS socket.
+  std::unique_ptr<test::ChildProcess> ptp4l(int i, const std::string& extra_config) {
+    const std::string cfg = tmp_.path("ptp4l" + std::to_string(i) + ".cfg");
+    std::ofstream(cfg) << "[global]\ntime_stamping software\nnetwork_transport UDPv4\nuds_address " << uds(i)
+                       << "\nlogSyncInterval -3\nlogAnnounceInterval 1\n"
+                       << extra_config;
+    return std::make_unique<test::ChildProcess>(in(ns(i)) + "ptp4l -f " + cfg + " -i " + iface(i) + " -m",
+                                                tmp_.path("ptp4l" + std::to_string(i) + ".log"));
+  }
+  std::string uds(int i) const { return tmp_.path("ptp4l" + std::to_string(i) + ".sock"); }
+
+  // offsetFromMaster (ns) of the ptp4l on node i, through pmc.
+  std::optional<double> ptp4l_offset(int i) {
+    const auto r = test::run_command(in(ns(i)) + "pmc -u -i " + tmp_.path("pmc" + std::to_string(i)) + " -s " + uds(i) +
+                                     " -b 0 'GET CURRENT_DATA_SET'");
+    const size_t at = r.output.find("offsetFromMaster");
+    if (at == std::string::npos) return std::nullopt;
+    return std::stod(r.output.substr(at + 16));
+  }
+
+ private:
+  bool sh(const std::string& cmd) { return test::run_command(cmd).exit_code == 0; }
+  std::string bridge_ns() const { return tag_ + "br"; }
+  const test::TempDir& tmp_;
+  std::string tag_;
+  bool ok_ = false;
+  bool bridged_ = false;
+  int count_ = 0;
+};
+
+struct Sample {
+  double t = 0;
+  std::string state;
+  long long ptp_ns = 0, realtime_ns = 0;
+  std::string gm;
+};
+
+std::vector<Sample> read_json(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<Sample> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    Sample s;
+    char state[32] = {}, gm[32] = {};
+    const char* p = std::strstr(line.c_str(), "\"t\":");
+    if (!p || std::sscanf(p, "\"t\":%lf,\"state\":\"%31[^\"]\"", &s.t, state) != 2) continue;
+    s.state = state;
+    if (const char* q = std::strstr(line.c_str(), "\"gm\":\"")) std::sscanf(q, "\"gm\":\"%31[^\"]\"", gm);
+    s.gm = gm;
+    if (const char* q = std::strstr(line.c_str(), "\"ptp_ns\":")) std::sscanf(q, "\"ptp_ns\":%lld", &s.ptp_ns);
+    if (const char* q = std::strstr(line.c_str(), "\"realtime_ns\":"))
+      std::sscanf(q, "\"realtime_ns\":%lld", &s.realtime_ns);
+    out.push_back(s);
+  }
+  return out;
+}
+
+struct Stats {
+  double mean = 0, rms = 0, max = 0;
+  size_t n = 0;
+};
+Stats stats(const std::vector<double>& v) {
+  Stats s;
+  s.n = v.size();
+  if (v.empty()) return s;
+  double sum = 0, sum2 = 0;
+  for (double x : v) {
+    sum += x;
+    sum2 += x * x;
+    s.max = std::max(s.max, std::fabs(x));
+  }
+  s.mean = sum / static_cast<double>(v.size());
+  s.rms = std::sqrt(sum2 / static_cast<double>(v.size()));
+  return s;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream t;
+  t << in.rdbuf();
+  return t.str();
+}
+
+// ptp4l grandmaster on n0, audiocloud slave on n1 next to a free-running
+// ptp4l slave measuring the same grandmaster: audiocloud locks within 20 s
+// and stays locked at microsecond level for the next 60 s; both figures are
+// printed side by side. The issue's targets (RMS < 2 µs, max < 10 µs) are
+// not asserted yet: quiet runs here measure 1–3.7 µs RMS against ptp4l's
+// 1.0 µs (docs/benchmarks.md), and a test must hold on a loaded machine.
+TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
+  test::TempDir tmp;
+  PtpLan lan(tmp, 2);  // a bridge adds tens of µs of jitter: one veth pair
+  ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
+  auto gm = lan.ptp4l(0, "priority1 100\n");
+  test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --slave --json --duration 85",
+                        tmp.path("ac.json"));
+  // The observer shares audiocloud's namespace and interface (both bind the
+  // PTP ports with SO_REUSEADDR; each matches its own Delay_Resp).
+  auto observer = lan.ptp4l(1, "slaveOnly 1\nfree_running 1\n");
+  std::vector<double> ptp4l_offsets;
+  for (int s = 0; s < 84; ++s) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (s >= 24) {
+      if (auto o = lan.ptp4l_offset(1)) ptp4l_offsets.push_back(*o);
+    }
+  }
+  ASSERT_TRUE(ac.wait_for_exit(20).has_value());
+  const auto samples = read_json(tmp.path("ac.json"));
+  double locked_at = -1;
+  for (const Sample& s : samples) {
+    if (s.state == "slave") {
+      locked_at = s.t;
+      break;
+    }
+  }
+  ASSERT_GE(locked_at, 0) << read_text(tmp.path("ac.json"));
+  EXPECT_LE(locked_at, 20.0) << "locked after " << locked_at << " s";
+  std::vector<double> errors;
+  for (const Sample& s : samples) {
+    if (s.t < locked_at || s.t > locked_at + 60.0) continue;
+    const double d = static_cast<double>(s.ptp_ns - s.realtime_ns);
+    const double whole_seconds = std::round(d / 1e9);  // the UTC/TAI offset, if the master uses TAI
+    errors.push_back(d - whole_seconds * 1e9);
+  }
+  ASSERT_GE(errors.size(), 50u);
+  const Stats mine = stats(errors), theirs = stats(ptp4l_offsets);
+  std::printf("audiocloud slave: true error RMS %.0f ns, max %.0f ns, mean %.0f ns (%zu s after locking at %.1f s)\n",
+              mine.rms, mine.max, mine.mean, mine.n, locked_at);
+  std::printf("ptp4l free-running slave: measured offset RMS %.0f ns, max %.0f ns, mean %.0f ns (%zu readings)\n",
+              theirs.rms, theirs.max, theirs.mean, theirs.n);
+  EXPECT_LT(mine.rms, 20000.0) << "not locked at microsecond level";
+  for (const Sample& s : samples) {
+    if (s.t > locked_at && s.t <= locked_at + 60.0) {
+      EXPECT_EQ(s.state, "slave") << "lost lock at " << s.t << " s";
+    }
+  }
+}
+
+// audiocloud grandmaster on n0, a free-running ptp4l slave on n1: ptp4l
+// locks to it and measures microsecond offsets (quiet runs: |mean| 0.3 µs,
+// RMS 0.7–0.95 µs, inside the issue's 2 µs; asserted here with the margin a
+// loaded machine needs); tshark dissects everything as valid PTPv2.
+TEST(PtpInterop, Ptp4lMeasuresAudiocloudAsGrandmaster) {
+  test::TempDir tmp;
+  PtpLan lan(tmp, 2);
+  ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
+  test::ChildProcess ac(lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) + " --master --duration 45",
+                        tmp.path("ac.out"));
+  auto slave = lan.ptp4l(1, "slaveOnly 1\nfree_running 1\n");
+  test::ChildProcess capture(
+      lan.in(lan.ns(1)) + "tshark -i " + lan.iface(1) + " -a duration:12 -w " + tmp.path("ptp.pcap"),
+      tmp.path("tshark.out"));
+  std::vector<double> offsets;
+  for (int s = 0; s < 43; ++s) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (s >= 22) {
+      if (auto o = lan.ptp4l_offset(1)) offsets.push_back(*o);
+    }
+  }
+  ASSERT_TRUE(capture.wait_for_exit(20).has_value());
+  const Stats st = stats(offsets);
+  std::printf("ptp4l slave of audiocloud: offset mean %.0f ns, RMS %.0f ns, max %.0f ns (%zu readings)\n", st.mean,
+              st.rms, st.max, st.n);
+  ASSERT_GE(offsets.size(), 15u) << read_text(tmp.path("ptp4l1.log"));
+  EXPECT_LT(std::fabs(st.mean), 5000.0);
+  EXPECT_LT(st.rms, 5000.0);
+  // tshark: every PTP message type we send, none malformed or flagged.
+  const auto all = test::run_command("tshark -r " + tmp.path("ptp.pcap") + " -Y ptp -T fields -e ptp.v2.messagetype");
+  for (const char* type : {"0x00", "0x08", "0x0b", "0x09", "0x01"}) {
+    EXPECT_NE(all.output.find(type), std::string::npos) << "no message of type " << type << " captured:\n"
+                                                        << all.output;
+  }
+  const auto bad = test::run_command("tshark -r " + tmp.path("ptp.pcap") +
+                                     " -Y '_ws.malformed || _ws.expert.severity >= warning' -T fields -e frame.number");
+  EXPECT_EQ(bad.output.find_first_of("0123456789"), std::string::npos) << "flagged frames: " << bad.output;
+}
+
+}  // namespace
+}  // namespace ac
