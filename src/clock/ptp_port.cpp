@@ -232,9 +232,17 @@ void Port::on_message(const Message& m, int64_t rx) {
         delays_[delay_next_] = delay;
         delay_next_ = (delay_next_ + 1) % kDelayWindow;
         delay_count_ = std::min(delay_count_ + 1, kDelayWindow);
-        int64_t sorted[kDelayWindow];
-        std::copy(delays_, delays_ + delay_count_, sorted);
-        std::sort(sorted, sorted + delay_count_);
+        // Insertion sort of at most ten values (std::sort here trips GCC
+        // 12's -Warray-bounds under ASan).
+        int64_t sorted[kDelayWindow] = {};
+        for (size_t i = 0; i < delay_count_; ++i) {
+          size_t j = i;
+          while (j > 0 && sorted[j - 1] > delays_[i]) {
+            sorted[j] = sorted[j - 1];
+            --j;
+          }
+          sorted[j] = delays_[i];
+        }
         mean_delay_ =
             delay_count_ % 2 ? sorted[delay_count_ / 2] : (sorted[delay_count_ / 2 - 1] + sorted[delay_count_ / 2]) / 2;
         have_delay_ = true;
