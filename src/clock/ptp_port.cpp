@@ -103,8 +103,11 @@ void Port::decide(int64_t now) {
         next_delay_req_ = now;
         status_.state = PortState::initializing;  // force the transition below
         become(PortState::uncalibrated, now);
+        // Only the parent's Announces extend this (on_message), so a
+        // parent that stops is noticed after the receipt timeout even while
+        // other masters keep announcing.
+        announce_deadline_ = now + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
       }
-      announce_deadline_ = now + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
       break;
   }
 }

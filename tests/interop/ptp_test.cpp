@@ -40,7 +40,8 @@ class PtpLan {
       }
       return;
     }
-    ok_ = sh("ip netns add " + bridge_ns()) && sh(in(bridge_ns()) + "ip link add br0 type bridge") &&
+    // No multicast snooping: every port hears the PTP group at once.
+    ok_ = sh("ip netns add " + bridge_ns()) && sh(in(bridge_ns()) + "ip link add br0 type bridge mcast_snooping 0") &&
           sh(in(bridge_ns()) + "ip link set br0 up");
     bridged_ = true;
     for (int i = 0; ok_ && i < nodes; ++i) {
@@ -238,6 +239,78 @@ TEST(PtpInterop, Ptp4lMeasuresAudiocloudAsGrandmaster) {
   const auto bad = test::run_command("tshark -r " + tmp.path("ptp.pcap") +
                                      " -Y '_ws.malformed || _ws.expert.severity >= warning' -T fields -e frame.number");
   EXPECT_EQ(bad.output.find_first_of("0123456789"), std::string::npos) << "flagged frames: " << bad.output;
+}
+
+// Three clocks on one bridge — two ptp4l (priority1 100 and 110) and
+// audiocloud (120) — agree on the best; when it stops, the next best takes
+// over and audiocloud follows it. The time it takes is printed; the
+// announce interval is 2 s, the receipt timeout 3 intervals.
+TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
+  test::TempDir tmp;
+  PtpLan lan(tmp, 3);
+  ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
+  // free_running: a ptp4l that becomes a slave must not steer the system
+  // clock every namespace shares.
+  auto a = lan.ptp4l(0, "priority1 100\nfree_running 1\n");
+  auto b = lan.ptp4l(1, "priority1 110\nfree_running 1\n");
+  test::ChildProcess ac(
+      lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --auto --priority1 120 --json --duration 60",
+      tmp.path("ac.json"));
+  auto gm_of = [&]() -> std::string {
+    const auto s = read_json(tmp.path("ac.json"));
+    return s.empty() ? "" : s.back().gm + "/" + s.back().state;
+  };
+  // ptp4l names clocks as we do: the grandmaster identity audiocloud
+  // reports must be a's, and b must be a slave of it too (pmc).
+  std::string first;
+  for (int i = 0; i < 30 && first.find("/slave") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    first = gm_of();
+  }
+  ASSERT_NE(first.find("/slave"), std::string::npos) << read_text(tmp.path("ac.json"));
+  // The port state pmc reports for ptp4l i: the word after "portState".
+  const auto port_state = [&](int i) {
+    const std::string out = test::run_command(lan.in(lan.ns(i)) + "pmc -u -i " + tmp.path("pmcs" + std::to_string(i)) +
+                                              " -s " + lan.uds(i) + " -b 0 'GET PORT_DATA_SET'")
+                                .output;
+    std::istringstream words(out.substr(std::min(out.size(), out.find("portState"))));
+    std::string key, state;
+    words >> key >> state;
+    return state;
+  };
+  std::string b_state;
+  for (int i = 0; i < 20 && b_state != "SLAVE" && b_state != "UNCALIBRATED"; ++i) {
+    b_state = port_state(1);  // b qualifies a's Announces in its own time
+    if (b_state != "SLAVE" && b_state != "UNCALIBRATED") std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_TRUE(b_state == "SLAVE" || b_state == "UNCALIBRATED") << b_state;
+  EXPECT_EQ(port_state(0), "MASTER");
+  const std::string gm_a = first.substr(0, first.find('/'));
+  a->signal(SIGTERM);  // the grandmaster stops
+  const auto stopped = std::chrono::steady_clock::now();
+  auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count(); };
+  double b_took = -1, ac_took = -1;
+  std::string now;
+  for (int i = 0; i < 200 && (b_took < 0 || ac_took < 0); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (b_took < 0 && port_state(1) == "MASTER") b_took = since();
+    now = gm_of();
+    if (ac_took < 0 && now.find("/slave") != std::string::npos && now.substr(0, now.find('/')) != gm_a)
+      ac_took = since();
+  }
+  std::printf(
+      "grandmaster stopped: the next best took over after %.1f s (%.1f announce intervals); audiocloud "
+      "followed it after %.1f s\n",
+      b_took, b_took / 2.0, ac_took);
+  ASSERT_GE(b_took, 0) << "b never became master";
+  ASSERT_GE(ac_took, 0) << "audiocloud never followed a new grandmaster: " << now;
+  // ptp4l's receipt timeout is 3 to 4 intervals (randomised), counted from
+  // the last Announce it heard: 4 intervals, plus the poll and the time
+  // since that Announce.
+  EXPECT_LE(b_took, 4 * 2.0 + 1.5);
+  // audiocloud then needs b's Announces to qualify it (two), and reports
+  // once a second.
+  EXPECT_LE(ac_took, b_took + 2 * 2.0 + 1.5);
 }
 
 }  // namespace
