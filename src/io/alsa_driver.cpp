@@ -101,6 +101,13 @@ Expected<AlsaConfig> open_pcm(const AlsaRequest& r, void*& handle) {
   return c;
 }
 
+// The first `channels` channel pointers of `buffer`, `offset` frames in (a
+// device with more channels than the buffer repeats its last one).
+void channel_table(AudioBuffer& buffer, uint32_t channels, FrameCount offset, float** out) {
+  for (uint32_t ch = 0; ch < channels && ch < 64; ++ch)
+    out[ch] = buffer.channel(std::min(ch, buffer.channel_count() - 1)) + offset;
+}
+
 // alsa-lib prints its own diagnostics to stderr; our errors already say
 // what failed, naming the device.
 void quiet_alsa_errors(const char*, int, const char*, int, const char*, ...) {}
@@ -211,8 +218,7 @@ int AlsaDriver::transfer_out(FrameCount frames) noexcept {
   const uint32_t frame_bytes = c.channels * alsa_format_bytes(c.format);
   float* ptrs[64];
   for (FrameCount done = 0; done < frames;) {
-    for (uint32_t ch = 0; ch < c.channels && ch < 64; ++ch)
-      ptrs[ch] = out_->channel(std::min(ch, out_->channel_count() - 1)) + done;
+    channel_table(*out_, c.channels, done, ptrs);
     if (c.access == AlsaAccess::mmap_interleaved) {
       const snd_pcm_channel_area_t* areas = nullptr;
       snd_pcm_uframes_t offset = 0, n = frames - done;
@@ -240,8 +246,7 @@ int AlsaDriver::transfer_in(FrameCount frames) noexcept {
   const uint32_t frame_bytes = c.channels * alsa_format_bytes(c.format);
   float* ptrs[64];
   for (FrameCount done = 0; done < frames;) {
-    for (uint32_t ch = 0; ch < c.channels && ch < 64; ++ch)
-      ptrs[ch] = in_->channel(std::min(ch, in_->channel_count() - 1)) + done;
+    channel_table(*in_, c.channels, done, ptrs);
     if (c.access == AlsaAccess::mmap_interleaved) {
       const snd_pcm_sframes_t avail = snd_pcm_avail_update(p);
       if (avail < 0) return static_cast<int>(avail);

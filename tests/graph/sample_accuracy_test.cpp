@@ -101,14 +101,7 @@ events:
 
 TEST(Determinism, DemoRendersTheSameBitsEveryTimeAndAtEveryBlockSize) {
   const NodeRegistry r = test::test_registry();
-  auto g = test::load_or_fail(
-      [] {
-        std::ifstream f(std::string(AUDIOCLOUD_SOURCE_DIR) + "/examples/demo.yaml");
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-      }(),
-      r);
+  auto g = test::load_or_fail(test::read_text(std::string(AUDIOCLOUD_SOURCE_DIR) + "/examples/demo.yaml"), r);
   const int64_t frames = 48000 * 4;
   const auto a = test::render_graph(g, frames);
   const auto b = test::render_graph(g, frames);

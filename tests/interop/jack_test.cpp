@@ -71,13 +71,6 @@ std::string write(const test::TempDir& tmp, const std::string& name, const std::
   return tmp.path(name);
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream t;
-  t << in.rdbuf();
-  return t.str();
-}
-
 // A continuous sine obeys x[n] = 2 cos(w) x[n-1] - x[n-2]; a lost or
 // repeated sample leaves a spike in the residual. Where it breaks, in
 // [begin, end).
@@ -96,13 +89,11 @@ std::vector<size_t> sine_breaks(const std::vector<float>& x, size_t begin, size_
 
 // The xrun count `audiocloud run` printed when it stopped (-1: none found).
 int xruns_in(const std::string& log_path) {
-  std::ifstream in(log_path);
-  std::stringstream t;
-  t << in.rdbuf();
-  const size_t at = t.str().find(" xruns,");
+  const std::string t = test::read_text(log_path);
+  const size_t at = t.find(" xruns,");
   if (at == std::string::npos) return -1;
-  size_t start = t.str().rfind(' ', at - 1);
-  return std::stoi(t.str().substr(start + 1, at - start - 1));
+  size_t start = t.rfind(' ', at - 1);
+  return std::stoi(t.substr(start + 1, at - start - 1));
 }
 
 // The two graphs of the sine tests: `tx` plays 997 Hz at -6 dBFS to its
@@ -208,10 +199,10 @@ TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
   ASSERT_EQ(test::run_command(jack.env() + "jack_bufsize 256").exit_code, 0);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   ASSERT_EQ(test::run_command(jack.env() + "jack_bufsize 32").exit_code, 0);
-  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("rx.log"));
-  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("tx.log"));
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.log"));
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
   for (const char* log : {"tx.log", "rx.log"}) {
-    const std::string text = read_text(tmp.path(log));
+    const std::string text = test::read_text(tmp.path(log));
     EXPECT_NE(text.find("JACK buffer size is now 256 frames"), std::string::npos) << text;
     EXPECT_NE(text.find("JACK buffer size is now 32 frames"), std::string::npos) << text;
   }
@@ -237,10 +228,8 @@ TEST(JackInterop, ServerGoingAwayEndsTheClientWithAnError) {
   const auto code = client.wait_for_exit(2.0);
   ASSERT_TRUE(code.has_value()) << "the client did not exit within 2 s of jackd going away";
   EXPECT_NE(*code, 0);
-  std::ifstream log(tmp.path("client.log"));
-  std::stringstream text;
-  text << log.rdbuf();
-  EXPECT_NE(text.str().find("the JACK server went away"), std::string::npos) << text.str();
+  const std::string text = test::read_text(tmp.path("client.log"));
+  EXPECT_NE(text.find("the JACK server went away"), std::string::npos) << text;
 }
 
 uint8_t status_of(uint32_t word) {
@@ -273,9 +262,10 @@ TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
   ASSERT_TRUE(jack.wait_for_port("rx:keys"));
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 5s < /dev/null",
                             tmp.path("tx.out"));
-  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("tx.out"));
-  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("rx.out"));
-  EXPECT_EQ(read_text(tmp.path("tx.out")).find("warning"), std::string::npos) << read_text(tmp.path("tx.out"));
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.out"));
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.out"));
+  EXPECT_EQ(test::read_text(tmp.path("tx.out")).find("warning"), std::string::npos)
+      << test::read_text(tmp.path("tx.out"));
 
   const auto log = test::read_event_log(tmp.path("rx.log"));
   ASSERT_GE(log.size(), 60u) << "too few events arrived";  // ~96 sent in 5 s
@@ -313,7 +303,7 @@ TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
   ASSERT_TRUE(jack.wait_for_port("seq:out"));
   test::ChildProcess receiver(
       jack.env() + kBinary + " run " + rx + " --driver jack --name rx --duration 4s < /dev/null", tmp.path("rx.out"));
-  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("rx.out"));
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.out"));
   seq.signal(SIGTERM);
   seq.wait_for_exit(5);
 
@@ -365,11 +355,11 @@ TEST(JackInterop, JackMidiDumpSeesOurFrames) {
                                "connections:\n  - n.midi -> m.midi\n");
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 3s < /dev/null",
                             tmp.path("tx.out"));
-  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("tx.out"));
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.out"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   dump.signal(SIGTERM);
   dump.wait_for_exit(5);
-  std::istringstream lines(read_text(tmp.path("dump.out")));
+  std::istringstream lines(test::read_text(tmp.path("dump.out")));
   std::string line;
   int64_t origin = -1;  // the grid: the first note on's residue
   int checked = 0;
@@ -385,7 +375,7 @@ TEST(JackInterop, JackMidiDumpSeesOurFrames) {
     EXPECT_EQ(((d % 64) + 64) % 64, 0) << line << ": off the sender's frame grid";
     ++checked;
   }
-  EXPECT_GE(checked, 40) << read_text(tmp.path("dump.out"));
+  EXPECT_GE(checked, 40) << test::read_text(tmp.path("dump.out"));
 }
 
 // Whether `jack_lsp -c` output shows `port` connected to `peer`: it lists
@@ -439,8 +429,8 @@ TEST(JackInterop, ExamplesRunAndConnectThemselves) {
     for (const auto& [port, peer] : c.links) {
       EXPECT_TRUE(connected(lsp, port, peer)) << port << " is not connected to " << peer << ":\n" << lsp;
     }
-    ASSERT_EQ(client.wait_for_exit(30), std::optional<int>(0)) << read_text(log);
-    EXPECT_EQ(read_text(log).find("warning"), std::string::npos) << read_text(log);
+    ASSERT_EQ(client.wait_for_exit(30), std::optional<int>(0)) << test::read_text(log);
+    EXPECT_EQ(test::read_text(log).find("warning"), std::string::npos) << test::read_text(log);
   }
 }
 

@@ -25,13 +25,6 @@ namespace {
 
 const std::string kBinary = AUDIOCLOUD_BINARY;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream t;
-  t << in.rdbuf();
-  return t.str();
-}
-
 // A port for this test run: distinct per process, away from common ones.
 int test_port(int offset) {
   return 20000 + static_cast<int>(getpid() % 20000) + offset;
@@ -50,12 +43,12 @@ class OscRun {
         kBinary + " run " + tmp.path("g.yaml") + " --osc " + spec + " --duration " + seconds + " < /dev/null",
         tmp.path("run.out"));
     // Ready once it says where OSC listens.
-    for (int i = 0; i < 100 && read_text(tmp.path("run.out")).find("OSC on") == std::string::npos; ++i) {
+    for (int i = 0; i < 100 && test::read_text(tmp.path("run.out")).find("OSC on") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   int finish() { return process_->wait_for_exit(30).value_or(-99); }
-  std::string output() const { return read_text(tmp_.path("run.out")); }
+  std::string output() const { return test::read_text(tmp_.path("run.out")); }
   std::vector<float> recording() const {
     auto rec = read_sound_file(tmp_.path("rec.wav"), nullptr);
     return rec ? (*rec)[0] : std::vector<float>{};
@@ -161,7 +154,7 @@ TEST(OscInterop, OscdumpReceivesRepliesErrorsAndMeters) {
   ASSERT_EQ(run.finish(), 0) << run.output();
   dump.signal(SIGTERM);
   dump.wait_for_exit(5);
-  const std::string d = read_text(tmp.path("dump.out"));
+  const std::string d = test::read_text(tmp.path("dump.out"));
   EXPECT_NE(d.find("/node/j/value f 0.500000"), std::string::npos) << d;
   EXPECT_NE(d.find("/list ss \"/node/k/value\" \"/node/j/value\""), std::string::npos) << d;
   EXPECT_NE(d.find("/error s \"/node/k/value: 'k.value' is 2000000.000000, outside its range"), std::string::npos) << d;
@@ -216,7 +209,7 @@ TEST(OscInterop, OscMessagesEnterTheGraphAsEvents) {
   test::ChildProcess p(
       kBinary + " run " + tmp.path("e.yaml") + " --osc udp:" + std::to_string(port) + " --duration 2s < /dev/null",
       tmp.path("run.out"));
-  for (int i = 0; i < 100 && read_text(tmp.path("run.out")).find("OSC on") == std::string::npos; ++i) {
+  for (int i = 0; i < 100 && test::read_text(tmp.path("run.out")).find("OSC on") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -234,13 +227,14 @@ TEST(OscInterop, OscMessagesEnterTheGraphAsEvents) {
   ASSERT_GT(lo_send_bundle(to, b), 0);
   lo_bundle_free_recursive(b);
   lo_address_free(to);
-  ASSERT_EQ(p.wait_for_exit(30), std::optional<int>(0)) << read_text(tmp.path("run.out"));
-  const std::string log = read_text(tmp.path("ev.log"));
+  ASSERT_EQ(p.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("run.out"));
+  const std::string log = test::read_text(tmp.path("ev.log"));
   EXPECT_NE(log.find(" 20903c64\n"), std::string::npos) << log;
   EXPECT_NE(log.find(" 40903c00 ffff0000\n"), std::string::npos) << log;
   EXPECT_NE(log.find(" 20803c40\n"), std::string::npos) << log;
   EXPECT_EQ(log.find("6010"), std::string::npos) << log;
-  EXPECT_NE(read_text(tmp.path("run.out")).find("1 rejected"), std::string::npos) << read_text(tmp.path("run.out"));
+  EXPECT_NE(test::read_text(tmp.path("run.out")).find("1 rejected"), std::string::npos)
+      << test::read_text(tmp.path("run.out"));
   // The scheduled one sits a second after the moment it was sent, which was
   // a little after the other messages arrived.
   std::istringstream lines(log);

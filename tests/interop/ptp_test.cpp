@@ -140,13 +140,6 @@ Stats stats(const std::vector<double>& v) {
   return s;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream t;
-  t << in.rdbuf();
-  return t.str();
-}
-
 // ptp4l grandmaster on n0, audiocloud slave on n1 next to a free-running
 // ptp4l slave measuring the same grandmaster: audiocloud locks within 20 s
 // and stays locked at microsecond level for the next 60 s; both figures are
@@ -179,7 +172,7 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
       break;
     }
   }
-  ASSERT_GE(locked_at, 0) << read_text(tmp.path("ac.json"));
+  ASSERT_GE(locked_at, 0) << test::read_text(tmp.path("ac.json"));
   EXPECT_LE(locked_at, 20.0) << "locked after " << locked_at << " s";
   std::vector<double> errors;
   for (const Sample& s : samples) {
@@ -227,7 +220,7 @@ TEST(PtpInterop, Ptp4lMeasuresAudiocloudAsGrandmaster) {
   const Stats st = stats(offsets);
   std::printf("ptp4l slave of audiocloud: offset mean %.0f ns, RMS %.0f ns, max %.0f ns (%zu readings)\n", st.mean,
               st.rms, st.max, st.n);
-  ASSERT_GE(offsets.size(), 15u) << read_text(tmp.path("ptp4l1.log"));
+  ASSERT_GE(offsets.size(), 15u) << test::read_text(tmp.path("ptp4l1.log"));
   EXPECT_LT(std::fabs(st.mean), 5000.0);
   EXPECT_LT(st.rms, 5000.0);
   // tshark: every PTP message type we send, none malformed or flagged.
@@ -267,7 +260,7 @@ TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     first = gm_of();
   }
-  ASSERT_NE(first.find("/slave"), std::string::npos) << read_text(tmp.path("ac.json"));
+  ASSERT_NE(first.find("/slave"), std::string::npos) << test::read_text(tmp.path("ac.json"));
   // The port state pmc reports for ptp4l i: the word after "portState".
   const auto port_state = [&](int i) {
     const std::string out = test::run_command(lan.in(lan.ns(i)) + "pmc -u -i " + tmp.path("pmcs" + std::to_string(i)) +

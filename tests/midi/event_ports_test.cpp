@@ -89,10 +89,7 @@ TEST(EventPorts, EventLogCanDescribeEachPacket) {
       "  log: {type: event_log, params: {path: " +
           log + ", describe: on}}\nconnections:\n  - n.midi -> log.midi\n",
       100, 64);
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(),
+  EXPECT_EQ(test::read_text(log),
             "# audiocloud event log: sample_time ump_words(hex)\n"
             "0 20903c64  # MIDI 1.0 channel voice group=0 channel=0 note on note=60 velocity=100\n"
             "50 20803c00  # MIDI 1.0 channel voice group=0 channel=0 note off note=60 velocity=0\n");

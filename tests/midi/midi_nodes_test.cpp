@@ -119,10 +119,7 @@ TEST(MidiFilter, PassesMatchingEventsRemappedAndTransposed) {
       "to_channel: 3}}\n  log: {type: event_log, params: {path: " +
       tmp.path("f.log") + "}}\nconnections:\n  - s.midi -> f.midi\n  - f.midi -> log.midi\n";
   render(yaml, 128, 64);
-  std::ifstream in(tmp.path("f.log"));
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string all = text.str();
+  const std::string all = test::read_text(tmp.path("f.log"));
   EXPECT_EQ(all,
             "# audiocloud event log: sample_time ump_words(hex)\n"
             "10 20924864\n"

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/audio_buffer.h"
 #include "dsp/builtin_nodes.h"
@@ -63,6 +65,13 @@ Channels render_graph(const Graph& graph_in, int64_t frames, uint32_t block_size
 Channels render_yaml(const std::string& yaml, int64_t frames, uint32_t block_size) {
   const NodeRegistry r = test_registry();
   return render_graph(load_or_fail(yaml, r), frames, block_size);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 TempDir::TempDir() {

@@ -27,6 +27,9 @@ Channels render_graph(const Graph& graph, int64_t frames, uint32_t block_size = 
 // Same, from YAML.
 Channels render_yaml(const std::string& yaml, int64_t frames, uint32_t block_size = 0);
 
+// The whole contents of a text file ("" if it cannot be read).
+std::string read_text(const std::string& path);
+
 // A temporary directory removed when the object dies.
 class TempDir {
  public:
