@@ -4,6 +4,7 @@
 #include "io/alsa_nodes.h"
 #include "io/jack_nodes.h"
 #include "midi/midi_nodes.h"
+#include "plugin/plugin_nodes.h"
 
 namespace ac {
 
@@ -12,6 +13,7 @@ NodeRegistry default_registry() {
   register_endpoint_nodes(r);
   register_dsp_nodes(r);
   register_midi_nodes(r);
+  register_plugin_nodes(r);
   register_jack_nodes(r);
   register_alsa_nodes(r);
   return r;

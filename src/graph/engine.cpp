@@ -91,6 +91,22 @@ Expected<void> Engine::replace(Graph next) {
   auto clean = build(next, reuse);
   if (!clean) return unexpected(clean.error());
 
+  // A node replaced by one of the same type with other options (a plug-in
+  // swapped for another build) starts from the running one's state where
+  // the two agree on it; the crossfade below then hides the hand-over.
+  swap_notes_.clear();
+  for (size_t i = 0; i < next.nodes.size(); ++i) {
+    auto it = live_by_id.find(next.nodes[i].id);
+    if (reuse[i] || it == live_by_id.end()) continue;
+    if (live_graph_.nodes[it->second].type->name != next.nodes[i].type->name) continue;
+    auto state = live_nodes_[it->second]->save_state();
+    if (!state) continue;  // the type keeps no state
+    auto loaded = (*clean)->nodes[i]->load_state(*state);
+    swap_notes_.push_back(
+        "node '" + next.nodes[i].id +
+        "': " + (loaded ? std::string("state carried over") : "state not carried over: " + loaded.error().message));
+  }
+
   // 2. The transitional graph: the new one, plus every running node that
   //    does not carry over (a ghost, still fed as before), plus the wires
   //    that disappear (fading out); wires that appear fade in.

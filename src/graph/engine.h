@@ -79,6 +79,9 @@ class Engine {
   // publishes, returns without waiting for the audio thread. Errors leave
   // the running graph untouched.
   Expected<void> replace(Graph next);
+  // [control] What the last replace() did with node state ("node 'fx':
+  // state carried over"), for the caller to report.
+  const std::vector<std::string>& swap_notes() const { return swap_notes_; }
 
   // [control] Call regularly: destroys Plans the audio thread gave back and,
   // once a crossfade has run its course, publishes the plain Plan. Returns
@@ -91,6 +94,7 @@ class Engine {
   bool crossfading() const { return clean_ != nullptr; }
 
  private:
+  std::vector<std::string> swap_notes_;
   explicit Engine(const EngineOptions& options);
   Expected<std::unique_ptr<Plan>> build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse);
   void publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector<SwapSet> sets);

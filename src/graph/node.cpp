@@ -15,4 +15,12 @@ void Node::set_param(ParamId id, float value, FrameCount ramp_frames) noexcept {
   params_[id].ramp_to(value, ramp_frames);
 }
 
+Expected<std::vector<uint8_t>> Node::save_state() {
+  return unexpected(make_error(ErrorDomain::graph, "this node type keeps no state to carry over"));
+}
+
+Expected<void> Node::load_state(std::span<const uint8_t>) {
+  return unexpected(make_error(ErrorDomain::graph, "this node type takes no state"));
+}
+
 }  // namespace ac

@@ -3,6 +3,8 @@
 // endpoints and network links alike (DESIGN.md "a node is a node").
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "core/audio_view.h"
@@ -131,6 +133,17 @@ class Node {
   virtual void process_cycle_read(ProcessContext&) noexcept {}
   // [audio] The write half: consume inputs (outputs are absent).
   virtual void process_cycle_write(ProcessContext&) noexcept {}
+
+  // [control] The node's state as bytes, to carry it into a replacement when
+  // a hot swap changes the node's options (a plug-in swapped for a newer
+  // build of itself). Safe while the node runs. Default: no state.
+  virtual Expected<std::vector<uint8_t>> save_state();
+  // [control] Before the node enters a Plan. Refuses state it cannot use.
+  virtual Expected<void> load_state(std::span<const uint8_t> state);
+
+  // [control] Why the node is not doing its work ("" when it is): a
+  // plug-in that trapped and is bypassed. Read while the node runs.
+  virtual std::string fault() const { return {}; }
 
   uint32_t param_count() const { return static_cast<uint32_t>(params_.size()); }
   // [any] Current value of a parameter (as of the last processed frame).
