@@ -150,6 +150,11 @@ int run_render(const RenderArgs& args) {
   std::printf("dsp load: mean %.2f%%, worst block %.2f%% of its period; critical path %s (%.1f us per block)\n",
               100.0 * deadlines.load_mean, 100.0 * deadlines.load_max, path.c_str(), deadlines.critical_path_us);
   for (const auto& id : bypassed_nodes(p)) std::printf("  %s was BYPASSED: it overran its budget\n", id.c_str());
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    if (const std::string why = p.nodes[i]->fault(); !why.empty()) {
+      std::fprintf(stderr, "node '%s': %s\n", p.node_ids[i].c_str(), why.c_str());
+    }
+  }
   // CPU share per node (read halves and write halves of one node add up).
   std::vector<double> per_node(p.nodes.size(), 0.0);
   for (size_t s = 0; s < p.steps.size(); ++s) per_node[p.steps[s].node] += result->step_seconds[s];

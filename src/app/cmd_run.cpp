@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -184,6 +185,8 @@ int run_run(const RunArgs& args) {
         load_graph_text(*patched, args.graph + " (after patch " + std::to_string(++patches_applied) + ")", registry);
     if (!next) return next.error().to_string();
     if (auto ok = e.replace(*next); !ok) return ok.error().to_string();
+    for (const std::string& note : e.swap_notes()) std::printf("%s\n", note.c_str());
+    std::fflush(stdout);
     source = *patched;
     return "";
   };
@@ -220,6 +223,7 @@ int run_run(const RunArgs& args) {
   }
   auto last_meters = std::chrono::steady_clock::now();
   auto last_status = std::chrono::steady_clock::now();
+  std::set<std::string> reported_faults;
   uint32_t jack_period = jack ? jack->period() : 0;
   std::string line;
   int patch_no = 0;
@@ -272,6 +276,14 @@ int run_run(const RunArgs& args) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     e.maintain();
+    // A node that stopped working (a plug-in that trapped): said once.
+    for (const GraphNode& n : e.graph().nodes) {
+      if (reported_faults.count(n.id)) continue;
+      if (auto node = e.node(n.id); node && !node->fault().empty()) {
+        reported_faults.insert(n.id);
+        std::fprintf(stderr, "%snode '%s': %s\n", tty ? "\n" : "", n.id.c_str(), node->fault().c_str());
+      }
+    }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_status >= std::chrono::milliseconds(tty ? 500 : 5000)) {
       last_status = now;

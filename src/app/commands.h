@@ -52,6 +52,19 @@ struct PtpArgs {
 };
 int run_ptp(const PtpArgs& args);
 
+struct PluginArgs {
+  std::string action;  // inspect, build, swap
+  std::string file;
+  std::string engine = "auto";  // auto, compiled, interpreted
+  bool explicit_bounds = false;
+  std::string cache_dir;  // "" = the default
+  // swap
+  std::string node;
+  std::string osc;  // udp:PORT of the running graph
+  std::string host = "127.0.0.1";
+};
+int run_plugin(const PluginArgs& args);
+
 int run_conformance(const std::string& dir, bool verbose);
 
 }  // namespace ac

@@ -46,6 +46,27 @@ int main(int argc, char** argv) {
   auto* n = app.add_subcommand("nodes", "list node types with their ports and parameters");
   n->add_flag("--json", nodes_json, "machine-readable");
 
+  ac::PluginArgs plugin;
+  auto* pl = app.add_subcommand("plugin", "WASM plug-ins: inspect, compile into the cache, swap into a running graph");
+  pl->require_subcommand(1);
+  auto* pli = pl->add_subcommand("inspect", "validate a plug-in and print its descriptor, imports and exports");
+  pli->add_option("file", plugin.file, "plug-in module (.wasm)")->required();
+  pli->add_option("--engine", plugin.engine, "auto, compiled or interpreted");
+  pli->callback([&] { plugin.action = "inspect"; });
+  auto* plb = pl->add_subcommand("build", "compile a plug-in ahead of time into the cache; print the times");
+  plb->add_option("file", plugin.file, "plug-in module (.wasm)")->required();
+  plb->add_flag("--explicit-bounds", plugin.explicit_bounds, "bounds-check every access instead of guard pages");
+  plb->add_option("--cache", plugin.cache_dir,
+                  "cache directory (default $AUDIOCLOUD_CACHE_DIR or ~/.cache/audiocloud/wasm)");
+  plb->callback([&] { plugin.action = "build"; });
+  auto* pls =
+      pl->add_subcommand("swap", "replace the plug-in of a running graph's wasm node (crossfaded, state carried over)");
+  pls->add_option("node", plugin.node, "node id in the running graph")->required();
+  pls->add_option("file", plugin.file, "the new plug-in module (.wasm)")->required();
+  pls->add_option("--osc", plugin.osc, "the running graph's OSC port: udp:PORT (`run --osc udp:PORT`)")->required();
+  pls->add_option("--host", plugin.host, "where it runs (default 127.0.0.1)");
+  pls->callback([&] { plugin.action = "swap"; });
+
   std::string conformance_dir = "conformance";
   bool conformance_verbose = false;
   ac::PtpArgs ptp;
@@ -73,6 +94,7 @@ int main(int argc, char** argv) {
   if (*rn) return ac::run_run(run);
   if (*n) return ac::run_nodes(nodes_json);
   if (*pt) return ac::run_ptp(ptp);
+  if (*pl) return ac::run_plugin(plugin);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
   return 0;
 }
