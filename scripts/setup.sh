@@ -22,6 +22,10 @@ packages=(
   # PTP: linuxptp (ptp4l, pmc) as the peer, namespaces (iproute2), tshark as
   # the independent dissector
   linuxptp iproute2 tshark
+  # WASM plug-ins: wabt (validation, wasm2c, the interpreter, wat2wasm), a C
+  # compiler at run time (gcc, above), clang's wasm32 target with lld and
+  # wasi-libc for the example plug-ins, Faust for the Faust example
+  wabt lld wasi-libc libclang-rt-14-dev-wasm32 faust
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks
