@@ -67,8 +67,6 @@ class WasmNode final : public Node {
         plugin_(std::move(plugin)),
         pass_on_fault_(o.text("on_fault") == "pass"),
         budget_ms_(o.number("budget_ms")),
-        inputs_(l.inputs),
-        outputs_(l.outputs),
         pending_(l.params.size(), 1) {}
 
   Expected<void> prepare(const StreamConfig& config) override {
@@ -230,7 +228,6 @@ class WasmNode final : public Node {
   std::unique_ptr<wasm::PluginRunner> runner_;
   bool pass_on_fault_;
   double budget_ms_;
-  std::vector<PortSpec> inputs_, outputs_;
   std::vector<uint8_t> pending_;  // parameters to send at the next call
   std::atomic<TrapCode> fault_{TrapCode::none};
   std::atomic<bool> state_request_{false}, state_ready_{false};
