@@ -26,6 +26,8 @@ packages=(
   # compiler at run time (gcc, above), clang's wasm32 target with lld and
   # wasi-libc for the example plug-ins, Faust for the Faust example
   wabt lld wasi-libc libclang-rt-14-dev-wasm32 faust
+  # resampling between clock domains (the clock bridge)
+  libzita-resampler-dev
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks
