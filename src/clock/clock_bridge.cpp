@@ -47,9 +47,9 @@ Expected<std::unique_ptr<ClockBridge>> ClockBridge::create(const ClockBridgeOpti
   const double minimum = o.filter_length + 1.0 + o.writer_block + o.reader_block;
   if (o.target_latency <= 0.0) o.target_latency = minimum + 0.5 * (o.writer_block + o.reader_block) + 16.0;
   if (o.target_latency < minimum)
-    return unexpected(make_error(ErrorDomain::clock, "clock bridge: target latency " + std::to_string(o.target_latency) +
-                                              " frames is below the " + std::to_string(minimum) +
-                                              " the blocks and the filter need"));
+    return unexpected(make_error(ErrorDomain::clock, "clock bridge: target latency " +
+                                                         std::to_string(o.target_latency) + " frames is below the " +
+                                                         std::to_string(minimum) + " the blocks and the filter need"));
   auto bridge = std::unique_ptr<ClockBridge>(new ClockBridge(o));
   if (bridge->resampler_->setup(1.0, o.channels, o.filter_length) != 0)
     return unexpected(make_error(ErrorDomain::clock, "clock bridge: zita-resampler refused its setup"));

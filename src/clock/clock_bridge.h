@@ -32,25 +32,25 @@ namespace ac {
 
 struct ClockBridgeOptions {
   uint32_t channels = 2;
-  double rate = 48000.0;         // nominal rate of both domains
-  uint32_t writer_block = 64;    // frames per write()
-  uint32_t reader_block = 64;    // frames per read()
-  double target_latency = 0.0;   // frames held; 0 = 2 x the larger block + 16
-  uint32_t filter_length = 48;   // zita-resampler hlen (16..96): 48 is > 110 dB clean
-  double lock_bandwidth = 0.5;   // Hz, the latency loop while locking
-  double final_bandwidth = 0.02; // Hz, once locked: slow, so its corrections are inaudible
+  double rate = 48000.0;          // nominal rate of both domains
+  uint32_t writer_block = 64;     // frames per write()
+  uint32_t reader_block = 64;     // frames per read()
+  double target_latency = 0.0;    // frames held; 0 = 2 x the larger block + 16
+  uint32_t filter_length = 48;    // zita-resampler hlen (16..96): 48 is > 110 dB clean
+  double lock_bandwidth = 0.5;    // Hz, the latency loop while locking
+  double final_bandwidth = 0.02;  // Hz, once locked: slow, so its corrections are inaudible
 };
 
 struct ClockBridgeStatus {
-  bool running = false;        // the reader has started consuming
-  bool locked = false;         // the loop has narrowed to its final bandwidth
-  double ratio = 1.0;          // reader rate / writer rate, as the loop holds it
-  double latency_frames = 0.0; // held latency (input frames, FIFO + resampler)
-  double latency_error = 0.0;  // latency minus its target (frames)
+  bool running = false;         // the reader has started consuming
+  bool locked = false;          // the loop has narrowed to its final bandwidth
+  double ratio = 1.0;           // reader rate / writer rate, as the loop holds it
+  double latency_frames = 0.0;  // held latency (input frames, FIFO + resampler)
+  double latency_error = 0.0;   // latency minus its target (frames)
   uint64_t written = 0, read = 0;
-  uint64_t underruns = 0;      // reader found the FIFO empty (silence inserted)
-  uint64_t overruns = 0;       // writer found the FIFO full (frames dropped)
-  uint64_t resyncs = 0;        // latency so far off that the FIFO was reset
+  uint64_t underruns = 0;  // reader found the FIFO empty (silence inserted)
+  uint64_t overruns = 0;   // writer found the FIFO full (frames dropped)
+  uint64_t resyncs = 0;    // latency so far off that the FIFO was reset
 };
 
 class ClockBridge {
@@ -103,13 +103,13 @@ class ClockBridge {
   DelayLockedLoop reader_dll_;
   std::unique_ptr<VResampler> resampler_;
   std::unique_ptr<float[]> input_, output_;
-  uint32_t pending_ = 0;       // frames in input_ not yet taken by the resampler
-  uint32_t pending_at_ = 0;    // where they start
-  uint64_t popped_ = 0;        // frames taken from the FIFO (pending_ of them not yet resampled)
+  uint32_t pending_ = 0;     // frames in input_ not yet taken by the resampler
+  uint32_t pending_at_ = 0;  // where they start
+  uint64_t popped_ = 0;      // frames taken from the FIFO (pending_ of them not yet resampled)
   bool reader_started_ = false;
   bool reading_ = false;
   double started_at_ = 0.0;
-  double integral_ = 0.0;      // the loop's integrator: the learnt ratio error
+  double integral_ = 0.0;  // the loop's integrator: the learnt ratio error
   double last_time_ = 0.0;
   double bandwidth_ = 0.0;
   // Published by the reader for status().

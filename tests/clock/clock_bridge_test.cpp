@@ -26,10 +26,10 @@ constexpr double kTone = 1000.0;
 constexpr double kAmplitude = 0.5;
 
 struct Domain {
-  double ppm = 0.0;       // how fast its crystal runs against the reference
+  double ppm = 0.0;  // how fast its crystal runs against the reference
   uint32_t block = 64;
-  double delay = 0.0;     // mean callback delay after the block's end (s)
-  double jitter = 0.0;    // Gaussian callback jitter (s, sigma)
+  double delay = 0.0;   // mean callback delay after the block's end (s)
+  double jitter = 0.0;  // Gaussian callback jitter (s, sigma)
   double true_rate() const { return kRate * (1.0 + ppm * 1e-6); }
 };
 
@@ -43,7 +43,7 @@ struct BridgeRun {
 // Runs writer and reader callbacks in the order of their (jittered) times.
 // `stall_at`: a reader callback around that time comes `stall` seconds late.
 BridgeRun simulate(const Domain& writer, const Domain& reader, double seconds, unsigned seed, double stall_at = -1.0,
-             double stall = 0.0) {
+                   double stall = 0.0) {
   ClockBridgeOptions o;
   o.channels = 2;
   o.writer_block = writer.block;
@@ -97,9 +97,9 @@ BridgeRun simulate(const Domain& writer, const Domain& reader, double seconds, u
 }
 
 struct Segment {
-  double start = 0.0;       // seconds
-  double thdn_db = 0.0;     // residual / signal
-  double latency = 0.0;     // seconds, unwrapped
+  double start = 0.0;    // seconds
+  double thdn_db = 0.0;  // residual / signal
+  double latency = 0.0;  // seconds, unwrapped
 };
 
 // Solves the normal equations m x = r (Gaussian elimination, partial
@@ -191,10 +191,10 @@ void expect_clean_crossing(const Domain& writer, const Domain& reader, unsigned 
     hi = std::max(hi, s.latency);
   }
   const double drift_samples = (hi - lo) * kRate;
-  std::printf("%+.0f ppm -> %+.0f ppm: locked after %.1f s, ratio %.7f (truth %.7f), worst THD+N %.1f dB, "
-              "held latency %.1f frames, its drift after lock %.4f samples (from the tone's phase)\n",
-              writer.ppm, reader.ppm, run.locked_at, run.status.ratio, truth, worst, run.status.latency_frames,
-              drift_samples);
+  std::printf(
+      "%+.0f ppm -> %+.0f ppm: locked after %.1f s, ratio %.7f (truth %.7f), worst THD+N %.1f dB, "
+      "held latency %.1f frames, its drift after lock %.4f samples (from the tone's phase)\n",
+      writer.ppm, reader.ppm, run.locked_at, run.status.ratio, truth, worst, run.status.latency_frames, drift_samples);
   EXPECT_LT(worst, -90.0);
   EXPECT_LT(drift_samples, 1.0);
 }
