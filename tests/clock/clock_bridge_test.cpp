@@ -104,24 +104,24 @@ struct Segment {
 
 // Solves the normal equations m x = r (Gaussian elimination, partial
 // pivoting) for a small least-squares fit.
-template <int N>
+template <size_t N>
 std::array<double, N> solve(std::array<std::array<double, N>, N> m, std::array<double, N> r) {
-  for (int c = 0; c < N; ++c) {
-    int p = c;
-    for (int i = c + 1; i < N; ++i)
+  for (size_t c = 0; c < N; ++c) {
+    size_t p = c;
+    for (size_t i = c + 1; i < N; ++i)
       if (std::fabs(m[i][c]) > std::fabs(m[p][c])) p = i;
     std::swap(m[c], m[p]);
     std::swap(r[c], r[p]);
-    for (int i = c + 1; i < N; ++i) {
+    for (size_t i = c + 1; i < N; ++i) {
       const double f = m[i][c] / m[c][c];
-      for (int j = c; j < N; ++j) m[i][j] -= f * m[c][j];
+      for (size_t j = c; j < N; ++j) m[i][j] -= f * m[c][j];
       r[i] -= f * r[c];
     }
   }
   std::array<double, N> x{};
-  for (int c = N - 1; c >= 0; --c) {
+  for (size_t c = N; c-- > 0;) {
     double v = r[c];
-    for (int j = c + 1; j < N; ++j) v -= m[c][j] * x[j];
+    for (size_t j = c + 1; j < N; ++j) v -= m[c][j] * x[j];
     x[c] = v / m[c][c];
   }
   return x;
@@ -147,9 +147,9 @@ std::vector<Segment> analyse(const std::vector<float>& y, const Domain& reader, 
     std::array<double, 5> r{};
     for (size_t i = s; i < s + segment; ++i) {
       const auto b = basis(i);
-      for (int j = 0; j < 5; ++j) {
+      for (size_t j = 0; j < 5; ++j) {
         r[j] += y[i] * b[j];
-        for (int k = 0; k < 5; ++k) m[j][k] += b[j] * b[k];
+        for (size_t k = 0; k < 5; ++k) m[j][k] += b[j] * b[k];
       }
     }
     const auto coef = solve<5>(m, r);
@@ -157,7 +157,7 @@ std::vector<Segment> analyse(const std::vector<float>& y, const Domain& reader, 
     for (size_t i = s; i < s + segment; ++i) {
       const auto b = basis(i);
       double fit = 0;
-      for (int j = 0; j < 5; ++j) fit += coef[j] * b[j];
+      for (size_t j = 0; j < 5; ++j) fit += coef[j] * b[j];
       residual += (y[i] - fit) * (y[i] - fit);
       signal += (coef[0] * b[0] + coef[1] * b[1]) * (coef[0] * b[0] + coef[1] * b[1]);
     }

@@ -1,0 +1,190 @@
+#include "clock/ptp_clock.h"
+
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "clock/pi_servo.h"
+#include "clock/ptp_port.h"
+#include "clock/ptp_socket.h"
+
+namespace ac {
+namespace {
+
+// EUI-64 from the interface's MAC, as linuxptp derives clock identities.
+ptp::ClockIdentity identity_of(const std::string& iface) {
+  ptp::ClockIdentity id{};
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ifreq req{};
+  std::strncpy(req.ifr_name, iface.c_str(), IFNAMSIZ - 1);
+  if (fd >= 0 && ioctl(fd, SIOCGIFHWADDR, &req) == 0) {
+    const auto* mac = reinterpret_cast<const uint8_t*>(req.ifr_hwaddr.sa_data);
+    id = {mac[0], mac[1], mac[2], 0xFF, 0xFE, mac[3], mac[4], mac[5]};
+  }
+  if (fd >= 0) close(fd);
+  return id;
+}
+
+}  // namespace
+
+int64_t realtime_now_ns() noexcept {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
+}
+
+bool ClockConfidence::usable() const noexcept {
+  return (state == ptp::PortState::slave && locked_seconds >= 0.0) || state == ptp::PortState::master;
+}
+
+struct PtpClock::State {
+  State(ptp::Socket s, const ptp::PortConfig& c, VirtualClock& clock)
+      : socket(std::move(s)), config(c), port(c, clock) {}
+  ptp::Socket socket;
+  ptp::PortConfig config;
+  ptp::Port port;
+};
+
+Expected<std::unique_ptr<PtpClock>> PtpClock::start(const PtpClockOptions& options) {
+  if (options.role != "auto" && options.role != "master" && options.role != "slave")
+    return unexpected(
+        make_error(ErrorDomain::clock, "ptp: role '" + options.role + "': expected auto, master or slave"));
+  if (options.profile != "aes67" && options.profile != "default")
+    return unexpected(
+        make_error(ErrorDomain::clock, "ptp: profile '" + options.profile + "': expected aes67 or default"));
+  if (options.domain > 127) return unexpected(make_error(ErrorDomain::clock, "ptp: domain must be 0..127"));
+  auto socket = ptp::Socket::open(options.iface);
+  if (!socket) return unexpected(socket.error());
+  ptp::PortConfig config;
+  config.identity = {identity_of(options.iface), 1};
+  config.profile = options.profile == "default" ? ptp::Profile::default_profile() : ptp::Profile::aes67();
+  config.profile.domain = options.domain;
+  config.self.priority1 = options.priority1;
+  config.slave_only = options.role == "slave";
+  if (options.role == "master") config.self.quality.clock_class = 6;  // never a slave (ports of classes 1..127)
+  config.servo.sync_interval = std::ldexp(1.0, config.profile.log_sync);
+
+  auto clock = std::unique_ptr<PtpClock>(new PtpClock());
+  // PTP time is TAI: the system clock (UTC) plus the UTC offset, until a
+  // master says otherwise.
+  clock->clock_.set(VirtualClock::local_now(), realtime_now_ns() + int64_t{config.utc_offset} * 1000000000);
+  clock->description_ = options.iface + " (" + socket->address() + "), clock " + ptp::to_string(config.identity.clock) +
+                        ", domain " + std::to_string(options.domain) + ", profile " + options.profile + ", " +
+                        options.role + "; time stamps " + socket->timestamping() + "; hardware: " + socket->hardware();
+  clock->state_ = std::make_unique<State>(std::move(*socket), config, clock->clock_);
+  clock->running_.store(true);
+  clock->thread_ = std::thread([c = clock.get()] { c->loop(); });
+  return clock;
+}
+
+PtpClock::~PtpClock() {
+  running_.store(false);
+  if (thread_.joinable()) thread_.join();
+}
+
+ClockConfidence PtpClock::confidence() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return confidence_;
+}
+
+void PtpClock::loop() {
+  ptp::Port& port = state_->port;
+  ptp::Socket& socket = state_->socket;
+  const int16_t utc_offset = state_->config.utc_offset;
+  port.start(VirtualClock::local_now());
+  PiServoOptions reference_options;
+  reference_options.sync_interval = 0.25;
+  reference_options.first_step_threshold_ns = 1000;
+  PiServo reference(reference_options);
+  int64_t next_reference = VirtualClock::local_now();
+  int64_t master_since = -1;
+  uint64_t malformed = 0, seen_syncs = 0;
+  double window[ClockConfidence::kWindow] = {};
+  size_t window_count = 0, window_next = 0;
+  auto flush = [&] {
+    for (int round = 0; round < 4; ++round) {
+      auto out = port.take_outgoing();
+      if (out.empty()) return;
+      for (ptp::Outgoing& o : out) {
+        const auto bytes = ptp::encode(o.message);
+        auto sent = socket.send(bytes, o.event, o.wants_tx_stamp);
+        if (!sent) {
+          std::fprintf(stderr, "ptp: %s\n", sent.error().message.c_str());
+          continue;
+        }
+        if (o.wants_tx_stamp && *sent) port.on_tx_stamp(o.message.header.type, o.message.header.sequence, **sent);
+      }
+    }
+  };
+  while (running_.load()) {
+    if (auto r = socket.receive(5)) {
+      auto m = ptp::decode(r->bytes);
+      if (m)
+        port.on_message(*m, r->stamp);
+      else
+        ++malformed;
+    }
+    port.tick(VirtualClock::local_now());
+    flush();
+    const ptp::PortStatus& st = port.status();
+    if (st.state == ptp::PortState::master) {
+      if (master_since < 0) master_since = VirtualClock::local_now();
+      if (VirtualClock::local_now() >= next_reference) {
+        next_reference += 250000000;
+        // The raw clock between two system clock reads, against their
+        // midpoint.
+        const int64_t real1 = realtime_now_ns();
+        const int64_t raw = VirtualClock::local_now();
+        const int64_t real = real1 + (realtime_now_ns() - real1) / 2;
+        int64_t ptp_ns = 0;
+        clock_.to_ptp(raw, ptp_ns);
+        const int64_t error = ptp_ns - (real + int64_t{utc_offset} * 1000000000);
+        const double ppb = reference.sample(error, raw);
+        if (reference.state() == ServoState::jump) clock_.step(raw, -error);
+        if (reference.state() != ServoState::unlocked) clock_.set_frequency(raw, -ppb);
+      }
+    } else {
+      master_since = -1;
+      reference.reset();
+      next_reference = VirtualClock::local_now();
+    }
+    if (st.syncs != seen_syncs) {
+      seen_syncs = st.syncs;
+      window[window_next] = static_cast<double>(st.offset_ns);
+      window_next = (window_next + 1) % ClockConfidence::kWindow;
+      window_count = std::min(window_count + 1, ClockConfidence::kWindow);
+    }
+    ClockConfidence c;
+    c.state = st.state;
+    c.grandmaster = st.grandmaster;
+    c.grandmaster_class = st.grandmaster_class;
+    c.offset_ns = st.offset_ns;
+    double sum = 0, sum2 = 0;
+    for (size_t i = 0; i < window_count; ++i) {
+      sum += window[i];
+      sum2 += window[i] * window[i];
+    }
+    if (window_count > 0) {
+      c.offset_mean_ns = sum / static_cast<double>(window_count);
+      c.offset_rms_ns = std::sqrt(sum2 / static_cast<double>(window_count));
+    }
+    c.path_delay_ns = st.path_delay_ns;
+    c.frequency_ppb = clock_.frequency_ppb();
+    const int64_t now = VirtualClock::local_now();
+    const int64_t since = st.state == ptp::PortState::master ? master_since : st.locked_since;
+    c.locked_seconds = since >= 0 ? static_cast<double>(now - since) / 1e9 : -1.0;
+    c.syncs = st.syncs;
+    c.malformed = malformed;
+    c.missing_tx_stamps = socket.missing_tx_stamps();
+    std::lock_guard<std::mutex> lock(mutex_);
+    confidence_ = c;
+  }
+}
+
+}  // namespace ac
