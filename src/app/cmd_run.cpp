@@ -18,7 +18,10 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/graph_ptp.h"
+#include "app/media_clock_lag.h"
 #include "app/registry.h"
+#include "clock/media_clock.h"
 #include "core/clock_map.h"
 #include "graph/deadline_report.h"
 #include "graph/engine.h"
@@ -70,6 +73,20 @@ int run_run(const RunArgs& args) {
     }
     limit = *d;
   }
+  // A graph on the PTP media clock: lock first, then place the graph's
+  // timeline (its timed events, --duration) at a media time a moment ahead.
+  std::unique_ptr<PtpClock> ptp;
+  int64_t origin = 0;
+  if (graph->clock.source == GraphClock::Source::ptp) {
+    auto started = start_ptp_for_graph(args, *graph);
+    if (!started) {
+      std::cerr << started.error().to_string() << "\n";
+      return 1;
+    }
+    ptp = std::move(started->clock);
+    origin = started->origin;
+    for (TimedEvent& ev : graph->events) ev.at.value += origin;
+  }
   const uint32_t threads = args.threads ? args.threads : 1;
   EngineOptions eo;
   eo.threads = threads;
@@ -85,17 +102,30 @@ int run_run(const RunArgs& args) {
   else
     executor = std::make_unique<SerialExecutor>();
 
-  Plan* first = e.plan_for_block(SampleTime{0});
+  Plan* first = e.plan_for_block(SampleTime{origin});
   std::atomic<Plan*> running{nullptr};
   // Output peaks for the status line: the audio thread raises them, the
   // status line reads and resets them (a lost race only loses one peak).
   constexpr uint32_t kMeteredChannels = 16;
   std::array<std::atomic<float>, kMeteredChannels> peaks{};
   ClockMap clock(graph->sample_rate);
+  MediaClockLag lag;
+  const auto media_rate = static_cast<uint32_t>(graph->sample_rate);
   auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
-    clock.update(t, int64_t{now.tv_sec} * 1000000000 + now.tv_nsec);
+    const int64_t real = int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+    clock.update(t, real);
+    // On the media clock, how late this block starts by the system clock:
+    // an independent check of lock and pacing wherever the system clock is
+    // itself synchronised to the grandmaster (the interop tests share one).
+    // Modulo whole seconds: whether a grandmaster's PTP time is TAI or the
+    // UTC it was given depends on its configuration.
+    if (ptp) {
+      int64_t d = real - media_sample_time_ns(t.value, media_rate);
+      d -= ((d + 500000000) / 1000000000 - (d + 500000000 < 0 ? 1 : 0)) * 1000000000;
+      lag.add(d);
+    }
     Plan* p = e.begin_block(t, frames);
     running.store(p, std::memory_order_release);
     executor->run(*p, t, frames, &host);
@@ -156,6 +186,10 @@ int run_run(const RunArgs& args) {
     dopt.block = graph->block_size;
     dopt.output_channels = std::max(1u, first->host_output_channels);
     dopt.stop_after_frames = limit;
+    if (ptp) {
+      dopt.media_clock = &ptp->clock();
+      dopt.start_at = origin;
+    }
     dummy = std::make_unique<DummyDriver>(dopt);
     dummy->start(block);
   }
@@ -184,6 +218,7 @@ int run_run(const RunArgs& args) {
     auto next =
         load_graph_text(*patched, args.graph + " (after patch " + std::to_string(++patches_applied) + ")", registry);
     if (!next) return next.error().to_string();
+    for (TimedEvent& ev : next->events) ev.at.value += origin;  // the graph's timeline, as at the start
     if (auto ok = e.replace(*next); !ok) return ok.error().to_string();
     for (const std::string& note : e.swap_notes()) std::printf("%s\n", note.c_str());
     std::fflush(stdout);
@@ -305,7 +340,15 @@ int run_run(const RunArgs& args) {
           std::snprintf(cell, sizeof cell, " %.1f", pk > 1e-6f ? 20.0 * std::log10(pk) : -120.0);
           meters += cell;
         }
-        std::fprintf(stderr, "%s%s", shown ? (meters + " dBFS").c_str() : "", tty ? "   " : "\n");
+        std::string ptp_status;
+        if (ptp) {
+          const ClockConfidence c = ptp->confidence();
+          char cell[160];
+          std::snprintf(cell, sizeof cell, "  ptp %s gm %s offset rms %.0f ns", ptp::to_string(c.state),
+                        ptp::to_string(c.grandmaster).c_str(), c.offset_rms_ns);
+          ptp_status = cell;
+        }
+        std::fprintf(stderr, "%s%s%s", shown ? (meters + " dBFS").c_str() : "", ptp_status.c_str(), tty ? "   " : "\n");
       }
     }
   }
@@ -318,6 +361,21 @@ int run_run(const RunArgs& args) {
               static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
               static_cast<unsigned long long>(blocks()), static_cast<unsigned long long>(xruns()),
               static_cast<unsigned long long>(e.swaps()));
+  if (ptp) {
+    const MediaClockLag::Summary l = lag.summary();
+    const ClockConfidence c = ptp->confidence();
+    std::printf(
+        "media clock: first block at sample %lld, %llu clock steps; block starts lagged their media time "
+        "by %.1f us on average (min %.1f, max %.1f) by the system clock (modulo whole seconds)\n",
+        static_cast<long long>(dummy ? dummy->first_block_time() : -1),
+        static_cast<unsigned long long>(dummy ? dummy->clock_steps() : 0), l.mean_ns / 1e3, l.min_ns / 1e3,
+        l.max_ns / 1e3);
+    std::printf(
+        "ptp: %s, grandmaster %s (class %u), offset mean %.0f ns rms %.0f ns, path delay %lld ns, "
+        "locked %.1f s\n",
+        ptp::to_string(c.state), ptp::to_string(c.grandmaster).c_str(), c.grandmaster_class, c.offset_mean_ns,
+        c.offset_rms_ns, static_cast<long long>(c.path_delay_ns), c.locked_seconds);
+  }
   if (osc) {
     const OscStats& st = osc->stats();
     std::printf("osc: %llu messages, %llu malformed, %llu rejected\n", static_cast<unsigned long long>(st.messages),

@@ -36,6 +36,11 @@ struct RunArgs {
   std::string device, capture_device;
   uint32_t period = 0, periods = 0;
   std::string osc;  // "udp:PORT" / "tcp:PORT": OSC control ("" = none)
+  // A graph with `clock: ptp`: the interface its PTP clock runs on, how
+  // long to wait for it to lock, and its role.
+  std::string ptp_iface;
+  double ptp_timeout = 30.0;
+  std::string ptp_role = "auto";
 };
 int run_run(const RunArgs& args);
 

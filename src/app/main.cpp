@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   rn->add_option("--name", run.client_name, "JACK client name (default audiocloud)");
   rn->add_option("-j,--threads", run.threads, "threads running nodes (1 = serial)");
   rn->add_option("-d,--duration", run.duration, "stop after this long (default: until SIGINT/SIGTERM)");
+  rn->add_option("--ptp-iface", run.ptp_iface, "graphs with 'clock: ptp': the network interface of the PTP clock");
+  rn->add_option("--ptp-timeout", run.ptp_timeout, "graphs with 'clock: ptp': seconds to wait for lock (default 30)");
+  rn->add_option("--ptp-role", run.ptp_role, "graphs with 'clock: ptp': auto (default), master or slave")
+      ->check(CLI::IsMember({"auto", "master", "slave"}));
 
   ac::GraphArgs graph;
   auto* g = app.add_subcommand("graph", "compile a graph and print its plan: order, latency, buffers");

@@ -72,6 +72,18 @@ struct TimedEvent {
   SourceLocation where;
 };
 
+// Where the graph's sample time comes from (docs/spec/graph-format.md).
+struct GraphClock {
+  enum class Source : uint8_t {
+    internal,  // the driver counts samples from 0
+    ptp,       // the AES67 media clock: samples since the PTP epoch, locked to a PTP grandmaster
+  };
+  Source source = Source::internal;
+  uint8_t domain = 0;
+  std::string profile = "aes67";
+  SourceLocation where;
+};
+
 struct Graph {
   std::string file;  // where it was loaded from ("" when built in code)
   double sample_rate = 48000.0;
@@ -79,6 +91,7 @@ struct Graph {
   std::optional<double> tempo_bpm;
   uint32_t beats_per_bar = 4;
   std::optional<int64_t> duration_frames;  // the file's default render length
+  GraphClock clock;
   std::vector<GraphNode> nodes;
   std::vector<Connection> connections;             // in file order: the summing order
   std::vector<EventConnection> event_connections;  // in file order: the merge order

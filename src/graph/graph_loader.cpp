@@ -45,6 +45,7 @@ class Loader {
   }
   std::string scalar(const YAML::Node& n, const std::string& what) const;
   double number(const YAML::Node& n, const std::string& what, double min, double max) const;
+  void load_clock(const YAML::Node& v);
   int64_t time_point(const YAML::Node& n) const;
   int64_t duration(const YAML::Node& n) const;
 
@@ -169,14 +170,14 @@ Graph Loader::load() {
 void Loader::load_header(const YAML::Node& root) {
   static const std::vector<std::string> kKeys = {"audiocloud",  "description",    "sample_rate", "block_size",
                                                  "tempo",       "time_signature", "duration",    "nodes",
-                                                 "connections", "events"};
+                                                 "connections", "events",         "clock"};
   std::set<std::string> seen;
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = scalar(it->first, "a key");
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       fail(at(it->first), "unknown key '" + key + "'" + did_you_mean(key, kKeys) +
                               " (top-level keys: audiocloud, description, sample_rate, block_size, "
-                              "tempo, time_signature, duration, nodes, connections, events)");
+                              "tempo, time_signature, duration, clock, nodes, connections, events)");
     }
     if (!seen.insert(key).second) fail(at(it->first), "duplicate key '" + key + "'");
   }
@@ -204,6 +205,42 @@ void Loader::load_header(const YAML::Node& root) {
     graph_.beats_per_bar = num;
   }
   if (auto v = root["duration"]) graph_.duration_frames = duration(v);
+  if (auto v = root["clock"]) load_clock(v);
+}
+
+// `clock: internal` (the driver's own sample count, the default),
+// `clock: ptp`, or `clock: {source: ptp, domain: 0..127, profile: aes67|default}`.
+void Loader::load_clock(const YAML::Node& v) {
+  graph_.clock.where = at(v);
+  auto source = [&](const YAML::Node& n) {
+    const std::string s = scalar(n, "a clock source (internal or ptp)");
+    if (s == "internal") return GraphClock::Source::internal;
+    if (s == "ptp") return GraphClock::Source::ptp;
+    fail(at(n), "unknown clock source '" + s + "' (expected internal or ptp)");
+  };
+  if (!v.IsMap()) {
+    graph_.clock.source = source(v);
+    return;
+  }
+  static const std::vector<std::string> kKeys = {"source", "domain", "profile"};
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string key = scalar(it->first, "a key");
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+      fail(at(it->first),
+           "unknown clock key '" + key + "'" + did_you_mean(key, kKeys) + " (keys: source, domain, profile)");
+  }
+  if (!v["source"]) fail(at(v), "'clock' needs a 'source' (internal or ptp)");
+  graph_.clock.source = source(v["source"]);
+  if (auto d = v["domain"]) {
+    const double x = number(d, "a PTP domain", 0, 127);
+    if (x != std::floor(x)) fail(at(d), "a PTP domain is a whole number 0..127");
+    graph_.clock.domain = static_cast<uint8_t>(x);
+  }
+  if (auto p = v["profile"]) {
+    const std::string s = scalar(p, "a PTP profile (aes67 or default)");
+    if (s != "aes67" && s != "default") fail(at(p), "unknown PTP profile '" + s + "' (expected aes67 or default)");
+    graph_.clock.profile = s;
+  }
 }
 
 void Loader::load_nodes(const YAML::Node& nodes) {

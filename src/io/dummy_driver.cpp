@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "clock/delay_locked_loop.h"
+#include "clock/media_clock.h"
 #include "core/audio_buffer.h"
 #include "core/audio_section.h"
 #include "core/denormals.h"
@@ -53,6 +54,11 @@ void DummyDriver::loop() {
   AudioBuffer out(options_.output_channels, options_.block);
   HostIo host;
   host.output = out.view();
+  if (options_.media_clock) {
+    loop_on_media_clock(out, host);
+    finished_.store(true, std::memory_order_release);
+    return;
+  }
   const auto period_ns = static_cast<int64_t>(1e9 * options_.block / options_.sample_rate);
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -95,6 +101,68 @@ void DummyDriver::loop() {
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr);
   }
   finished_.store(true, std::memory_order_release);
+}
+
+// Each block starts when the media clock reaches its first sample: the
+// wake-up time is the block's media time turned into CLOCK_MONOTONIC_RAW
+// by the virtual clock, slept towards on CLOCK_MONOTONIC (which
+// clock_nanosleep supports; the two differ only by NTP's slew, re-read at
+// every block).
+void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
+  const VirtualClock& clock = *options_.media_clock;
+  const auto rate = static_cast<uint32_t>(options_.sample_rate);
+  const int64_t block = options_.block;
+  auto media_now = [&] {
+    int64_t ptp = 0;
+    clock.to_ptp(VirtualClock::local_now(), ptp);
+    return media_samples(ptp, rate);
+  };
+  auto next_whole_block = [&] { return (media_now() / block + 1) * block; };
+  int64_t frame = options_.start_at >= 0 ? options_.start_at : next_whole_block();
+  if (frame < media_now()) frame = next_whole_block();
+  int64_t first = -1, ran = 0;
+  estimated_rate_.store(options_.sample_rate, std::memory_order_relaxed);
+  const auto period_ns = static_cast<int64_t>(1e9 * options_.block / options_.sample_rate);
+  while (running_.load(std::memory_order_acquire)) {
+    // Sleep until the block's first sample is due.
+    int64_t due_local = 0;
+    clock.to_local(media_sample_time_ns(frame, rate), due_local);
+    const int64_t wait = due_local - VirtualClock::local_now();
+    if (first >= 0 && wait > 2 * period_ns + 100000000) {
+      // The clock stepped back (a new grandmaster): re-anchor the grid.
+      frame = next_whole_block();
+      clock_steps_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (wait > 0) {
+      timespec now{};
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      const timespec until = from_ns(to_ns(now) + wait);
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr);
+    } else if (-wait > period_ns) {
+      // More than a block late (a stalled thread, or the clock stepped
+      // forward): skip to the block due now, as a card would, and count it.
+      const int64_t now_frame = media_now();
+      if (-wait > 100000000)
+        clock_steps_.fetch_add(1, std::memory_order_relaxed);
+      else
+        xruns_.fetch_add(1, std::memory_order_relaxed);
+      frame = (now_frame / block) * block;
+    }
+    if (first < 0) {
+      first = frame;
+      first_block_.store(first, std::memory_order_release);
+    }
+    if (options_.stop_after_frames >= 0 && ran >= options_.stop_after_frames) break;
+    {
+      AudioSection section;
+      out.clear();
+      callback_(SampleTime{frame}, options_.block, host);
+    }
+    frame += block;
+    ran += block;
+    blocks_.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace ac

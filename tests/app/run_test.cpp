@@ -76,5 +76,25 @@ TEST(Run, UnknownDriverIsAClearError) {
       << r.output;
 }
 
+TEST(Run, APtpClockGraphNamesWhatItStillNeeds) {
+  // No network here: the errors come before any socket opens, and name the
+  // graph file's 'clock' line.
+  test::TempDir tmp;
+  const std::string graph = tmp.path("ptp.yaml");
+  std::ofstream(graph) << "audiocloud: 1\nclock: {source: ptp, domain: 3}\nnodes:\n  s: {type: sine}\n"
+                          "  o: {type: output, channels: 1}\nconnections:\n  - s -> o\n";
+  auto r = test::run_command(kBinary + " run " + graph + " --duration 100ms");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find(graph + ":2:8: error: clock: ptp needs the PTP network interface: --ptp-iface IF"),
+            std::string::npos)
+      << r.output;
+  r = test::run_command(kBinary + " run " + graph + " --driver jack --ptp-iface lo --duration 100ms");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("clock: ptp runs on the dummy driver"), std::string::npos) << r.output;
+  r = test::run_command(kBinary + " run " + graph + " --ptp-iface no-such-if0 --duration 100ms");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("no-such-if0"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace ac

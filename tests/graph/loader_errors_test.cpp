@@ -90,9 +90,33 @@ const Case kCases[] = {
      "FLAC cannot hold float samples"},
     {"block_size_range", "block_size: 8192\nnodes:\n  a: {type: sine}\n", 1, 13,
      "block_size (frames) must be in 1 .. 4096"},
+    {"clock_source", "clock: gps\nnodes:\n  a: {type: sine}\n", 1, 8,
+     "unknown clock source 'gps' (expected internal or ptp)"},
+    {"clock_key", "clock: {source: ptp, domian: 3}\nnodes:\n  a: {type: sine}\n", 1, 22,
+     "unknown clock key 'domian', did you mean 'domain'?"},
+    {"clock_domain", "clock: {source: ptp, domain: 200}\nnodes:\n  a: {type: sine}\n", 1, 30,
+     "a PTP domain must be in 0 .. 127"},
+    {"clock_profile", "clock: {source: ptp, profile: smpte}\nnodes:\n  a: {type: sine}\n", 1, 31,
+     "unknown PTP profile 'smpte'"},
+    {"clock_no_source", "clock: {domain: 1}\nnodes:\n  a: {type: sine}\n", 1, 8, "'clock' needs a 'source'"},
 };
 
 class LoaderError : public ::testing::TestWithParam<Case> {};
+
+TEST(Loader, ReadsTheClockInBothForms) {
+  const NodeRegistry r = test::test_registry();
+  auto short_form = load_graph_text("clock: ptp\nnodes:\n  a: {type: sine}\n", "a.yaml", r);
+  ASSERT_TRUE(short_form) << short_form.error().to_string();
+  EXPECT_EQ(short_form->clock.source, GraphClock::Source::ptp);
+  EXPECT_EQ(short_form->clock.domain, 0);
+  EXPECT_EQ(short_form->clock.profile, "aes67");
+  auto long_form =
+      load_graph_text("clock: {source: ptp, domain: 5, profile: default}\nnodes:\n  a: {type: sine}\n", "b.yaml", r);
+  ASSERT_TRUE(long_form) << long_form.error().to_string();
+  EXPECT_EQ(long_form->clock.domain, 5);
+  EXPECT_EQ(long_form->clock.profile, "default");
+  EXPECT_EQ(long_form->clock.where.line, 1u);
+}
 
 TEST_P(LoaderError, NamesFileLineColumnAndWhatWasExpected) {
   const Case& c = GetParam();
@@ -137,7 +161,8 @@ events:
   EXPECT_EQ(*g->duration_frames, 176400);  // 6 beats at 90 bpm = 4 s
   ASSERT_EQ(g->connections.size(), 4u);
   ASSERT_EQ(g->events.size(), 2u);
-  EXPECT_EQ(g->events[0].at.value, 100);  // sorted by time
+  EXPECT_EQ(g->events[0].at.value, 100);                     // sorted by time
+  EXPECT_EQ(g->clock.source, GraphClock::Source::internal);  // the default
   EXPECT_EQ(g->events[0].ramp_frames, 29400u);
   EXPECT_EQ(g->events[1].at.value, static_cast<int64_t>(5 * 44100 * 60 / 90));
   EXPECT_FLOAT_EQ(g->nodes[1].params[0], -6.0f);

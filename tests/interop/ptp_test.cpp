@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "child_process.h"
+#include "dsp/sound_file.h"
 #include "render_helpers.h"
 #include "run_command.h"
 
@@ -304,6 +305,50 @@ TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
   // audiocloud then needs b's Announces to qualify it (two), and reports
   // once a second.
   EXPECT_LE(ac_took, b_took + 2 * 2.0 + 1.5);
+}
+
+// A graph with `clock: ptp` run as ptp4l's slave: the dummy driver is paced
+// by the media clock, so each block starts at its first sample's media time
+// (samples since the PTP epoch). The system clock, shared with ptp4l, sees
+// when blocks really start: never before their media time (beyond the
+// clock's error), and soon after it on average.
+TEST(PtpInterop, GraphOnThePtpMediaClockStartsEachBlockAtItsMediaTime) {
+  test::TempDir tmp;
+  PtpLan lan(tmp, 2);
+  ASSERT_TRUE(lan.ok()) << "cannot create network namespaces (needs root)";
+  auto gm = lan.ptp4l(0, "priority1 100\n");
+  const std::string graph = tmp.path("ptp.yaml");
+  std::ofstream(graph) << "audiocloud: 1\nsample_rate: 48000\nblock_size: 64\nclock: ptp\nnodes:\n"
+                          "  s: {type: sine, params: {frequency: 1000, level: 0.5}}\n"
+                          "  r: {type: file_recorder, channels: 1, params: {path: "
+                       << tmp.path("rec.wav") << "}}\nconnections:\n  - s -> r\n";
+  const auto r = test::run_command("timeout 90 " + lan.in(lan.ns(1)) + kBinary + " run " + graph + " --ptp-iface " +
+                                   lan.iface(1) + " --ptp-role slave --ptp-timeout 40 --duration 10s < /dev/null");
+  std::printf("%s", r.output.c_str());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("ptp: slave"), std::string::npos) << r.output;
+  long long first = -1;
+  unsigned long long steps = 99;
+  double mean = 0, min = 0, max = 0;
+  const size_t at = r.output.find("media clock: first block at sample");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  ASSERT_EQ(std::sscanf(r.output.c_str() + at,
+                        "media clock: first block at sample %lld, %llu clock steps; block starts lagged their media "
+                        "time by %lf us on average (min %lf, max %lf)",
+                        &first, &steps, &mean, &min, &max),
+            5)
+      << r.output;
+  EXPECT_EQ(first % 64, 0) << "blocks sit on the media clock's block grid";
+  // Samples since the PTP epoch: today that is ~1.7e9 s worth.
+  EXPECT_GT(first / 48000, 1600000000LL);
+  EXPECT_EQ(steps, 0u);
+  EXPECT_GT(min, -100.0) << "a block started before its media time by more than the clock's error";
+  EXPECT_LT(mean, 5000.0) << "blocks start far behind their media time";
+  // Ran the whole duration on that grid.
+  SoundFileInfo info;
+  auto rec = read_sound_file(tmp.path("rec.wav"), &info);
+  ASSERT_TRUE(rec) << rec.error().message;
+  EXPECT_EQ(info.frames, 480000);
 }
 
 }  // namespace
