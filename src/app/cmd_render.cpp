@@ -46,6 +46,8 @@ int run_render(const RenderArgs& args) {
     std::cerr << graph.error().to_string() << "\n";
     return 1;
   }
+  if (graph->clock.source == GraphClock::Source::ptp)
+    std::fprintf(stderr, "note: the graph's clock is ptp; an offline render runs from sample 0 as fast as it can\n");
   int64_t frames = graph->duration_frames.value_or(static_cast<int64_t>(std::llround(graph->sample_rate * 10.0)));
   if (!args.duration.empty()) {
     auto d = parse_duration(args.duration, TimeContext{graph->sample_rate, graph->tempo_bpm, graph->beats_per_bar});
