@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/control_socket.h"
 #include "app/graph_ptp.h"
 #include "app/media_clock_lag.h"
 #include "app/registry.h"
@@ -256,6 +257,20 @@ int run_run(const RunArgs& args) {
     osc = std::move(*opened);
     std::fprintf(stderr, "OSC on %s\n", osc->url().c_str());
   }
+  std::unique_ptr<ControlSocket> control;
+  int control_patches = 0;
+  if (!args.control.empty()) {
+    auto opened = ControlSocket::open(args.control);
+    if (!opened) {
+      std::cerr << opened.error().to_string() << "\n";
+      if (dummy) dummy->stop();
+      if (jack) jack->stop();
+      if (alsa) alsa->stop();
+      return 1;
+    }
+    control = std::move(*opened);
+    std::fprintf(stderr, "control socket %s\n", control->path().c_str());
+  }
   auto last_meters = std::chrono::steady_clock::now();
   auto last_status = std::chrono::steady_clock::now();
   std::set<std::string> reported_faults;
@@ -293,6 +308,15 @@ int run_run(const RunArgs& args) {
         last_meters = std::chrono::steady_clock::now();
         osc->send_meters();
       }
+    }
+    if (control) {
+      control->poll(0, [&](const std::string& patch) {
+        const int number = ++control_patches;
+        const std::string err = apply_patch(patch, "control", number);
+        std::printf("control patch %d %s%s\n", number, err.empty() ? "applied" : "rejected: ", err.c_str());
+        std::fflush(stdout);
+        return err.empty() ? std::string("applied") : "rejected: " + err;
+      });
     }
     pollfd pfd{STDIN_FILENO, POLLIN, 0};
     if (stdin_open && poll(&pfd, 1, osc ? 5 : 50) > 0) {

@@ -41,10 +41,14 @@ struct RunArgs {
   std::string ptp_iface;
   double ptp_timeout = 30.0;
   std::string ptp_role = "auto";
+  std::string control;  // a Unix socket path for patches ("" = none)
 };
 int run_run(const RunArgs& args);
 
 int run_nodes(bool json);
+
+// `audiocloud patch --control PATH PATCH`: one patch to a running graph.
+int run_patch(const std::string& control, const std::string& patch);
 
 struct PtpArgs {
   std::string iface;

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   rn->add_option("--name", run.client_name, "JACK client name (default audiocloud)");
   rn->add_option("-j,--threads", run.threads, "threads running nodes (1 = serial)");
   rn->add_option("-d,--duration", run.duration, "stop after this long (default: until SIGINT/SIGTERM)");
+  rn->add_option("--control", run.control, "a local control socket (Unix socket path): one patch per line, answered");
   rn->add_option("--ptp-iface", run.ptp_iface, "graphs with 'clock: ptp': the network interface of the PTP clock");
   rn->add_option("--ptp-timeout", run.ptp_timeout, "graphs with 'clock: ptp': seconds to wait for lock (default 30)");
   rn->add_option("--ptp-role", run.ptp_role, "graphs with 'clock: ptp': auto (default), master or slave")
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
   auto* n = app.add_subcommand("nodes", "list node types with their ports and parameters");
   n->add_flag("--json", nodes_json, "machine-readable");
 
+  std::string patch_socket, patch_text;
+  auto* pa = app.add_subcommand("patch", "send one graph patch to a running graph's control socket; print the answer");
+  pa->add_option("--control", patch_socket, "the socket given to run --control")->required();
+  pa->add_option("patch", patch_text, "the patch, e.g. '{set: {amp.gain: -6}}'")->required();
   ac::PluginArgs plugin;
   auto* pl = app.add_subcommand("plugin", "WASM plug-ins: inspect, compile into the cache, swap into a running graph");
   pl->require_subcommand(1);
@@ -98,6 +103,7 @@ int main(int argc, char** argv) {
   if (*rn) return ac::run_run(run);
   if (*n) return ac::run_nodes(nodes_json);
   if (*pt) return ac::run_ptp(ptp);
+  if (*pa) return ac::run_patch(patch_socket, patch_text);
   if (*pl) return ac::run_plugin(plugin);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
   return 0;

@@ -1,11 +1,15 @@
 // `audiocloud run` with the dummy driver: real-time pacing, patches on
 // stdin, and a clean stop on SIGTERM that leaves a finalised recording.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "child_process.h"
 #include "dsp/sound_file.h"
 #include "render_helpers.h"
 #include "run_command.h"
@@ -74,6 +78,62 @@ TEST(Run, UnknownDriverIsAClearError) {
   EXPECT_NE(r.output.find("--driver coreaudio: not available in this build (drivers: dummy, jack, alsa)"),
             std::string::npos)
       << r.output;
+}
+
+// The local control socket: patches from `audiocloud patch` reach the
+// running graph and are answered; a bad one is refused with the reason and
+// changes nothing; the socket file is the owner's only and is removed at
+// the end.
+TEST(Run, TheControlSocketAppliesAndAnswersPatches) {
+  test::TempDir tmp;
+  const std::string graph = recorder_graph(tmp);
+  const std::string sock = tmp.path("ctl.sock");
+  test::ChildProcess run(kBinary + " run " + graph + " --control " + sock + " --duration 3s", tmp.path("run.log"));
+  // Bounded wait for the socket to appear.
+  struct stat st {};
+  for (int i = 0; i < 200 && stat(sock.c_str(), &st) != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(stat(sock.c_str(), &st), 0) << test::read_text(tmp.path("run.log"));
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0077, 0u) << "the control socket is its owner's only";
+  auto bad = test::run_command(kBinary + " patch --control " + sock + " '{set: {nosuch.level: 0}}'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("rejected: "), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("nosuch"), std::string::npos) << bad.output;
+  // Silence from here on: the rest of the recording is zeros.
+  const auto good = test::run_command(kBinary + " patch --control " + sock + " '{set: {s.level: -120}}'");
+  EXPECT_EQ(good.exit_code, 0) << good.output;
+  EXPECT_NE(good.output.find("applied"), std::string::npos) << good.output;
+  ASSERT_EQ(run.wait_for_exit(30.0), std::optional<int>(0)) << test::read_text(tmp.path("run.log"));
+  const std::string log = test::read_text(tmp.path("run.log"));
+  EXPECT_NE(log.find("control patch 1 rejected: "), std::string::npos) << log;
+  EXPECT_NE(log.find("applied"), std::string::npos) << log;
+  EXPECT_NE(stat(sock.c_str(), &st), 0) << "the socket file outlived the run";
+  SoundFileInfo info;
+  auto rec = read_sound_file(tmp.path("rec.wav"), &info);
+  ASSERT_TRUE(rec) << rec.error().message;
+  ASSERT_EQ(info.frames, 3 * 48000);
+  const auto& x = (*rec)[0];
+  float head = 0, tail = 0;
+  for (size_t i = 0; i < 4800; ++i) head = std::max(head, std::fabs(x[i]));
+  for (size_t i = x.size() - 4800; i < x.size(); ++i) tail = std::max(tail, std::fabs(x[i]));
+  EXPECT_GT(head, 0.4f);
+  EXPECT_LT(tail, 1e-5f);
+  // Nobody listens now: `patch` says so.
+  const auto none = test::run_command(kBinary + " patch --control " + sock + " '{set: {s.level: 0}}'");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.output.find("is `audiocloud run --control"), std::string::npos) << none.output;
+}
+
+TEST(Run, TheControlSocketRefusesAPathThatIsNotASocket) {
+  test::TempDir tmp;
+  const std::string file = tmp.path("plain");
+  std::ofstream(file) << "keep me\n";
+  const auto r =
+      test::run_command(kBinary + " run " + recorder_graph(tmp) + " --control " + file + " --duration 100ms");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("exists and is not a socket"), std::string::npos) << r.output;
+  EXPECT_EQ(test::read_text(file), "keep me\n");
 }
 
 TEST(Run, APtpClockGraphNamesWhatItStillNeeds) {
