@@ -124,7 +124,7 @@ int run_run(const RunArgs& args) {
     // UTC it was given depends on its configuration.
     if (ptp) {
       int64_t d = real - media_sample_time_ns(t.value, media_rate);
-      d -= ((d + 500000000) / 1000000000 - (d + 500000000 < 0 ? 1 : 0)) * 1000000000;
+      d -= std::llround(static_cast<double>(d) / 1e9) * 1000000000;
       lag.add(d);
     }
     Plan* p = e.begin_block(t, frames);
