@@ -72,12 +72,14 @@ uint32_t ClockBridge::input_chunk() const noexcept {
 }
 
 void ClockBridge::publish_writer(const WriterClock& w) noexcept {
+  // A sequence lock without fences (which TSan cannot follow), as
+  // VirtualClock's: the data stores release the odd count before them, the
+  // reader's data loads acquire it.
   const uint32_t s = writer_seq_.load(std::memory_order_relaxed);
   writer_seq_.store(s + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
-  pub_frames_.store(w.frames, std::memory_order_relaxed);
-  pub_next_.store(w.next, std::memory_order_relaxed);
-  pub_rate_.store(w.rate, std::memory_order_relaxed);
+  pub_frames_.store(w.frames, std::memory_order_release);
+  pub_next_.store(w.next, std::memory_order_release);
+  pub_rate_.store(w.rate, std::memory_order_release);
   writer_seq_.store(s + 2, std::memory_order_release);
 }
 
@@ -87,10 +89,9 @@ bool ClockBridge::load_writer(WriterClock& w) const noexcept {
   for (int attempt = 0; attempt < 64; ++attempt) {
     const uint32_t before = writer_seq_.load(std::memory_order_acquire);
     if (before & 1u) continue;
-    w.frames = pub_frames_.load(std::memory_order_relaxed);
-    w.next = pub_next_.load(std::memory_order_relaxed);
-    w.rate = pub_rate_.load(std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_acquire);
+    w.frames = pub_frames_.load(std::memory_order_acquire);
+    w.next = pub_next_.load(std::memory_order_acquire);
+    w.rate = pub_rate_.load(std::memory_order_acquire);
     if (writer_seq_.load(std::memory_order_relaxed) == before) return before != 0;
   }
   return false;
