@@ -6,24 +6,15 @@
 // the virtual clock can be read next to the system clock, the difference
 // between the two (what the interop tests call the true error when every
 // clock shares the system clock).
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "app/commands.h"
+#include "app/stop_request.h"
 #include "clock/ptp_clock.h"
 
 namespace ac {
-namespace {
-
-std::atomic<bool> g_stop{false};
-void on_signal(int) {
-  g_stop.store(true);
-}
-
-}  // namespace
 
 int run_ptp(const PtpArgs& args) {
   PtpClockOptions options;
@@ -38,12 +29,11 @@ int run_ptp(const PtpArgs& args) {
     return 1;
   }
   std::fprintf(stderr, "ptp: %s\n", (*ptp)->description().c_str());
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_stop_signals();
   const VirtualClock& clock = (*ptp)->clock();
   const int64_t started = VirtualClock::local_now();
   int64_t next_report = started + 1000000000;
-  while (!g_stop.load()) {
+  while (!stop_requested()) {
     const int64_t now = VirtualClock::local_now();
     if (args.duration > 0 && now - started >= static_cast<int64_t>(args.duration * 1e9)) break;
     if (now < next_report) {

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,6 +21,7 @@
 #include "app/graph_ptp.h"
 #include "app/media_clock_lag.h"
 #include "app/registry.h"
+#include "app/stop_request.h"
 #include "clock/media_clock.h"
 #include "core/clock_map.h"
 #include "graph/deadline_report.h"
@@ -37,14 +37,6 @@
 #include "midi/osc_server.h"
 
 namespace ac {
-namespace {
-
-std::atomic<bool> g_stop{false};
-void on_signal(int) {
-  g_stop.store(true);
-}
-
-}  // namespace
 
 int run_run(const RunArgs& args) {
   if (args.driver != "dummy" && args.driver != "jack" && args.driver != "alsa") {
@@ -194,11 +186,15 @@ int run_run(const RunArgs& args) {
     dummy = std::make_unique<DummyDriver>(dopt);
     dummy->start(block);
   }
+  auto stop_driver = [&] {
+    if (dummy) dummy->stop();
+    if (jack) jack->stop();
+    if (alsa) alsa->stop();
+  };
   auto blocks = [&] { return dummy ? dummy->blocks() : alsa ? alsa->blocks() : jack->blocks(); };
   auto xruns = [&] { return dummy ? dummy->xruns() : alsa ? alsa->xruns() : jack->xruns(); };
   const auto started = std::chrono::steady_clock::now();
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_stop_signals();
   const bool tty = isatty(STDERR_FILENO);
   std::fprintf(stderr, "running %s: %g Hz, block %u, %u thread%s, driver %s%s%s\n", args.graph.c_str(),
                graph->sample_rate, graph->block_size, threads, threads == 1 ? "" : "s", args.driver.c_str(),
@@ -231,7 +227,7 @@ int run_run(const RunArgs& args) {
   if (!args.osc.empty()) {
     OscServer::Hooks hooks;
     hooks.patch = [&](const std::string& patch) { return apply_patch(patch, "osc", ++osc_patches); };
-    hooks.stop = [] { g_stop.store(true); };
+    hooks.stop = [] { request_stop(); };
     hooks.on_set = [&](const std::string& id, const std::string& param, double value, std::optional<SampleTime> at,
                        std::optional<SampleTime> received) {
       // Keep the graph text in step, so a later patch does not undo it.
@@ -249,9 +245,7 @@ int run_run(const RunArgs& args) {
     auto opened = OscServer::open(args.osc, e, clock, hooks);
     if (!opened) {
       std::cerr << opened.error().to_string() << "\n";
-      if (dummy) dummy->stop();
-      if (jack) jack->stop();
-      if (alsa) alsa->stop();
+      stop_driver();
       return 1;
     }
     osc = std::move(*opened);
@@ -263,9 +257,7 @@ int run_run(const RunArgs& args) {
     auto opened = ControlSocket::open(args.control);
     if (!opened) {
       std::cerr << opened.error().to_string() << "\n";
-      if (dummy) dummy->stop();
-      if (jack) jack->stop();
-      if (alsa) alsa->stop();
+      stop_driver();
       return 1;
     }
     control = std::move(*opened);
@@ -278,7 +270,7 @@ int run_run(const RunArgs& args) {
   std::string line;
   int patch_no = 0;
   bool stdin_open = true;
-  while (!g_stop.load()) {
+  while (!stop_requested()) {
     if (dummy && dummy->finished()) break;
     if (alsa && alsa->finished()) {
       if (!alsa->failure().empty()) {
@@ -376,9 +368,7 @@ int run_run(const RunArgs& args) {
       }
     }
   }
-  if (dummy) dummy->stop();
-  if (jack) jack->stop();
-  if (alsa) alsa->stop();
+  stop_driver();
   e.maintain();
   if (tty) std::fprintf(stderr, "\n");
   std::printf("stopped after %.3f s (%llu blocks), %llu xruns, %llu swaps\n",
