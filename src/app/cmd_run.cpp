@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -31,6 +32,7 @@
 #include "graph/parallel_executor.h"
 #include "graph/time_spec.h"
 #include "io/alsa_nodes.h"
+#include "io/device_bridge.h"
 #include "io/dummy_driver.h"
 #include "io/jack_driver.h"
 #include "io/jack_nodes.h"
@@ -104,6 +106,9 @@ int run_run(const RunArgs& args) {
   ClockMap clock(graph->sample_rate);
   MediaClockLag lag;
   const auto media_rate = static_cast<uint32_t>(graph->sample_rate);
+  // clock: ptp with a device on its own crystal: the graph runs on the
+  // media clock's thread and the device's audio crosses through a bridge.
+  std::unique_ptr<DeviceBridge> bridge;
   auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
@@ -121,7 +126,9 @@ int run_run(const RunArgs& args) {
     }
     Plan* p = e.begin_block(t, frames);
     running.store(p, std::memory_order_release);
+    if (bridge) bridge->graph_input(t, frames, host);
     executor->run(*p, t, frames, &host);
+    if (bridge) bridge->graph_output(frames, host);
     for (uint32_t c = 0; c < host.output.channel_count && c < kMeteredChannels; ++c) {
       const float* x = host.output.channel(c);
       float peak = peaks[c].load(std::memory_order_relaxed);
@@ -162,18 +169,50 @@ int run_run(const RunArgs& args) {
     jack_ports_from_graph(*graph, jo);
     jo.sample_rate = graph->sample_rate;
     jo.max_block = graph->block_size;
+    if (ptp) {
+      if (!jo.midi_inputs.empty() || !jo.midi_outputs.empty()) {
+        std::cerr << make_error(ErrorDomain::app,
+                                "clock: ptp with JACK MIDI ports: MIDI does not cross the clock "
+                                "bridge yet",
+                                graph->clock.where)
+                         .to_string()
+                  << "\n";
+        return 1;
+      }
+      jo.max_block = 8192;  // whole periods: the bridge times one callback per period
+    }
     auto opened = JackDriver::open(jo);
     if (!opened) {
       std::cerr << opened.error().to_string() << "\n";
       return 1;
     }
     jack = std::move(*opened);
-    if (auto ok = jack->start(block); !ok) {
+    JackDriver::Callback device = block;
+    if (ptp) {
+      DeviceBridgeOptions bo;
+      bo.capture_channels = jo.inputs;
+      bo.playback_channels = jo.outputs;
+      bo.rate = graph->sample_rate;
+      bo.device_block = jack->period();
+      bo.graph_block = graph->block_size;
+      bo.latency_seconds = args.bridge_latency_ms / 1000.0;
+      auto made = DeviceBridge::create(bo);
+      if (!made) {
+        std::cerr << made.error().to_string() << "\n";
+        return 1;
+      }
+      bridge = std::move(*made);
+      std::fprintf(stderr, "JACK period %u frames bridged to the media clock, %.1f ms held each way\n", jack->period(),
+                   args.bridge_latency_ms);
+      device = [&](SampleTime t, FrameCount frames, HostIo& host) { bridge->device_block(t, frames, host); };
+    }
+    if (auto ok = jack->start(device); !ok) {
       std::cerr << ok.error().to_string() << "\n";
       return 1;
     }
     for (const std::string& w : jack->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  } else {
+  }
+  if (args.driver == "dummy" || bridge) {
     DummyDriverOptions dopt;
     dopt.sample_rate = graph->sample_rate;
     dopt.block = graph->block_size;
@@ -270,8 +309,13 @@ int run_run(const RunArgs& args) {
   std::string line;
   int patch_no = 0;
   bool stdin_open = true;
+  // The bridges as they ran, read while both sides still run: once the
+  // graph's side stops, the device's sees a stream that ended.
+  std::optional<ClockBridgeStatus> playback_bridge, capture_bridge;
   while (!stop_requested()) {
     if (dummy && dummy->finished()) break;
+    if (bridge && bridge->playback()) playback_bridge = bridge->playback()->status();
+    if (bridge && bridge->capture()) capture_bridge = bridge->capture()->status();
     if (alsa && alsa->finished()) {
       if (!alsa->failure().empty()) {
         std::fprintf(stderr, "%serror: ALSA: %s; stopping\n", tty ? "\n" : "", alsa->failure().c_str());
@@ -280,7 +324,7 @@ int run_run(const RunArgs& args) {
       }
       break;
     }
-    if (jack && limit >= 0 &&
+    if (jack && !dummy && limit >= 0 &&
         std::chrono::steady_clock::now() - started >=
             std::chrono::duration<double>(static_cast<double>(limit) / graph->sample_rate)) {
       break;
@@ -364,6 +408,20 @@ int run_run(const RunArgs& args) {
                         ptp::to_string(c.grandmaster).c_str(), c.offset_rms_ns);
           ptp_status = cell;
         }
+        if (bridge) {
+          char cell[160];
+          if (const ClockBridge* b = bridge->playback()) {
+            const ClockBridgeStatus st = b->status();
+            std::snprintf(cell, sizeof cell, "  bridge out ratio %.7f latency %.1f (graph %.2f Hz, device %.2f Hz)",
+                          st.ratio, st.latency_frames, st.writer_rate, st.reader_rate);
+            ptp_status += cell;
+          }
+          if (const ClockBridge* b = bridge->capture()) {
+            const ClockBridgeStatus st = b->status();
+            std::snprintf(cell, sizeof cell, "  bridge in ratio %.7f latency %.1f", st.ratio, st.latency_frames);
+            ptp_status += cell;
+          }
+        }
         std::fprintf(stderr, "%s%s%s", shown ? (meters + " dBFS").c_str() : "", ptp_status.c_str(), tty ? "   " : "\n");
       }
     }
@@ -375,6 +433,24 @@ int run_run(const RunArgs& args) {
               static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
               static_cast<unsigned long long>(blocks()), static_cast<unsigned long long>(xruns()),
               static_cast<unsigned long long>(e.swaps()));
+  if (bridge) {
+    auto report = [](const char* direction, const std::optional<ClockBridgeStatus>& st) {
+      if (!st) return;
+      std::printf(
+          "clock bridge %s: ratio %.7f (%s), held latency %.1f frames, %llu underruns, %llu overruns, "
+          "%llu resyncs%s\n",
+          direction, st->ratio,
+          std::string(direction) == "capture" ? "media clock rate / device rate" : "device rate / media clock rate",
+          st->latency_frames, static_cast<unsigned long long>(st->underruns),
+          static_cast<unsigned long long>(st->overruns), static_cast<unsigned long long>(st->resyncs),
+          st->locked ? ", locked" : ", not locked yet");
+    };
+    report("playback", playback_bridge);
+    report("capture", capture_bridge);
+    if (bridge->mismatched_periods())
+      std::printf("clock bridge: %llu JACK periods of another length were silenced\n",
+                  static_cast<unsigned long long>(bridge->mismatched_periods()));
+  }
   if (ptp) {
     const MediaClockLag::Summary l = lag.summary();
     const ClockConfidence c = ptp->confidence();

@@ -41,7 +41,8 @@ struct RunArgs {
   std::string ptp_iface;
   double ptp_timeout = 30.0;
   std::string ptp_role = "auto";
-  std::string control;  // a Unix socket path for patches ("" = none)
+  double bridge_latency_ms = 20.0;  // clock: ptp with JACK: latency each clock bridge holds
+  std::string control;              // a Unix socket path for patches ("" = none)
 };
 int run_run(const RunArgs& args);
 

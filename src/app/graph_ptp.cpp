@@ -10,11 +10,10 @@ namespace ac {
 
 Expected<GraphPtp> start_ptp_for_graph(const RunArgs& args, const Graph& graph) {
   const SourceLocation& where = graph.clock.where;
-  if (args.driver != "dummy")
+  if (args.driver != "dummy" && args.driver != "jack")
     return unexpected(make_error(ErrorDomain::app,
-                                 "clock: ptp runs on the dummy driver, which the media clock paces; a " + args.driver +
-                                     " device has its own crystal and needs a clock bridge, which run does not place "
-                                     "yet",
+                                 "clock: ptp with --driver " + args.driver +
+                                     ": this device is not bridged to the media clock yet (dummy and jack are)",
                                  where));
   if (args.ptp_iface.empty())
     return unexpected(

@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   rn->add_option("--control", run.control, "a local control socket (Unix socket path): one patch per line, answered");
   rn->add_option("--ptp-iface", run.ptp_iface, "graphs with 'clock: ptp': the network interface of the PTP clock");
   rn->add_option("--ptp-timeout", run.ptp_timeout, "graphs with 'clock: ptp': seconds to wait for lock (default 30)");
+  rn->add_option("--bridge-latency", run.bridge_latency_ms,
+                 "graphs with 'clock: ptp' on JACK: ms each clock bridge holds (default 20)")
+      ->check(CLI::Range(2.0, 1000.0));
   rn->add_option("--ptp-role", run.ptp_role, "graphs with 'clock: ptp': auto (default), master or slave")
       ->check(CLI::IsMember({"auto", "master", "slave"}));
 

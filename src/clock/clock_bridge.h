@@ -44,9 +44,11 @@ struct ClockBridgeOptions {
 struct ClockBridgeStatus {
   bool running = false;         // the reader has started consuming
   bool locked = false;          // the loop has narrowed to its final bandwidth
-  double ratio = 1.0;           // reader rate / writer rate, as the loop holds it
+  double ratio = 1.0;           // reader rate / writer rate, as the loop has learnt it
   double latency_frames = 0.0;  // held latency (input frames, FIFO + resampler)
   double latency_error = 0.0;   // latency minus its target (frames)
+  double writer_rate = 0.0;     // each side's rate against the reference clock, from its callback times
+  double reader_rate = 0.0;
   uint64_t written = 0, read = 0;
   uint64_t underruns = 0;  // reader found the FIFO empty (silence inserted)
   uint64_t overruns = 0;   // writer found the FIFO full (frames dropped)
@@ -63,10 +65,12 @@ class ClockBridge {
 
   // [writer] `frames` (== writer_block) frames, one pointer per channel,
   // whose block happened at `time` seconds on the reference clock.
-  void write(const float* const* channels, uint32_t frames, double time) noexcept;
+  // `skipped`: frames the writer's stream lost just before this block (its
+  // driver skipped blocks after a stall), so its time line moves on by them.
+  void write(const float* const* channels, uint32_t frames, double time, uint64_t skipped = 0) noexcept;
   // [reader] Fills `frames` (== reader_block) frames for a block happening
-  // at `time` on the same reference clock.
-  void read(float* const* channels, uint32_t frames, double time) noexcept;
+  // at `time` on the same reference clock; `skipped` as for write().
+  void read(float* const* channels, uint32_t frames, double time, uint64_t skipped = 0) noexcept;
 
   // [any] A snapshot (each field consistent on its own).
   ClockBridgeStatus status() const noexcept;
@@ -99,6 +103,7 @@ class ClockBridge {
   std::atomic<uint64_t> pub_frames_{0};
   std::atomic<double> pub_next_{0.0}, pub_rate_{0.0};
   std::atomic<uint64_t> overruns_{0};
+  std::atomic<bool> writer_skipped_{false};  // the writer lost frames: the reader realigns
   // Reader side.
   DelayLockedLoop reader_dll_;
   std::unique_ptr<VResampler> resampler_;
@@ -108,13 +113,14 @@ class ClockBridge {
   uint64_t popped_ = 0;      // frames taken from the FIFO (pending_ of them not yet resampled)
   bool reader_started_ = false;
   bool reading_ = false;
+  bool ever_started_ = false;
   double started_at_ = 0.0;
   double integral_ = 0.0;  // the loop's integrator: the learnt ratio error
   double last_time_ = 0.0;
   double bandwidth_ = 0.0;
   // Published by the reader for status().
   std::atomic<bool> pub_running_{false}, pub_locked_{false};
-  std::atomic<double> pub_ratio_{1.0}, pub_latency_{0.0}, pub_error_{0.0};
+  std::atomic<double> pub_ratio_{1.0}, pub_latency_{0.0}, pub_error_{0.0}, pub_reader_rate_{0.0};
   std::atomic<uint64_t> read_{0}, underruns_{0}, resyncs_{0};
 };
 

@@ -42,8 +42,10 @@ struct BridgeRun {
 
 // Runs writer and reader callbacks in the order of their (jittered) times.
 // `stall_at`: a reader callback around that time comes `stall` seconds late.
+// `writer_skip_at`: around that time the writer's driver skips 10 blocks
+// (their frames are lost, as after a real-time driver's xrun) and says so.
 BridgeRun simulate(const Domain& writer, const Domain& reader, double seconds, unsigned seed, double stall_at = -1.0,
-                   double stall = 0.0) {
+                   double stall = 0.0, double writer_skip_at = -1.0) {
   ClockBridgeOptions o;
   o.channels = 2;
   o.writer_block = writer.block;
@@ -57,7 +59,7 @@ BridgeRun simulate(const Domain& writer, const Domain& reader, double seconds, u
   std::vector<float> in0(writer.block), in1(writer.block), out0(reader.block), out1(reader.block);
   const float* in[2] = {in0.data(), in1.data()};
   float* out[2] = {out0.data(), out1.data()};
-  uint64_t wk = 0, rk = 0;
+  uint64_t wk = 0, rk = 0, skipped_blocks = 0;
   double tw = (writer.block) / writer.true_rate() + jittered(writer);
   double tr = (reader.block) / reader.true_rate() + jittered(reader);
   const auto reader_blocks = static_cast<uint64_t>(seconds * reader.true_rate() / reader.block);
@@ -71,9 +73,21 @@ BridgeRun simulate(const Domain& writer, const Domain& reader, double seconds, u
         in0[i] = static_cast<float>(kAmplitude * std::sin(2.0 * std::numbers::pi * kTone * t));
         in1[i] = -in0[i];
       }
+      uint64_t skipped = 0;
+      if (writer_skip_at >= 0 && tw >= writer_skip_at && skipped_blocks == 0) {
+        skipped_blocks = 10;
+        wk += skipped_blocks;
+        skipped = skipped_blocks * writer.block;
+        tw += static_cast<double>(skipped) / writer.true_rate();
+        for (uint32_t i = 0; i < writer.block; ++i) {
+          const double t = static_cast<double>(wk * writer.block + i) / writer.true_rate();
+          in0[i] = static_cast<float>(kAmplitude * std::sin(2.0 * std::numbers::pi * kTone * t));
+          in1[i] = -in0[i];
+        }
+      }
       {
         AudioSection section;
-        (*bridge)->write(in, writer.block, tw);
+        (*bridge)->write(in, writer.block, tw, skipped);
       }
       ++wk;
       tw = static_cast<double>(wk + 1) * writer.block / writer.true_rate() + jittered(writer);
@@ -230,6 +244,20 @@ TEST(ClockBridge, StartsOverAfterAStallLongerThanItsFifoAndLocksAgain) {
   EXPECT_EQ(run.status.resyncs, 1u);
   EXPECT_EQ(run.status.underruns, 0u);
   EXPECT_TRUE(run.status.locked);
+  EXPECT_NEAR(run.status.ratio, reader.true_rate() / writer.true_rate(), 5e-6);
+}
+
+TEST(ClockBridge, StartsOverOnceWhenTheWriterSkipsBlocks) {
+  // The writer's driver lost 10 blocks (13 ms): the latency the bridge
+  // holds fell by that much, so it starts over once at its target and
+  // locks again, instead of slewing the pitch for seconds.
+  const Domain writer{0.0, 64, 300e-6, 20e-6}, reader{30.0, 64, 300e-6, 20e-6};
+  const BridgeRun run = simulate(writer, reader, 30.0, 5, -1.0, 0.0, 5.0);
+  EXPECT_EQ(run.violations, 0u);
+  EXPECT_EQ(run.status.resyncs + run.status.underruns, 1u);
+  EXPECT_EQ(run.status.overruns, 0u);
+  EXPECT_TRUE(run.status.locked);
+  EXPECT_NEAR(run.status.latency_error, 0.0, 2.0);
   EXPECT_NEAR(run.status.ratio, reader.true_rate() / writer.true_rate(), 5e-6);
 }
 

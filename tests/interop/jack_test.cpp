@@ -15,6 +15,7 @@
 #include "child_process.h"
 #include "dsp/sound_file.h"
 #include "event_log_reader.h"
+#include "jack_server.h"
 #include "render_helpers.h"
 #include "run_command.h"
 
@@ -23,77 +24,9 @@ namespace {
 
 const std::string kBinary = AUDIOCLOUD_BINARY;
 
-class JackServer {
- public:
-  explicit JackServer(const test::TempDir& tmp)
-      : cleaned_(clean_stale_registry()),
-        name_("actest" + std::to_string(getpid())),
-        env_("JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=" + name_ + " "),
-        jackd_("JACK_NO_START_SERVER=1 jackd -n " + name_ + " --no-realtime -d dummy -r 48000 -p 64 -C 2 -P 2",
-               tmp.path("jackd.log")) {
-    const auto r = test::run_command(env_ + "timeout 10 jack_wait -w -t 10");
-    ready_ = r.output.find("server is available") != std::string::npos;
-  }
-  // A stopped server unregisters; SIGKILL would leave it in JACK's registry,
-  // which holds only a few servers.
-  ~JackServer() {
-    jackd_.signal(SIGTERM);
-    if (!jackd_.wait_for_exit(5.0)) jackd_.signal(SIGKILL);
-  }
-  bool ready() const { return ready_; }
-  const std::string& env() const { return env_; }
-  test::ChildProcess& process() { return jackd_; }
-  // Waits (bounded) until `port` exists.
-  bool wait_for_port(const std::string& port) {
-    for (int i = 0; i < 100; ++i) {
-      if (test::run_command(env_ + "jack_lsp").output.find(port) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
- private:
-  // Entries left by servers that died without unregistering (crashes,
-  // SIGKILL) fill JACK's registry; with no jackd running they are all stale.
-  static bool clean_stale_registry() {
-    if (test::run_command("pgrep -x jackd").exit_code == 0) return false;
-    return test::run_command("rm -f /dev/shm/jack-shm-registry /dev/shm/jack_actest* /dev/shm/jack-0-*").exit_code == 0;
-  }
-
-  bool cleaned_;
-  std::string name_, env_;
-  test::ChildProcess jackd_;
-  bool ready_ = false;
-};
-
 std::string write(const test::TempDir& tmp, const std::string& name, const std::string& text) {
   std::ofstream(tmp.path(name)) << text;
   return tmp.path(name);
-}
-
-// A continuous sine obeys x[n] = 2 cos(w) x[n-1] - x[n-2]; a lost or
-// repeated sample leaves a spike in the residual. Where it breaks, in
-// [begin, end).
-std::vector<size_t> sine_breaks(const std::vector<float>& x, size_t begin, size_t end, double freq) {
-  const double k = 2.0 * std::cos(2.0 * std::numbers::pi * freq / 48000.0);
-  std::vector<size_t> at;
-  for (size_t n = begin + 2; n < end; ++n) {
-    const double r = x[n] - k * x[n - 1] + x[n - 2];
-    if (std::fabs(r) > 1e-3) {
-      at.push_back(n);
-      n += 4;  // one break disturbs a few samples
-    }
-  }
-  return at;
-}
-
-// The xrun count `audiocloud run` printed when it stopped (-1: none found).
-int xruns_in(const std::string& log_path) {
-  const std::string t = test::read_text(log_path);
-  const size_t at = t.find(" xruns,");
-  if (at == std::string::npos) return -1;
-  size_t start = t.rfind(' ', at - 1);
-  return std::stoi(t.substr(start + 1, at - start - 1));
 }
 
 // The two graphs of the sine tests: `tx` plays 997 Hz at -6 dBFS to its
@@ -131,7 +64,7 @@ Received received(const test::TempDir& tmp) {
 
 TEST(JackInterop, SineThroughJackArrivesWhole) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const auto [tx, rx] = sine_graphs(tmp, "{type: output, channels: 1}", "{type: input, channels: 1}");
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 14s < /dev/null",
@@ -152,9 +85,9 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
   // jackd runs without real-time priority on a shared machine and may miss
   // cycles itself); with no xrun reported the signal must be whole.
   const size_t end = first + 48000 * 10;
-  std::vector<size_t> break_at = sine_breaks(x, first, end, 997.0);
+  std::vector<size_t> break_at = test::sine_breaks(x, first, end, 997.0);
   const int breaks = static_cast<int>(break_at.size());
-  const int xruns = xruns_in(tmp.path("tx.log")) + xruns_in(tmp.path("rx.log"));
+  const int xruns = test::xruns_in(tmp.path("tx.log")) + test::xruns_in(tmp.path("rx.log"));
   EXPECT_LE(breaks, xruns) << breaks << " breaks in 10 s but only " << xruns << " xruns reported";
   // Level and frequency on the longest stretch without a break (connecting
   // ports reorders JACK's graph, which often costs an xrun right there).
@@ -185,7 +118,7 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
 // whole (breaks only where xruns were reported).
 TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const auto [tx, rx] = sine_graphs(tmp, "{type: jack.out, channels: 1}",
                                     "{type: jack.in, channels: 1, params: {connect: \"tx:out_.*\"}}");
@@ -210,14 +143,14 @@ TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
   const std::vector<float>& x = got.x;
   const size_t first = got.first;
   ASSERT_GT(x.size(), first + 48000 * 5) << "less than 5 s arrived";
-  const int breaks = static_cast<int>(sine_breaks(x, first, x.size(), 997.0).size());
-  const int xruns = xruns_in(tmp.path("tx.log")) + xruns_in(tmp.path("rx.log"));
+  const int breaks = static_cast<int>(test::sine_breaks(x, first, x.size(), 997.0).size());
+  const int xruns = test::xruns_in(tmp.path("tx.log")) + test::xruns_in(tmp.path("rx.log"));
   EXPECT_LE(breaks, xruns) << breaks << " breaks but only " << xruns << " xruns reported";
 }
 
 TEST(JackInterop, ServerGoingAwayEndsTheClientWithAnError) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const std::string g = write(
       tmp, "g.yaml", "nodes:\n  s: {type: sine}\n  o: {type: output, channels: 1}\nconnections:\n  - s.out -> o.in\n");
@@ -245,7 +178,7 @@ uint8_t note_of(uint32_t word) {
 // there, shifted by the same whole number of periods for all of them.
 TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const std::string rx = write(tmp, "rx.yaml",
                                "nodes:\n  keys: {type: jack.midi.in}\n"
@@ -292,7 +225,7 @@ TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
 // exactly, period after period.
 TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const std::string rx = write(tmp, "rx.yaml",
                                "nodes:\n  keys: {type: jack.midi.in, params: {connect: \"seq:out\"}}\n"
@@ -345,7 +278,7 @@ TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
 // chose. A lost event does not break the check.
 TEST(JackInterop, JackMidiDumpSeesOurFrames) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
   ASSERT_TRUE(jack.wait_for_port("dump:input"));
@@ -399,7 +332,7 @@ bool connected(const std::string& lsp, const std::string& port, const std::strin
 // connect themselves where their graph says, and stop cleanly.
 TEST(JackInterop, ExamplesRunAndConnectThemselves) {
   test::TempDir tmp;
-  JackServer jack(tmp);
+  test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const std::string dir = std::string(AUDIOCLOUD_SOURCE_DIR) + "/examples/";
   struct Case {
