@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include <algorithm>
+
 #include "clock/delay_locked_loop.h"
 #include "clock/media_clock.h"
 #include "core/audio_buffer.h"
@@ -11,6 +13,9 @@
 
 namespace ac {
 namespace {
+
+// How late a block on the media clock may start and still be caught up.
+constexpr int64_t kCatchUpNs = 10'000'000;
 
 int64_t to_ns(const timespec& t) {
   return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
@@ -139,9 +144,12 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
       clock_gettime(CLOCK_MONOTONIC, &now);
       const timespec until = from_ns(to_ns(now) + wait);
       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr);
-    } else if (-wait > period_ns) {
-      // More than a block late (a stalled thread, or the clock stepped
-      // forward): skip to the block due now, as a card would, and count it.
+    } else if (-wait > std::max(period_ns, kCatchUpNs)) {
+      // Too late to catch up (a long stall, or the clock stepped forward):
+      // skip to the block due now, as a card would, and count it. Later
+      // than due by less, the blocks run back to back until on time again:
+      // a graph on the media clock has no card whose buffer a short stall
+      // would empty, and what it feeds (a clock bridge) holds more than that.
       const int64_t now_frame = media_now();
       if (-wait > 100000000)
         clock_steps_.fetch_add(1, std::memory_order_relaxed);

@@ -91,26 +91,10 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
   EXPECT_LE(breaks, xruns) << breaks << " breaks in 10 s but only " << xruns << " xruns reported";
   // Level and frequency on the longest stretch without a break (connecting
   // ports reorders JACK's graph, which often costs an xrun right there).
-  size_t clean_begin = first, clean_end = end, prev = first, longest = 0;
-  break_at.push_back(end);
-  for (size_t b : break_at) {
-    if (b > prev && b - prev > longest) {
-      longest = b - prev;
-      clean_begin = prev;
-      clean_end = b;
-    }
-    prev = b + 8;
-  }
-  ASSERT_GE(clean_end - clean_begin, 48000u) << "no clean second to measure";
-  float peak = 0;
-  std::vector<double> crossings;
-  for (size_t n = clean_begin + 1; n < clean_end; ++n) {
-    peak = std::max(peak, std::fabs(x[n]));
-    if (x[n - 1] < 0.0f && x[n] >= 0.0f) crossings.push_back(static_cast<double>(n - 1) + x[n - 1] / (x[n - 1] - x[n]));
-  }
-  EXPECT_NEAR(peak, std::pow(10.0, -6.0 / 20.0), 1e-3);
-  const double freq = 48000.0 * static_cast<double>(crossings.size() - 1) / (crossings.back() - crossings.front());
-  EXPECT_NEAR(freq, 997.0, 0.05);
+  const test::SineStretch clean = test::longest_clean_stretch(x, break_at, first, end);
+  ASSERT_GE(clean.end - clean.begin, 48000u) << "no clean second to measure";
+  EXPECT_NEAR(clean.peak, std::pow(10.0, -6.0 / 20.0), 1e-3);
+  EXPECT_NEAR(clean.frequency, 997.0, 0.05);
 }
 
 // JACK's buffer size changes while audio flows (64 → 256 → 32 frames):

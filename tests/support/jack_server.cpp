@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -60,6 +61,29 @@ int xruns_in(const std::string& log_path) {
   if (at == std::string::npos) return -1;
   size_t start = t.rfind(' ', at - 1);
   return std::stoi(t.substr(start + 1, at - start - 1));
+}
+
+SineStretch longest_clean_stretch(const std::vector<float>& x, const std::vector<size_t>& breaks, size_t begin,
+                                  size_t end) {
+  SineStretch s{begin, begin};
+  size_t prev = begin;
+  std::vector<size_t> edges = breaks;
+  edges.push_back(end);
+  for (size_t b : edges) {
+    if (b > prev && b - prev > s.end - s.begin) {
+      s.begin = prev;
+      s.end = b;
+    }
+    prev = b + 8;  // a break disturbs a few samples
+  }
+  std::vector<double> crossings;
+  for (size_t n = s.begin + 1; n < s.end; ++n) {
+    s.peak = std::max(s.peak, std::fabs(x[n]));
+    if (x[n - 1] < 0.0f && x[n] >= 0.0f) crossings.push_back(static_cast<double>(n - 1) + x[n - 1] / (x[n - 1] - x[n]));
+  }
+  if (crossings.size() > 1)
+    s.frequency = 48000.0 * static_cast<double>(crossings.size() - 1) / (crossings.back() - crossings.front());
+  return s;
 }
 
 }  // namespace ac::test

@@ -41,6 +41,16 @@ class JackServer {
 // it breaks, in [begin, end).
 std::vector<size_t> sine_breaks(const std::vector<float>& x, size_t begin, size_t end, double freq);
 
+// The longest stretch of [begin, end) between `breaks` (sorted), and the
+// sine's peak and frequency (from its rising zero crossings) on it.
+struct SineStretch {
+  size_t begin = 0, end = 0;
+  float peak = 0.0f;
+  double frequency = 0.0;
+};
+SineStretch longest_clean_stretch(const std::vector<float>& x, const std::vector<size_t>& breaks, size_t begin,
+                                  size_t end);
+
 // The xrun count `audiocloud run` printed when it stopped (-1: none found).
 int xruns_in(const std::string& log_path);
 
