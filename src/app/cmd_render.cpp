@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/progress_bar.h"
+#include "app/recorder_report.h"
 #include "app/registry.h"
 #include "core/decibels.h"
 #include "dsp/file_recorder.h"
@@ -97,7 +98,7 @@ int run_render(const RenderArgs& args) {
   }
   options.executor = executor.get();
   std::vector<std::pair<std::string, MeterNode*>> meters;
-  std::vector<std::pair<std::string, FileRecorderNode*>> recorders;
+  RecorderList recorders;
   for (size_t i = 0; i < p.nodes.size(); ++i) {
     if (auto* m = dynamic_cast<MeterNode*>(p.nodes[i].get())) meters.emplace_back(p.node_ids[i], m);
     if (auto* r = dynamic_cast<FileRecorderNode*>(p.nodes[i].get())) recorders.emplace_back(p.node_ids[i], r);
@@ -136,16 +137,7 @@ int run_render(const RenderArgs& args) {
     }
   }
   int status = 0;
-  for (auto& [id, r] : recorders) {
-    std::printf("  recorder %s: %lld frames to %s", id.c_str(), static_cast<long long>(r->frames_written()),
-                r->path().c_str());
-    if (r->dropped_frames()) std::printf(", %llu frames DROPPED", static_cast<unsigned long long>(r->dropped_frames()));
-    std::printf("\n");
-    if (!r->writer_error().empty()) {
-      std::cerr << "recorder " << id << ": " << r->writer_error() << "\n";
-      status = 2;
-    }
-  }
+  if (!report_recorders(recorders)) status = 2;
   const DeadlineReport deadlines = read_deadline_report(p);
   std::string path;
   for (const auto& id : deadlines.critical_path) path += (path.empty() ? "" : " -> ") + id;

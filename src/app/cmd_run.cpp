@@ -21,6 +21,7 @@
 #include "app/control_socket.h"
 #include "app/graph_ptp.h"
 #include "app/media_clock_lag.h"
+#include "app/recorder_report.h"
 #include "app/registry.h"
 #include "app/stop_request.h"
 #include "clock/media_clock.h"
@@ -466,6 +467,16 @@ int run_run(const RunArgs& args) {
         ptp::to_string(c.state), ptp::to_string(c.grandmaster).c_str(), c.grandmaster_class, c.offset_mean_ns,
         c.offset_rms_ns, static_cast<long long>(c.path_delay_ns), c.locked_seconds);
   }
+  RecorderList recorders;
+  std::vector<std::shared_ptr<Node>> keep;  // alive while reported
+  for (const GraphNode& n : e.graph().nodes) {
+    auto node = e.node(n.id);
+    if (const auto* r = dynamic_cast<const FileRecorderNode*>(node.get())) {
+      recorders.emplace_back(n.id, r);
+      keep.push_back(std::move(node));
+    }
+  }
+  const bool recorded = report_recorders(recorders);
   if (osc) {
     const OscStats& st = osc->stats();
     std::printf("osc: %llu messages, %llu malformed, %llu rejected\n", static_cast<unsigned long long>(st.messages),
@@ -474,7 +485,7 @@ int run_run(const RunArgs& args) {
   if (dummy && !dummy->realtime_warning().empty())
     std::fprintf(stderr, "note: %s\n", dummy->realtime_warning().c_str());
   if (alsa && !alsa->realtime_warning().empty()) std::fprintf(stderr, "note: %s\n", alsa->realtime_warning().c_str());
-  return 0;  // the Engine's destructor finalises recorders
+  return recorded ? 0 : 2;  // the Engine's destructor finalises recorders
 }
 
 }  // namespace ac

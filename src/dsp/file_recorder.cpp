@@ -1,5 +1,6 @@
 #include "dsp/file_recorder.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/audio_section.h"
@@ -25,6 +26,9 @@ Expected<void> FileRecorderNode::prepare(const StreamConfig& c) {
   // Two seconds of headroom for a stalled disk.
   ring_ = std::make_unique<SpscRing<float>>(static_cast<size_t>(c.sample_rate * 2.0) * spec_.channels);
   interleave_.assign(static_cast<size_t>(c.max_block) * spec_.channels, 0.0f);
+  silence_.assign(interleave_.size(), 0.0f);
+  max_gap_ = static_cast<int64_t>(c.sample_rate);  // one second
+  next_time_ = -1;
   return {};
 }
 
@@ -78,16 +82,40 @@ void FileRecorderNode::writer_loop() {
 }
 
 void FileRecorderNode::process(ProcessContext& ctx) noexcept {
+  if (!writer_) return;  // not activated: nothing to record into
+  fill_gap(ctx.time);
   const ConstAudioView& in = ctx.in(0);
   const uint32_t ch = spec_.channels;
   for (FrameCount i = 0; i < ctx.frames; ++i) {
     for (uint32_t c = 0; c < ch; ++c) interleave_[static_cast<size_t>(i) * ch + c] = in.channel(c)[i];
   }
-  const std::span<const float> frames(interleave_.data(), static_cast<size_t>(ctx.frames) * ch);
-  if (!writer_) return;  // not activated: nothing to record into
-  if (ring_->try_push_all(frames)) return;
+  push(std::span<const float>(interleave_.data(), static_cast<size_t>(ctx.frames) * ch), ctx.frames);
+  next_time_ = ctx.time.value + ctx.frames;
+}
+
+void FileRecorderNode::fill_gap(SampleTime time) noexcept {
+  if (next_time_ < 0 || time.value == next_time_) return;
+  const int64_t gap = time.value - next_time_;
+  if (gap < 0 || gap > max_gap_) {
+    discontinuities_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const auto block = static_cast<int64_t>(silence_.size() / spec_.channels);
+  for (int64_t left = gap; left > 0;) {
+    const auto n = static_cast<FrameCount>(std::min(left, block));
+    push(std::span<const float>(silence_.data(), static_cast<size_t>(n) * spec_.channels), n);
+    left -= n;
+  }
+  filled_.fetch_add(static_cast<uint64_t>(gap), std::memory_order_relaxed);
+}
+
+void FileRecorderNode::push(std::span<const float> frames, FrameCount count) noexcept {
+  if (ring_->try_push_all(frames)) {
+    recorded_.fetch_add(count, std::memory_order_relaxed);
+    return;
+  }
   if (config_.realtime) {
-    dropped_.fetch_add(ctx.frames, std::memory_order_relaxed);
+    dropped_.fetch_add(count, std::memory_order_relaxed);
     return;
   }
   // Offline: no deadline, so wait for the writer rather than lose audio. The
@@ -95,11 +123,12 @@ void FileRecorderNode::process(ProcessContext& ctx) noexcept {
   AudioSectionPause pause;
   while (!ring_->try_push_all(frames)) {
     if (failed_.load(std::memory_order_acquire)) {
-      dropped_.fetch_add(ctx.frames, std::memory_order_relaxed);
+      dropped_.fetch_add(count, std::memory_order_relaxed);
       return;
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+  recorded_.fetch_add(count, std::memory_order_relaxed);
 }
 
 NodeType file_recorder_node_type() {

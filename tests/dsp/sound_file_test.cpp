@@ -11,6 +11,10 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/audio_buffer.h"
+#include "dsp/file_recorder.h"
+#include "graph/compiler.h"
+#include "graph/executor.h"
 #include "render_helpers.h"
 
 namespace ac {
@@ -165,6 +169,44 @@ TEST(FilePlayerRecorder, PlayerThroughRecorderIsBitExactAndDropsNothingOffline) 
     ASSERT_EQ((*back)[0][i], x[2 * i]) << i;
     ASSERT_EQ((*back)[1][i], x[2 * i + 1]) << i;
   }
+}
+
+// A driver that skipped a block (an xrun) leaves a hole in the timeline: the
+// recorder writes silence there, so every recorded sample stays at its time
+// in the file. A jump of more than a second is a clock step: not filled.
+TEST(FileRecorder, KeepsTheTimelineAcrossSkippedBlocks) {
+  test::TempDir tmp;
+  const std::string dst = tmp.path("rec.wav");
+  const NodeRegistry registry = test::test_registry();
+  const Graph g = test::load_or_fail(
+      "nodes:\n  k: {type: constant, params: {value: 0.25}}\n"
+      "  r: {type: file_recorder, channels: 1, params: {path: " +
+          dst + ", encoding: float}}\nconnections:\n  - k.out -> r.in\n",
+      registry);
+  auto plan = compile(g, CompileOptions{true});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  Plan& p = **plan;
+  const FileRecorderNode* rec = nullptr;
+  for (auto& n : p.nodes) {
+    ASSERT_TRUE(n->activate());
+    if (auto* r = dynamic_cast<const FileRecorderNode*>(n.get())) rec = r;
+  }
+  ASSERT_NE(rec, nullptr);
+  AudioBuffer out(p.host_output_channels, p.config.max_block);
+  HostIo host;
+  host.output = out.view();
+  // Blocks of 64 at 0 and 64; 128 is skipped; 192, 256; then a step of 2 s.
+  for (int64_t t : {0, 64, 192, 256, 256 + 96000}) run_block(p, SampleTime{t}, 64, &host);
+  for (auto& n : p.nodes) n->deactivate();
+  EXPECT_EQ(rec->filled_frames(), 64u);
+  EXPECT_EQ(rec->discontinuities(), 1u);
+  EXPECT_EQ(rec->dropped_frames(), 0u);
+  EXPECT_EQ(rec->frames_recorded(), 384);
+  auto back = read_sound_file(dst, nullptr);
+  ASSERT_TRUE(back) << back.error().message;
+  const std::vector<float>& x = (*back)[0];
+  ASSERT_EQ(x.size(), 384u);
+  for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(x[i], i >= 128 && i < 192 ? 0.0f : 0.25f) << i;
 }
 
 TEST(FilePlayer, LoopsAndRefusesAnotherSampleRate) {

@@ -132,7 +132,7 @@ TEST(OscInterop, BundlesWithFutureTimetagsLandOnTheirSamples) {
   EXPECT_LE(scheduled[0].first - scheduled[0].second, 4800);
   const auto s = steps(run.recording());
   ASSERT_EQ(s.size(), 2u);
-  EXPECT_EQ(static_cast<long long>(s[0].first), scheduled[0].first);
+  EXPECT_EQ(static_cast<long long>(s[0].first), scheduled[0].first) << out;
   EXPECT_EQ(s[0].second, 0.5f);
   EXPECT_EQ(static_cast<long long>(s[1].first), scheduled[1].first);
   EXPECT_EQ(s[1].second, 0.75f);
