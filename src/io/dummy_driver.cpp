@@ -125,7 +125,8 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
   auto next_whole_block = [&] { return (media_now() / block + 1) * block; };
   int64_t frame = options_.start_at >= 0 ? options_.start_at : next_whole_block();
   if (frame < media_now()) frame = next_whole_block();
-  int64_t first = -1, ran = 0;
+  int64_t first = -1;
+  int64_t elapsed = 0;  // timeline frames so far: blocks run and blocks skipped, not clock steps
   estimated_rate_.store(options_.sample_rate, std::memory_order_relaxed);
   const auto period_ns = static_cast<int64_t>(1e9 * options_.block / options_.sample_rate);
   while (running_.load(std::memory_order_acquire)) {
@@ -150,25 +151,28 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
       // than due by less, the blocks run back to back until on time again:
       // a graph on the media clock has no card whose buffer a short stall
       // would empty, and what it feeds (a clock bridge) holds more than that.
-      const int64_t now_frame = media_now();
-      if (-wait > 100000000)
+      const int64_t now_block = (media_now() / block) * block;
+      if (-wait > 100000000) {
         clock_steps_.fetch_add(1, std::memory_order_relaxed);
-      else
+      } else {
         xruns_.fetch_add(1, std::memory_order_relaxed);
-      frame = (now_frame / block) * block;
+        if (first >= 0) elapsed += now_block - frame;
+      }
+      frame = now_block;
     }
     if (first < 0) {
       first = frame;
       first_block_.store(first, std::memory_order_release);
     }
-    if (options_.stop_after_frames >= 0 && ran >= options_.stop_after_frames) break;
+    // The duration is on the timeline: skipped blocks count towards it.
+    if (options_.stop_after_frames >= 0 && elapsed >= options_.stop_after_frames) break;
     {
       AudioSection section;
       out.clear();
       callback_(SampleTime{frame}, options_.block, host);
     }
     frame += block;
-    ran += block;
+    elapsed += block;
     blocks_.fetch_add(1, std::memory_order_relaxed);
   }
 }

@@ -20,8 +20,9 @@ struct DummyDriverOptions {
   double sample_rate = 48000.0;
   FrameCount block = 64;
   uint32_t output_channels = 2;
-  int realtime_priority = 70;      // SCHED_FIFO if permitted; 0 = don't try
-  int64_t stop_after_frames = -1;  // stop by itself once this many frames ran (-1: never)
+  int realtime_priority = 70;  // SCHED_FIFO if permitted; 0 = don't try
+  int64_t stop_after_frames =
+      -1;  // stop by itself once the timeline advanced this far (skipped blocks count; -1: never)
   // Pace blocks by a PTP-disciplined clock instead of CLOCK_MONOTONIC: the
   // device is then the media clock itself (no crystal of its own), and each
   // block's time is its first sample's media-clock time (samples since the

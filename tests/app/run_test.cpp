@@ -37,21 +37,21 @@ TEST(Run, PacesInRealTimeAndAppliesPatchesFromStdin) {
   EXPECT_NE(r.output.find("patch 1 applied"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("patch 2 rejected: stdin:2:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("cannot remove 'x': no such node"), std::string::npos) << r.output;
-  // One second is 750 blocks of 64. The recording holds every frame of
-  // every block the driver ran (through a swap that kept the recorder);
-  // only a stall of this machine long enough for an xrun skips blocks.
+  // One second is 750 blocks of 64. The recording holds the whole second of
+  // the timeline (through a swap that kept the recorder): blocks a stall of
+  // this machine made the driver skip are there as silence, and reported.
   const bool xruns = r.output.find(", 0 xruns,") == std::string::npos;
   SoundFileInfo info;
   auto rec = read_sound_file(tmp.path("rec.wav"), &info);
   ASSERT_TRUE(rec) << rec.error().message;
   if (!xruns) {
     EXPECT_NE(r.output.find("stopped after 1.000 s (750 blocks)"), std::string::npos) << r.output;
-    EXPECT_EQ(info.frames, 48000);
+    EXPECT_EQ(info.frames, 48000) << r.output;
+    EXPECT_NE(r.output.find("recorder r: 48000 frames to "), std::string::npos) << r.output;
   } else {
-    const size_t at = r.output.find(" s (");
-    ASSERT_NE(at, std::string::npos) << r.output;
-    const long blocks = std::stol(r.output.substr(at + 4));
-    EXPECT_EQ(info.frames, blocks * 64) << r.output;
+    // Blocks skipped at the very end have no later block to fill up to.
+    EXPECT_LE(info.frames, 48000) << r.output;
+    EXPECT_GE(info.frames, 48000 - 4800) << r.output;
   }
   float peak = 0;
   for (float v : (*rec)[0]) peak = std::max(peak, std::fabs(v));
@@ -112,7 +112,14 @@ TEST(Run, TheControlSocketAppliesAndAnswersPatches) {
   SoundFileInfo info;
   auto rec = read_sound_file(tmp.path("rec.wav"), &info);
   ASSERT_TRUE(rec) << rec.error().message;
-  ASSERT_EQ(info.frames, 3 * 48000);
+  // The whole timeline; skipped blocks are recorded as silence, except at
+  // the very end, where no later block fills up to them.
+  if (log.find(", 0 xruns,") != std::string::npos) {
+    ASSERT_EQ(info.frames, 3 * 48000) << log;
+  } else {
+    ASSERT_LE(info.frames, 3 * 48000) << log;
+    ASSERT_GE(info.frames, 3 * 48000 - 4800) << log;
+  }
   const auto& x = (*rec)[0];
   float head = 0, tail = 0;
   for (size_t i = 0; i < 4800; ++i) head = std::max(head, std::fabs(x[i]));

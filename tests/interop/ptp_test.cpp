@@ -345,11 +345,18 @@ TEST(PtpInterop, GraphOnThePtpMediaClockStartsEachBlockAtItsMediaTime) {
   EXPECT_EQ(steps, 0u);
   EXPECT_GT(min, -100.0) << "a block started before its media time by more than the clock's error";
   EXPECT_LT(mean, 5000.0) << "blocks start far behind their media time";
-  // Ran the whole duration on that grid.
+  // Ran the whole duration on that grid (blocks skipped after a stall are
+  // recorded as silence, except at the very end: no later block fills up
+  // to them).
   SoundFileInfo info;
   auto rec = read_sound_file(tmp.path("rec.wav"), &info);
   ASSERT_TRUE(rec) << rec.error().message;
-  EXPECT_EQ(info.frames, 480000);
+  if (r.output.find(", 0 xruns,") != std::string::npos) {
+    EXPECT_EQ(info.frames, 480000) << r.output;
+  } else {
+    EXPECT_LE(info.frames, 480000) << r.output;
+    EXPECT_GE(info.frames, 480000 - 4800) << r.output;
+  }
 }
 
 // A `clock: ptp` graph played through a JACK server that runs on its own
