@@ -26,8 +26,9 @@ packages=(
   # compiler at run time (gcc, above), clang's wasm32 target with lld and
   # wasi-libc for the example plug-ins, Faust for the Faust example
   wabt lld wasi-libc libclang-rt-14-dev-wasm32 faust
-  # resampling between clock domains (the clock bridge)
-  libzita-resampler-dev
+  # resampling between clock domains (the clock bridge); alsa-lib's jack
+  # PCM plug-in, the clock-driven ALSA device of the bridged-ALSA test
+  libzita-resampler-dev libasound2-plugins
   # FFT (tests measure spectra with it)
   libfftw3-dev
   # independent peers for tests and benchmarks

@@ -74,6 +74,18 @@ int run_run(const RunArgs& args) {
   std::unique_ptr<PtpClock> ptp;
   int64_t origin = 0;
   if (graph->clock.source == GraphClock::Source::ptp) {
+    // Checked before waiting for lock: a device's MIDI events carry its own
+    // clock's frames, and cannot cross the bridge (yet).
+    JackDriverOptions ports;
+    if (args.driver == "jack") jack_ports_from_graph(*graph, ports);
+    if (!ports.midi_inputs.empty() || !ports.midi_outputs.empty()) {
+      std::cerr << make_error(ErrorDomain::app,
+                              "clock: ptp with JACK MIDI ports: MIDI does not cross the clock bridge yet",
+                              graph->clock.where)
+                       .to_string()
+                << "\n";
+      return 1;
+    }
     auto started = start_ptp_for_graph(args, *graph);
     if (!started) {
       std::cerr << started.error().to_string() << "\n";
@@ -110,6 +122,24 @@ int run_run(const RunArgs& args) {
   // clock: ptp with a device on its own crystal: the graph runs on the
   // media clock's thread and the device's audio crosses through a bridge.
   std::unique_ptr<DeviceBridge> bridge;
+  auto make_bridge = [&](uint32_t capture, uint32_t playback, FrameCount period, const char* device) {
+    DeviceBridgeOptions bo;
+    bo.capture_channels = capture;
+    bo.playback_channels = playback;
+    bo.rate = graph->sample_rate;
+    bo.device_block = period;
+    bo.graph_block = graph->block_size;
+    bo.latency_seconds = args.bridge_latency_ms / 1000.0;
+    auto made = DeviceBridge::create(bo);
+    if (!made) {
+      std::cerr << made.error().to_string() << "\n";
+      return false;
+    }
+    bridge = std::move(*made);
+    std::fprintf(stderr, "%s period %u frames bridged to the media clock, %.1f ms held each way\n", device, period,
+                 args.bridge_latency_ms);
+    return true;
+  };
   auto block = [&](SampleTime t, FrameCount frames, HostIo& host) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
@@ -150,7 +180,10 @@ int run_run(const RunArgs& args) {
     if (ao.capture_channels == 0) ao.capture_device.clear();
     if (args.period) ao.period = args.period;
     if (args.periods) ao.periods = args.periods;
-    ao.stop_after_frames = limit;
+    // Bridged, the graph's thread counts the duration; ALSA runs whole
+    // periods, one bridge callback each.
+    ao.stop_after_frames = ptp ? -1 : limit;
+    if (ptp) ao.max_block = 8192;
     auto opened = AlsaDriver::open(ao);
     if (!opened) {
       std::cerr << opened.error().to_string() << "\n";
@@ -163,25 +196,21 @@ int run_run(const RunArgs& args) {
     if (alsa->has_capture())
       std::fprintf(stderr, "ALSA capture %s: %s\n", ao.capture_device.c_str(),
                    alsa->capture_config().describe().c_str());
-    alsa->start(block);
+    AlsaDriver::Callback device = block;
+    if (ptp) {
+      if (!make_bridge(alsa->has_capture() ? ao.capture_channels : 0, alsa->has_playback() ? ao.playback_channels : 0,
+                       alsa->period(), "ALSA"))
+        return 1;
+      device = [&](SampleTime t, FrameCount frames, HostIo& host) { bridge->device_block(t, frames, host); };
+    }
+    alsa->start(device);
   } else if (args.driver == "jack") {
     JackDriverOptions jo;
     jo.client_name = args.client_name;
     jack_ports_from_graph(*graph, jo);
     jo.sample_rate = graph->sample_rate;
     jo.max_block = graph->block_size;
-    if (ptp) {
-      if (!jo.midi_inputs.empty() || !jo.midi_outputs.empty()) {
-        std::cerr << make_error(ErrorDomain::app,
-                                "clock: ptp with JACK MIDI ports: MIDI does not cross the clock "
-                                "bridge yet",
-                                graph->clock.where)
-                         .to_string()
-                  << "\n";
-        return 1;
-      }
-      jo.max_block = 8192;  // whole periods: the bridge times one callback per period
-    }
+    if (ptp) jo.max_block = 8192;  // whole periods: the bridge times one callback per period
     auto opened = JackDriver::open(jo);
     if (!opened) {
       std::cerr << opened.error().to_string() << "\n";
@@ -190,21 +219,7 @@ int run_run(const RunArgs& args) {
     jack = std::move(*opened);
     JackDriver::Callback device = block;
     if (ptp) {
-      DeviceBridgeOptions bo;
-      bo.capture_channels = jo.inputs;
-      bo.playback_channels = jo.outputs;
-      bo.rate = graph->sample_rate;
-      bo.device_block = jack->period();
-      bo.graph_block = graph->block_size;
-      bo.latency_seconds = args.bridge_latency_ms / 1000.0;
-      auto made = DeviceBridge::create(bo);
-      if (!made) {
-        std::cerr << made.error().to_string() << "\n";
-        return 1;
-      }
-      bridge = std::move(*made);
-      std::fprintf(stderr, "JACK period %u frames bridged to the media clock, %.1f ms held each way\n", jack->period(),
-                   args.bridge_latency_ms);
+      if (!make_bridge(jo.inputs, jo.outputs, jack->period(), "JACK")) return 1;
       device = [&](SampleTime t, FrameCount frames, HostIo& host) { bridge->device_block(t, frames, host); };
     }
     if (auto ok = jack->start(device); !ok) {
@@ -232,7 +247,11 @@ int run_run(const RunArgs& args) {
     if (alsa) alsa->stop();
   };
   auto blocks = [&] { return dummy ? dummy->blocks() : alsa ? alsa->blocks() : jack->blocks(); };
-  auto xruns = [&] { return dummy ? dummy->xruns() : alsa ? alsa->xruns() : jack->xruns(); };
+  // Bridged, both sides can miss: the graph's thread on the media clock and
+  // the device on its own.
+  auto device_xruns = [&]() -> uint64_t { return alsa ? alsa->xruns() : jack ? jack->xruns() : 0; };
+  auto graph_xruns = [&]() -> uint64_t { return dummy ? dummy->xruns() : 0; };
+  auto xruns = [&] { return dummy ? graph_xruns() + (bridge ? device_xruns() : 0) : device_xruns(); };
   const auto started = std::chrono::steady_clock::now();
   install_stop_signals();
   const bool tty = isatty(STDERR_FILENO);
@@ -435,6 +454,8 @@ int run_run(const RunArgs& args) {
               static_cast<unsigned long long>(blocks()), static_cast<unsigned long long>(xruns()),
               static_cast<unsigned long long>(e.swaps()));
   if (bridge) {
+    std::printf("xruns: %llu of the graph's thread on the media clock, %llu of the device\n",
+                static_cast<unsigned long long>(graph_xruns()), static_cast<unsigned long long>(device_xruns()));
     auto report = [](const char* direction, const std::optional<ClockBridgeStatus>& st) {
       if (!st) return;
       std::printf(
@@ -449,7 +470,7 @@ int run_run(const RunArgs& args) {
     report("playback", playback_bridge);
     report("capture", capture_bridge);
     if (bridge->mismatched_periods())
-      std::printf("clock bridge: %llu JACK periods of another length were silenced\n",
+      std::printf("clock bridge: %llu device periods of another length were silenced\n",
                   static_cast<unsigned long long>(bridge->mismatched_periods()));
   }
   if (ptp) {

@@ -10,11 +10,6 @@ namespace ac {
 
 Expected<GraphPtp> start_ptp_for_graph(const RunArgs& args, const Graph& graph) {
   const SourceLocation& where = graph.clock.where;
-  if (args.driver != "dummy" && args.driver != "jack")
-    return unexpected(make_error(ErrorDomain::app,
-                                 "clock: ptp with --driver " + args.driver +
-                                     ": this device is not bridged to the media clock yet (dummy and jack are)",
-                                 where));
   if (args.ptp_iface.empty())
     return unexpected(
         make_error(ErrorDomain::app, "clock: ptp needs the PTP network interface: --ptp-iface IF", where));

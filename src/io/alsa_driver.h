@@ -58,6 +58,7 @@ class AlsaDriver {
   const AlsaConfig& playback_config() const { return playback_config_; }
   const AlsaConfig& capture_config() const { return capture_config_; }
   bool has_playback() const { return playback_ != nullptr; }
+  FrameCount period() const { return period_; }  // frames per period, as configured
   bool has_capture() const { return capture_ != nullptr; }
   std::string realtime_warning() const;
 

@@ -359,16 +359,70 @@ TEST(PtpInterop, GraphOnThePtpMediaClockStartsEachBlockAtItsMediaTime) {
   }
 }
 
+// What a `clock: ptp` sender bridged to a JACK server (tx.log) and a JACK
+// client recording it (rx.log, rx.wav) must show: the sine arrives whole (a
+// break only where an xrun or a bridge restart was reported), at its level,
+// and the bridge holds its latency. jackd's dummy backend keeps time by
+// sleeping: its clock wanders by hundreds of ppm within seconds on a busy
+// machine, once by 1100 ppm (the bridge's own measurement of it says so),
+// so the figures here are bounds that hold under that; the bridge's
+// precision against a clock whose truth is known is the clock tests'
+// (ClockBridge.*).
+void expect_bridged_sine(const test::TempDir& tmp) {
+  const std::string log = test::read_text(tmp.path("tx.log"));
+  std::printf("%s", log.c_str());
+
+  double ratio = 0, latency = 0;
+  unsigned long long underruns = 9, overruns = 9, resyncs = 9;
+  const size_t at = log.find("clock bridge playback: ratio");
+  ASSERT_NE(at, std::string::npos) << log;
+  ASSERT_EQ(std::sscanf(log.c_str() + at,
+                        "clock bridge playback: ratio %lf (device rate / media clock rate), held latency %lf frames, "
+                        "%llu underruns, %llu overruns, %llu resyncs",
+                        &ratio, &latency, &underruns, &overruns, &resyncs),
+            5)
+      << log;
+  EXPECT_NEAR(ratio, 1.0, 1.001e-3);  // within the bridge's steering range
+  // Held at 960 frames; never further off than the 256 frames at which the
+  // bridge would start over (a device that wanders beyond its range).
+  EXPECT_NEAR(latency, 960.0, 260.0);
+  EXPECT_EQ(overruns, 0u);
+
+  auto rec = read_sound_file(tmp.path("rx.wav"), nullptr);
+  ASSERT_TRUE(rec) << rec.error().message;
+  const std::vector<float>& x = (*rec)[0];
+  size_t first = 0, last = x.size();
+  while (first < x.size() && std::fabs(x[first]) < 1e-4f) ++first;
+  while (last > first && std::fabs(x[last - 1]) < 1e-4f) --last;
+  // Past the resampler's onset (its filter starts from silence), and short
+  // of where the sender stopped (if it stopped before the recording did).
+  ASSERT_GT(last, first + 9600) << "nothing arrived";
+  const size_t begin = first + 4800, end = last - 4800;
+  ASSERT_LT(begin + 48000 * 10, end) << "less than 10 s arrived";
+  std::vector<size_t> breaks = test::sine_breaks(x, begin, end, 997.0);
+  const int xruns = test::xruns_in(tmp.path("tx.log")) + test::xruns_in(tmp.path("rx.log"));
+  // An xrun leaves a gap (test::kBreaksPerXrun); so does a bridge restart,
+  // whose two edges and the resampler's onset can each count as a break.
+  EXPECT_LE(static_cast<long long>(breaks.size()),
+            test::kBreaksPerXrun * xruns + 3 * static_cast<long long>(underruns + resyncs))
+      << breaks.size() << " breaks, " << xruns << " xruns, " << underruns << " underruns, " << resyncs << " resyncs";
+  // Level and pitch on the longest stretch without a break (each resync
+  // leaves a gap, and a gap would skew a pitch counted across it).
+  const test::SineStretch clean = test::longest_clean_stretch(x, breaks, begin, end);
+  ASSERT_GE(clean.end - clean.begin, 48000u) << "no clean second to measure";
+  EXPECT_NEAR(clean.peak, std::pow(10.0, -6.0 / 20.0), 2e-3);
+  // The pitch in JACK's samples is 997 Hz times the media clock's rate over
+  // JACK's: printed, not asserted, since this JACK's clock is the dummy
+  // backend's sleep, which has wandered by over 1000 ppm under load.
+  std::printf("pitch in JACK's samples %.4f Hz over %.1f s without a break\n", clean.frequency,
+              static_cast<double>(clean.end - clean.begin) / 48000.0);
+  EXPECT_NEAR(clean.frequency, 997.0, 3.0) << "not the sine that was sent";
+}
+
 // A `clock: ptp` graph played through a JACK server that runs on its own
 // clock: the graph runs on the media clock (ptp4l's slave), its output
 // crosses to JACK through the clock bridge, and a second audiocloud client
-// on JACK records it. The sine arrives whole (a break only where an xrun or
-// a bridge resync was reported), at its level and near its pitch, and the
-// bridge holds its latency. jackd's dummy backend keeps time by sleeping:
-// its clock wanders by hundreds of ppm within seconds on a busy machine,
-// once by 1100 ppm (the bridge's own measurement of it says so), so the
-// figures here are bounds that hold under that; the bridge's precision
-// against a clock whose truth is known is the clock tests' (ClockBridge.*).
+// on JACK records it.
 TEST(PtpInterop, AJackDeviceIsBridgedIntoAGraphOnTheMediaClock) {
   test::TempDir tmp;
   PtpLan lan(tmp, 2);
@@ -399,50 +453,42 @@ TEST(PtpInterop, AJackDeviceIsBridgedIntoAGraphOnTheMediaClock) {
   ASSERT_EQ(test::run_command(jack.env() + "jack_connect tx:out_1 rx:in_1").exit_code, 0);
   ASSERT_EQ(receiver.wait_for_exit(60), std::optional<int>(0)) << test::read_text(tmp.path("rx.log"));
   ASSERT_EQ(sender.wait_for_exit(60), std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
-  const std::string log = test::read_text(tmp.path("tx.log"));
-  std::printf("%s", log.c_str());
+  expect_bridged_sine(tmp);
+}
 
-  double ratio = 0, latency = 0;
-  unsigned long long underruns = 9, overruns = 9, resyncs = 9;
-  const size_t at = log.find("clock bridge playback: ratio");
-  ASSERT_NE(at, std::string::npos) << log;
-  ASSERT_EQ(std::sscanf(log.c_str() + at,
-                        "clock bridge playback: ratio %lf (device rate / media clock rate), held latency %lf frames, "
-                        "%llu underruns, %llu overruns, %llu resyncs",
-                        &ratio, &latency, &underruns, &overruns, &resyncs),
-            5)
-      << log;
-  EXPECT_NEAR(ratio, 1.0, 1.001e-3);  // within the bridge's steering range
-  // Held at 960 frames; never further off than the 256 frames at which the
-  // bridge would start over (a device that wanders beyond its range).
-  EXPECT_NEAR(latency, 960.0, 260.0);
-  EXPECT_EQ(overruns, 0u);
-
-  auto rec = read_sound_file(tmp.path("rx.wav"), nullptr);
-  ASSERT_TRUE(rec) << rec.error().message;
-  const std::vector<float>& x = (*rec)[0];
-  size_t first = 0;
-  while (first < x.size() && std::fabs(x[first]) < 1e-4f) ++first;
-  // Past the resampler's onset (its filter starts from silence).
-  const size_t begin = first + 4800, end = x.size() - 4800;
-  ASSERT_LT(begin + 48000 * 10, end) << "less than 10 s arrived";
-  std::vector<size_t> breaks = test::sine_breaks(x, begin, end, 997.0);
-  const int xruns = test::xruns_in(tmp.path("tx.log")) + test::xruns_in(tmp.path("rx.log"));
-  // An xrun breaks the sine once; a bridge restart leaves a short gap, whose
-  // two edges and the resampler's onset can each count as a break.
-  EXPECT_LE(static_cast<long long>(breaks.size()), xruns + 3 * static_cast<long long>(underruns + resyncs))
-      << breaks.size() << " breaks, " << xruns << " xruns, " << underruns << " underruns, " << resyncs << " resyncs";
-  // Level and pitch on the longest stretch without a break (each resync
-  // leaves a gap, and a gap would skew a pitch counted across it).
-  const test::SineStretch clean = test::longest_clean_stretch(x, breaks, begin, end);
-  ASSERT_GE(clean.end - clean.begin, 48000u) << "no clean second to measure";
-  EXPECT_NEAR(clean.peak, std::pow(10.0, -6.0 / 20.0), 2e-3);
-  // The pitch in JACK's samples is 997 Hz times the media clock's rate over
-  // JACK's: printed, not asserted, since this JACK's clock is the dummy
-  // backend's sleep, which has wandered by over 1000 ppm under load.
-  std::printf("pitch in JACK's samples %.4f Hz over %.1f s without a break\n", clean.frequency,
-              static_cast<double>(clean.end - clean.begin) / 48000.0);
-  EXPECT_NEAR(clean.frequency, 997.0, 3.0) << "not the sine that was sent";
+// The same through ALSA: the sender's `alsa.out` plays to alsa-lib's `jack`
+// PCM plug-in (alsa-plugins), an ALSA device whose clock is that JACK
+// server's, declared in an .asoundrc of the test's own (HOME points at it)
+// and wired to the recording client, which therefore starts first and is
+// stopped once the sender is done.
+TEST(PtpInterop, AnAlsaDeviceIsBridgedIntoAGraphOnTheMediaClock) {
+  test::TempDir tmp;
+  PtpLan lan(tmp, 2);
+  ASSERT_TRUE(lan.ok()) << "cannot create network namespaces (needs root)";
+  test::JackServer jack(tmp, /*realtime=*/true);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  auto gm = lan.ptp4l(0, "priority1 100\n");
+  std::ofstream(tmp.path(".asoundrc")) << "pcm.acjack {\n  type jack\n  playback_ports { 0 rx:in_1 }\n}\n";
+  const std::string tx = tmp.path("tx.yaml"), rx = tmp.path("rx.yaml");
+  std::ofstream(tx) << "clock: ptp\nnodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n"
+                       "  o: {type: alsa.out, channels: 1, params: {device: acjack, period: 64, periods: 3}}\n"
+                       "connections:\n  - s.out -> o.in\n";
+  std::ofstream(rx) << "nodes:\n  i: {type: input, channels: 1}\n"
+                       "  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
+                       "connections:\n  - i.out -> r.in\n";
+  test::ChildProcess receiver(jack.env() + kBinary + " run " + rx + " --driver jack --name rx", tmp.path("rx.log"));
+  ASSERT_TRUE(jack.wait_for_port("rx:in_1"));
+  test::ChildProcess sender("HOME=" + tmp.dir() + " " + jack.env() + lan.in(lan.ns(1)) + kBinary + " run " + tx +
+                                " --driver alsa --ptp-iface " + lan.iface(1) +
+                                " --ptp-role slave --ptp-timeout 40 --duration 20s",
+                            tmp.path("tx.log"));
+  const auto sent = sender.wait_for_exit(90);
+  receiver.signal(SIGTERM);
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.log"));
+  ASSERT_EQ(sent, std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
+  EXPECT_NE(test::read_text(tmp.path("tx.log")).find("ALSA period 64 frames bridged to the media clock"),
+            std::string::npos);
+  expect_bridged_sine(tmp);
 }
 
 }  // namespace

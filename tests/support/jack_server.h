@@ -51,6 +51,12 @@ struct SineStretch {
 SineStretch longest_clean_stretch(const std::vector<float>& x, const std::vector<size_t>& breaks, size_t begin,
                                   size_t end);
 
+// Breaks an xrun can leave in a recording made by `audiocloud run`: cycles
+// JACK skipped leave a gap in the timeline, which the recorder fills with
+// silence to keep every later sample at its time; the gap's two edges each
+// break the sine.
+constexpr int kBreaksPerXrun = 2;
+
 // The xrun count `audiocloud run` printed when it stopped (-1: none found).
 int xruns_in(const std::string& log_path);
 
