@@ -42,25 +42,25 @@ int run_ptp(const PtpArgs& args) {
     }
     next_report += 1000000000;
     const ClockConfidence c = (*ptp)->confidence();
-    // The virtual clock and the system clock read side by side: the raw
-    // clock between two system clock reads, against their midpoint (what
-    // the interop tests call the true error when every clock shares the
-    // system clock).
+    // The virtual clock and the system clock read side by side (what the
+    // interop tests call the true error when every clock shares the system
+    // clock).
     int64_t ptp_ns = 0;
-    const int64_t real1 = realtime_now_ns();
-    const int64_t raw = VirtualClock::local_now();
-    const int64_t real = real1 + (realtime_now_ns() - real1) / 2;
+    const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
+    const int64_t raw = pair.local_ns, real = pair.realtime_ns;
     clock.to_ptp(raw, ptp_ns);
     if (args.json) {
       std::printf(
           "{\"t\":%.3f,\"state\":\"%s\",\"offset_ns\":%lld,\"offset_mean_ns\":%.1f,\"offset_rms_ns\":%.1f,"
           "\"path_delay_ns\":%lld,\"freq_ppb\":%.1f,\"gm\":\"%s\",\"gm_class\":%u,\"locked_s\":%.1f,"
-          "\"ptp_ns\":%lld,\"realtime_ns\":%lld,\"syncs\":%llu,\"malformed\":%llu,\"missing_tx_stamps\":%llu}\n",
+          "\"ptp_ns\":%lld,\"realtime_ns\":%lld,\"syncs\":%llu,\"malformed\":%llu,\"missing_tx_stamps\":%llu,"
+          "\"outliers\":%llu}\n",
           static_cast<double>(raw - started) / 1e9, ptp::to_string(c.state), static_cast<long long>(c.offset_ns),
           c.offset_mean_ns, c.offset_rms_ns, static_cast<long long>(c.path_delay_ns), c.frequency_ppb,
           ptp::to_string(c.grandmaster).c_str(), c.grandmaster_class, c.locked_seconds, static_cast<long long>(ptp_ns),
           static_cast<long long>(real), static_cast<unsigned long long>(c.syncs),
-          static_cast<unsigned long long>(c.malformed), static_cast<unsigned long long>(c.missing_tx_stamps));
+          static_cast<unsigned long long>(c.malformed), static_cast<unsigned long long>(c.missing_tx_stamps),
+          static_cast<unsigned long long>(c.outliers));
     } else {
       std::printf("%-12s offset %8lld ns (rms %7.0f)  delay %8lld ns  freq %+10.1f ppb  gm %s\n",
                   ptp::to_string(c.state), static_cast<long long>(c.offset_ns), c.offset_rms_ns,

@@ -15,35 +15,71 @@ void PiServo::reset() {
   // The frequency found so far stays: the clock keeps running at it while
   // the servo starts over (as linuxptp's pi_reset does).
   state_ = ServoState::unlocked;
-  count_ = 0;
+  collected_ = 0;
+  locked_once_ = false;
+  locked_samples_ = 0;
+  outliers_in_row_ = 0;
+}
+
+bool PiServo::outlier(int64_t offset) {
+  const auto o = static_cast<double>(offset);
+  // The first samples after locking teach the loop what normal looks like.
+  constexpr int kLearnSamples = 16;
+  constexpr double kWeight = 1.0 / 16.0;
+  const double limit =
+      std::max(static_cast<double>(options_.outlier_floor_ns), options_.outlier_factor * std::sqrt(mean_square_));
+  if (locked_samples_ >= kLearnSamples && std::fabs(o) > limit && outliers_in_row_ + 1 < options_.outlier_run) {
+    ++outliers_in_row_;
+    ++outliers_;
+    return true;
+  }
+  if (outliers_in_row_ + 1 >= options_.outlier_run && std::fabs(o) > limit) mean_square_ = o * o;  // it moved
+  outliers_in_row_ = 0;
+  mean_square_ = locked_samples_ == 0 ? o * o : mean_square_ + kWeight * (o * o - mean_square_);
+  ++locked_samples_;
+  return false;
 }
 
 double PiServo::sample(int64_t offset, int64_t local) {
   const double max = options_.max_frequency_ppb;
-  switch (count_) {
-    case 0:
-      offset0_ = offset;
+  last_outlier_ = false;
+  if (!locked_once_) {
+    if (collected_ == 0) {
       local0_ = local;
-      count_ = 1;
+      sum_t_ = sum_o_ = sum_tt_ = sum_to_ = last_t_ = 0.0;
+    }
+    const double t = static_cast<double>(local - local0_) * 1e-9;
+    if (collected_ > 0 && t <= last_t_) return drift_;  // no time passed
+    const auto o = static_cast<double>(offset);
+    ++collected_;
+    sum_t_ += t;
+    sum_o_ += o;
+    sum_tt_ += t * t;
+    sum_to_ += t * o;
+    last_t_ = t;
+    // Relocking (a new grandmaster, a reset) with the frequency already
+    // found: two samples place the clock; their slope would only add
+    // jitter to a frequency that is known.
+    const double needed = frequency_known_ ? 0.0 : options_.frequency_estimate_seconds;
+    if (collected_ < 2 || t < needed) {
       state_ = ServoState::unlocked;
       return drift_;
-    case 1: {
-      if (local <= local0_) {  // no time passed: start again
-        offset0_ = offset;
-        local0_ = local;
-        return drift_;
-      }
-      // The frequency error from two offsets; then lock, stepping first if
-      // the offset is large.
-      drift_ += 1e9 * static_cast<double>(offset - offset0_) / static_cast<double>(local - local0_);
-      drift_ = std::clamp(drift_, -max, max);
-      const bool step = options_.first_step_threshold_ns > 0 && std::llabs(offset) > options_.first_step_threshold_ns;
-      state_ = step ? ServoState::jump : ServoState::locked;
-      count_ = 2;
-      return drift_;
     }
-    default:
-      break;
+    // The frequency error is the line's slope (ns per s = ppb); the offset
+    // now is the line at this sample's time, which averages the jitter out
+    // of the step as well.
+    const double n = collected_;
+    const double slope = frequency_known_ ? 0.0 : (n * sum_to_ - sum_t_ * sum_o_) / (n * sum_tt_ - sum_t_ * sum_t_);
+    const double intercept = (sum_o_ - slope * sum_t_) / n;
+    const auto now_offset = static_cast<int64_t>(std::llround(intercept + slope * t));
+    drift_ = std::clamp(drift_ + slope, -max, max);
+    frequency_known_ = true;
+    const bool step = options_.first_step_threshold_ns > 0 && std::llabs(now_offset) > options_.first_step_threshold_ns;
+    step_ns_ = now_offset;
+    state_ = step ? ServoState::jump : ServoState::locked;
+    locked_once_ = true;
+    last_ppb_ = drift_;
+    return drift_;
   }
   if (options_.step_threshold_ns > 0 && std::llabs(offset) > options_.step_threshold_ns) {
     // Too far off to slew: start over (the next samples step it).
@@ -51,9 +87,14 @@ double PiServo::sample(int64_t offset, int64_t local) {
     return drift_;
   }
   state_ = ServoState::locked;
+  if (outlier(offset)) {
+    last_outlier_ = true;
+    return last_ppb_;
+  }
   const double ki_term = ki_ * static_cast<double>(offset);
   const double ppb = std::clamp(kp_ * static_cast<double>(offset) + drift_ + ki_term, -max, max);
   drift_ = std::clamp(drift_ + ki_term, -max, max);
+  last_ppb_ = ppb;
   return ppb;
 }
 

@@ -104,7 +104,7 @@ void PtpClock::loop() {
   PiServo reference(reference_options);
   int64_t next_reference = VirtualClock::local_now();
   int64_t master_since = -1;
-  uint64_t malformed = 0, seen_syncs = 0;
+  uint64_t malformed = 0, seen_offsets = 0;
   double window[ClockConfidence::kWindow] = {};
   size_t window_count = 0, window_next = 0;
   auto flush = [&] {
@@ -137,16 +137,13 @@ void PtpClock::loop() {
       if (master_since < 0) master_since = VirtualClock::local_now();
       if (VirtualClock::local_now() >= next_reference) {
         next_reference += 250000000;
-        // The raw clock between two system clock reads, against their
-        // midpoint.
-        const int64_t real1 = realtime_now_ns();
-        const int64_t raw = VirtualClock::local_now();
-        const int64_t real = real1 + (realtime_now_ns() - real1) / 2;
+        const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
+        const int64_t raw = pair.local_ns, real = pair.realtime_ns;
         int64_t ptp_ns = 0;
         clock_.to_ptp(raw, ptp_ns);
         const int64_t error = ptp_ns - (real + int64_t{utc_offset} * 1000000000);
         const double ppb = reference.sample(error, raw);
-        if (reference.state() == ServoState::jump) clock_.step(raw, -error);
+        if (reference.state() == ServoState::jump) clock_.step(raw, -reference.step_ns());
         if (reference.state() != ServoState::unlocked) clock_.set_frequency(raw, -ppb);
       }
     } else {
@@ -154,8 +151,8 @@ void PtpClock::loop() {
       reference.reset();
       next_reference = VirtualClock::local_now();
     }
-    if (st.syncs != seen_syncs) {
-      seen_syncs = st.syncs;
+    if (st.offsets != seen_offsets) {  // a new offset, outliers left out
+      seen_offsets = st.offsets;
       window[window_next] = static_cast<double>(st.offset_ns);
       window_next = (window_next + 1) % ClockConfidence::kWindow;
       window_count = std::min(window_count + 1, ClockConfidence::kWindow);
@@ -181,6 +178,7 @@ void PtpClock::loop() {
     c.locked_seconds = since >= 0 ? static_cast<double>(now - since) / 1e9 : -1.0;
     c.syncs = st.syncs;
     c.malformed = malformed;
+    c.outliers = st.outliers;
     c.missing_tx_stamps = socket.missing_tx_stamps();
     std::lock_guard<std::mutex> lock(mutex_);
     confidence_ = c;

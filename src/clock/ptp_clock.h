@@ -39,7 +39,7 @@ struct ClockConfidence {
   ptp::ClockIdentity grandmaster{};
   uint8_t grandmaster_class = 0;
   int64_t offset_ns = 0;        // the last measured offset from the master
-  double offset_mean_ns = 0.0;  // over the last kWindow measurements
+  double offset_mean_ns = 0.0;  // over the last kWindow measurements (outliers left out)
   double offset_rms_ns = 0.0;   // likewise
   int64_t path_delay_ns = 0;
   double frequency_ppb = 0.0;    // the virtual clock against the local crystal
@@ -47,6 +47,7 @@ struct ClockConfidence {
   uint64_t syncs = 0;
   uint64_t malformed = 0;  // received packets that were not valid PTP (counted, dropped)
   uint64_t missing_tx_stamps = 0;
+  uint64_t outliers = 0;  // offsets the servo left out as late time stamps
   static constexpr size_t kWindow = 16;
 
   // Locked as a slave or serving as master: media time can be trusted.

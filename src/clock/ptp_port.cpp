@@ -268,13 +268,15 @@ void Port::slave_sync_complete(int64_t now) {
   const int64_t offset = ptp_now(t2_local_) - t1_ - mean_delay_;
   status_.offset_ns = offset;
   const double ppb = servo_.sample(offset, t2_local_);
+  status_.outliers = servo_.outliers();
+  if (!servo_.last_was_outlier()) ++status_.offsets;
   switch (servo_.state()) {
     case ServoState::unlocked:
       break;
     case ServoState::jump:
       // The delay stays valid: it is computed from differences of the
       // slave's own time stamps, read on the clock as it is when used.
-      clock_.step(now, -offset);
+      clock_.step(now, -servo_.step_ns());
       clock_.set_frequency(now, -ppb);
       break;
     case ServoState::locked:

@@ -55,6 +55,8 @@ struct PortStatus {
   double frequency_ppb = 0.0;
   int64_t locked_since = -1;  // local ns, -1: not locked
   uint64_t syncs = 0, delay_resps = 0, announces = 0, rejected = 0;
+  uint64_t offsets = 0;   // offsets measured and used
+  uint64_t outliers = 0;  // offsets the servo left out (late time stamps)
 };
 
 class Port {

@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "clock/virtual_clock.h"
+
 namespace ac::ptp {
 namespace {
 
@@ -116,11 +118,8 @@ std::optional<int64_t> stamp_of(msghdr& h) {
 }  // namespace
 
 int64_t realtime_to_raw(int64_t realtime_ns) {
-  // Read the pair with the raw clock between two realtime reads.
-  const int64_t r1 = now_ns(CLOCK_REALTIME);
-  const int64_t raw = now_ns(CLOCK_MONOTONIC_RAW);
-  const int64_t r2 = now_ns(CLOCK_REALTIME);
-  return realtime_ns - (r1 + (r2 - r1) / 2) + raw;
+  const VirtualClock::Pair now = VirtualClock::local_and_realtime();
+  return realtime_ns - now.realtime_ns + now.local_ns;
 }
 
 Expected<Socket> Socket::open(const std::string& iface) {

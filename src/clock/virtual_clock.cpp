@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <climits>
 #include <cmath>
 
 namespace ac {
@@ -10,6 +11,26 @@ int64_t VirtualClock::local_now() noexcept {
   timespec t{};
   clock_gettime(CLOCK_MONOTONIC_RAW, &t);
   return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
+}
+
+VirtualClock::Pair VirtualClock::local_and_realtime() noexcept {
+  auto read = [](clockid_t id) {
+    timespec t{};
+    clock_gettime(id, &t);
+    return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
+  };
+  Pair best;
+  int64_t best_window = INT64_MAX;
+  for (int i = 0; i < 5; ++i) {
+    const int64_t r1 = read(CLOCK_REALTIME);
+    const int64_t raw = read(CLOCK_MONOTONIC_RAW);
+    const int64_t r2 = read(CLOCK_REALTIME);
+    if (r2 - r1 < best_window) {
+      best_window = r2 - r1;
+      best = Pair{raw, r1 + (r2 - r1) / 2};
+    }
+  }
+  return best;
 }
 
 int64_t VirtualClock::at(const Model& m, int64_t local_ns) noexcept {

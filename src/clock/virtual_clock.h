@@ -30,6 +30,17 @@ class VirtualClock {
   // [any] CLOCK_MONOTONIC_RAW now, in ns.
   static int64_t local_now() noexcept;
 
+  // [any] The raw clock and the system clock (CLOCK_REALTIME, which
+  // software time stamps use) at one instant: the raw clock read between
+  // two system clock reads, against their midpoint; of a few tries, the one
+  // whose reads were closest together, so that an interrupt or preemption
+  // between two reads (microseconds) does not become an error in time.
+  struct Pair {
+    int64_t local_ns = 0;
+    int64_t realtime_ns = 0;
+  };
+  static Pair local_and_realtime() noexcept;
+
  private:
   struct Model {
     int64_t base_local = 0, base_ptp = 0;

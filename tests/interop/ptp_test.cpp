@@ -143,11 +143,11 @@ Stats stats(const std::vector<double>& v) {
 }
 
 // ptp4l grandmaster on n0, audiocloud slave on n1 next to a free-running
-// ptp4l slave measuring the same grandmaster: audiocloud locks within 20 s
-// and stays locked at microsecond level for the next 60 s; both figures are
-// printed side by side. The targets (RMS < 2 µs, max < 10 µs) are
-// not asserted yet: quiet runs here measure 1–3.7 µs RMS against ptp4l's
-// 1.0 µs (docs/benchmarks.md), and a test must hold on a loaded machine.
+// ptp4l slave measuring the same grandmaster: audiocloud locks within 20 s,
+// and over the next 60 s its true error has RMS under 2 µs and max under
+// 10 µs (the targets); both figures are printed side by side.
+// Measured here (docs/benchmarks.md): RMS 0.6–1.2 µs, max 1.8–2.6 µs, also
+// with two busy loops running.
 TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   test::TempDir tmp;
   PtpLan lan(tmp, 2);  // a bridge adds tens of µs of jitter: one veth pair
@@ -189,7 +189,8 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
               mine.rms, mine.max, mine.mean, mine.n, locked_at);
   std::printf("ptp4l free-running slave: measured offset RMS %.0f ns, max %.0f ns, mean %.0f ns (%zu readings)\n",
               theirs.rms, theirs.max, theirs.mean, theirs.n);
-  EXPECT_LT(mine.rms, 20000.0) << "not locked at microsecond level";
+  EXPECT_LT(mine.rms, 2000.0);
+  EXPECT_LT(mine.max, 10000.0);
   for (const Sample& s : samples) {
     if (s.t > locked_at && s.t <= locked_at + 60.0) {
       EXPECT_EQ(s.state, "slave") << "lost lock at " << s.t << " s";
