@@ -6,10 +6,12 @@
 //    (target < 5 us at 64 frames).
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/audio_buffer.h"
 #include "dsp/builtin_nodes.h"
@@ -97,6 +99,54 @@ void BM_Trivial256_Serial(benchmark::State& s) {
 void BM_Trivial256_Parallel2(benchmark::State& s) {
   run(s, trivial_fan(256), 2);
 }
+// The machine's own scaling, for reference: two threads in this process,
+// each running its own serial Plan of the wide graph (time per block of
+// one of them; 2 cores that scale perfectly leave it at the serial time).
+void BM_Wide_TwoSerialPlans(benchmark::State& state) {
+  auto graph = load_graph_text(wide_graph(), "bench.yaml", registry());
+  auto p1 = compile(*graph, CompileOptions{true, 1});
+  auto p2 = compile(*graph, CompileOptions{true, 1});
+  std::atomic<bool> stop{false};
+  std::thread other([&] {
+    SerialExecutor ex;
+    AudioBuffer out(1, 64);
+    HostIo host;
+    host.output = out.view();
+    int64_t t = 0;
+    while (!stop.load()) {
+      ex.run(**p2, SampleTime{t}, 64, &host);
+      t += 64;
+    }
+  });
+  SerialExecutor ex;
+  AudioBuffer out(1, 64);
+  HostIo host;
+  host.output = out.view();
+  int64_t t = 0;
+  for (auto _ : state) {
+    ex.run(**p1, SampleTime{t}, 64, &host);
+    t += 64;
+  }
+  stop = true;
+  other.join();
+}
+BENCHMARK(BM_Wide_TwoSerialPlans)->UseRealTime();
+// The Plan compiled for 2 threads, run by one: what its layout (more
+// buffers, each thread's in pages of their own) costs by itself.
+void BM_Wide_ParallelPlanSerially(benchmark::State& state) {
+  auto graph = load_graph_text(wide_graph(), "bench.yaml", registry());
+  auto p1 = compile(*graph, CompileOptions{true, 2});
+  SerialExecutor ex;
+  AudioBuffer out(1, 64);
+  HostIo host;
+  host.output = out.view();
+  int64_t t = 0;
+  for (auto _ : state) {
+    ex.run(**p1, SampleTime{t}, 64, &host);
+    t += 64;
+  }
+}
+BENCHMARK(BM_Wide_ParallelPlanSerially)->UseRealTime();
 BENCHMARK(BM_Wide_Serial)->UseRealTime();
 BENCHMARK(BM_Wide_Parallel2)->UseRealTime();
 BENCHMARK(BM_Trivial256_Serial)->UseRealTime();
@@ -121,6 +171,12 @@ class RatioReporter : public benchmark::ConsoleReporter {
         "256 trivial nodes, 64 frames: serial %.2f us, 2 threads %.2f us per block: "
         "scheduling overhead %.2f us per block (target < 5 us)\n",
         triv_s / 1e3, triv_p / 1e3, (triv_p - triv_s) / 1e3);
+    const double two = ns_["BM_Wide_TwoSerialPlans/real_time"], layout = ns_["BM_Wide_ParallelPlanSerially/real_time"];
+    if (two > 0 && layout > 0)
+      std::printf(
+          "reference: two serial Plans on two threads at once %.1f us per block (%.2fx the serial time); the "
+          "2-thread Plan run serially %.1f us (%.2fx)\n",
+          two / 1e3, two / wide_s, layout / 1e3, layout / wide_s);
   }
 
  private:

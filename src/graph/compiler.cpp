@@ -315,11 +315,15 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
       l.erase(std::unique(l.begin(), l.end()), l.end());
     }
   }
+  // For parallel plans, the static schedule: which thread runs each step.
+  const bool parallel = options.threads > 1;
+  StaticSchedule sched;
+  if (parallel) sched = make_static_schedule(preds, std::vector<double>(vcount, 1.0), options.threads);
   // For parallel plans: which steps happen-before each step. A buffer may be
   // reused by step s only if every step that touched its previous value is
-  // an ancestor of s (else they could run at the same time).
+  // an ancestor of s (else they could run at the same time), and only on
+  // the thread it belongs to (each thread's buffers lie apart, see Plan).
   constexpr uint32_t kMaxReuseTracking = 16384;
-  const bool parallel = options.threads > 1;
   const bool track_ancestry = parallel && vcount <= kMaxReuseTracking;
   const size_t words = (vcount + 63) / 64;
   std::vector<uint64_t> ancestors(track_ancestry ? words * vcount : 0, 0);
@@ -340,18 +344,21 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     users[b].push_back(s);
   };
   BufferAllocator alloc;
+  std::vector<uint32_t> buffer_thread;  // parallel: the thread each buffer belongs to
   auto acquire_for = [&](uint32_t s) {
     uint32_t b = 0;
     if (!parallel) {
       b = alloc.acquire();
     } else {
+      const uint32_t thread = sched.thread_of[s];
       b = alloc.acquire_if([&](uint32_t candidate) {
-        if (!track_ancestry) return false;
+        if (!track_ancestry || buffer_thread[candidate] != thread) return false;
         for (uint32_t u : users[candidate]) {
           if (!is_ancestor(u, s)) return false;
         }
         return true;
       });
+      if (b >= buffer_thread.size()) buffer_thread.resize(b + 1, thread);
     }
     if (users.size() <= b) users.resize(b + 1);
     users[b].assign(1, s);
@@ -472,11 +479,28 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->naive_buffer_count = output_count + mix_count;
   const FrameCount block = graph.block_size;
   constexpr size_t kLineFloats = 64 / sizeof(float);
+  constexpr size_t kPageFloats = 4096 / sizeof(float);
   plan->buffer_stride = (block + kLineFloats - 1) / kLineFloats * kLineFloats;
-  plan->pool.assign(static_cast<size_t>(plan->buffer_count) * plan->buffer_stride + kLineFloats, 0.0f);
+  plan->buffer_offset.resize(plan->buffer_count);
+  size_t used = 0;
+  if (!parallel) {
+    for (uint32_t b = 0; b < plan->buffer_count; ++b) plan->buffer_offset[b] = b * plan->buffer_stride;
+    used = plan->buffer_count * plan->buffer_stride;
+  } else {
+    // Thread by thread, each thread's buffers starting on a page.
+    for (uint32_t t = 0; t < options.threads; ++t) {
+      used = (used + kPageFloats - 1) / kPageFloats * kPageFloats;
+      for (uint32_t b = 0; b < plan->buffer_count; ++b) {
+        if (buffer_thread[b] != t) continue;
+        plan->buffer_offset[b] = used;
+        used += plan->buffer_stride;
+      }
+    }
+  }
+  plan->pool.assign(used + kPageFloats, 0.0f);
   {
     auto addr = reinterpret_cast<uintptr_t>(plan->pool.data());
-    addr = (addr + 63) & ~uintptr_t{63};
+    addr = (addr + 4095) & ~uintptr_t{4095};
     plan->pool_base = reinterpret_cast<float*>(addr);
   }
   plan->zero.assign(block, 0.0f);
@@ -544,7 +568,6 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->counters = std::make_unique<StepCounters[]>(n);
   plan->ticks_per_frame = cycle_ticks_per_second() / graph.sample_rate;
   if (parallel) {
-    const StaticSchedule sched = make_static_schedule(preds, std::vector<double>(n, 1.0), options.threads);
     plan->schedule_threads = options.threads;
     plan->lists = std::make_unique<ThreadList[]>(options.threads);
     plan->step_list = sched.thread_of;

@@ -225,10 +225,15 @@ struct Plan {
   FrameCount view_frames = 0;    // the window every view holds between cuts
 
   // Buffers start on cache lines and are padded to whole lines, so steps on
-  // different threads never write to the same line.
-  size_t buffer_stride = 0;    // floats from one buffer to the next
-  float* pool_base = nullptr;  // pool.data() rounded up to 64 bytes
-  float* buffer(uint32_t i) { return pool_base + static_cast<size_t>(i) * buffer_stride; }
+  // different threads never write to the same line. In a parallel Plan each
+  // thread's buffers also lie in pages of their own: a core's prefetcher
+  // streams ahead through the page it is reading, and would otherwise keep
+  // pulling in the lines the other core is about to write (measured: 10 %
+  // of the wide graph's time on 2 threads).
+  size_t buffer_stride = 0;           // floats per buffer, whole lines
+  float* pool_base = nullptr;         // pool.data() rounded up to a page
+  std::vector<size_t> buffer_offset;  // per buffer: floats from pool_base
+  float* buffer(uint32_t i) { return pool_base + buffer_offset[i]; }
 };
 
 }  // namespace ac

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
+#include <set>
 
 #include "core/audio_buffer.h"
 #include "graph/compiler.h"
@@ -177,6 +179,44 @@ TEST(ParallelExecutor, FanOutPlansKeepSiblingsInSeparateBuffers) {
   ASSERT_TRUE(serial && parallel);
   EXPECT_LT((*serial)->buffer_count, (*parallel)->buffer_count);
   EXPECT_EQ((*parallel)->buffer_count, 5u);
+}
+
+// A core's prefetcher streams ahead through the page it reads: buffers of
+// two threads in one page would keep pulling each other's lines across.
+// Every page of a parallel Plan's pool is written by steps of one thread.
+TEST(ParallelExecutor, EachThreadsBuffersLieInPagesOfTheirOwn) {
+  const NodeRegistry r = registry();
+  RandomGraph gen(11);
+  size_t shared_pages = 0, pages_checked = 0;
+  for (int i = 0; i < 200; ++i) {
+    uint32_t block = 64;
+    auto g = load_graph_text(gen.make(block), "random.yaml", r);
+    ASSERT_TRUE(g);
+    auto plan = compile(*g, CompileOptions{false, 2});
+    ASSERT_TRUE(plan);
+    const Plan& p = **plan;
+    const auto base = reinterpret_cast<uintptr_t>(p.pool_base);
+    const uintptr_t end = base + p.pool.size() * sizeof(float);
+    EXPECT_EQ(base % 4096, 0u);
+    std::map<uintptr_t, std::set<uint32_t>> threads_of_page;
+    for (size_t s = 0; s < p.steps.size(); ++s) {
+      const PlanStep& st = p.steps[s];
+      for (uint32_t k = 0; k < st.output_ports; ++k) {
+        const AudioView& v = p.out_views[st.first_output_view + k];
+        for (uint32_t c = 0; c < v.channel_count; ++c) {
+          const auto at = reinterpret_cast<uintptr_t>(v.channels[c]);
+          if (at < base || at >= end) continue;  // not the pool's (host buffers)
+          threads_of_page[(at - base) / 4096].insert(p.step_list[s]);
+        }
+      }
+    }
+    for (const auto& [page, threads] : threads_of_page) {
+      ++pages_checked;
+      shared_pages += threads.size() > 1;
+    }
+  }
+  EXPECT_GT(pages_checked, 200u);
+  EXPECT_EQ(shared_pages, 0u);
 }
 
 TEST(ParallelExecutor, RunsWithoutAllocatingOrLocking) {
