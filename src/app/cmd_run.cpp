@@ -74,18 +74,6 @@ int run_run(const RunArgs& args) {
   std::unique_ptr<PtpClock> ptp;
   int64_t origin = 0;
   if (graph->clock.source == GraphClock::Source::ptp) {
-    // Checked before waiting for lock: a device's MIDI events carry its own
-    // clock's frames, and cannot cross the bridge (yet).
-    JackDriverOptions ports;
-    if (args.driver == "jack") jack_ports_from_graph(*graph, ports);
-    if (!ports.midi_inputs.empty() || !ports.midi_outputs.empty()) {
-      std::cerr << make_error(ErrorDomain::app,
-                              "clock: ptp with JACK MIDI ports: MIDI does not cross the clock bridge yet",
-                              graph->clock.where)
-                       .to_string()
-                << "\n";
-      return 1;
-    }
     auto started = start_ptp_for_graph(args, *graph);
     if (!started) {
       std::cerr << started.error().to_string() << "\n";
@@ -122,10 +110,13 @@ int run_run(const RunArgs& args) {
   // clock: ptp with a device on its own crystal: the graph runs on the
   // media clock's thread and the device's audio crosses through a bridge.
   std::unique_ptr<DeviceBridge> bridge;
-  auto make_bridge = [&](uint32_t capture, uint32_t playback, FrameCount period, const char* device) {
+  auto make_bridge = [&](uint32_t capture, uint32_t playback, FrameCount period, const char* device,
+                         uint32_t event_inputs = 0, uint32_t event_outputs = 0) {
     DeviceBridgeOptions bo;
     bo.capture_channels = capture;
     bo.playback_channels = playback;
+    bo.capture_event_streams = event_inputs;
+    bo.playback_event_streams = event_outputs;
     bo.rate = graph->sample_rate;
     bo.device_block = period;
     bo.graph_block = graph->block_size;
@@ -219,7 +210,9 @@ int run_run(const RunArgs& args) {
     jack = std::move(*opened);
     JackDriver::Callback device = block;
     if (ptp) {
-      if (!make_bridge(jo.inputs, jo.outputs, jack->period(), "JACK")) return 1;
+      if (!make_bridge(jo.inputs, jo.outputs, jack->period(), "JACK", static_cast<uint32_t>(jo.midi_inputs.size()),
+                       static_cast<uint32_t>(jo.midi_outputs.size())))
+        return 1;
       device = [&](SampleTime t, FrameCount frames, HostIo& host) { bridge->device_block(t, frames, host); };
     }
     if (auto ok = jack->start(device); !ok) {
@@ -469,6 +462,9 @@ int run_run(const RunArgs& args) {
     };
     report("playback", playback_bridge);
     report("capture", capture_bridge);
+    if (bridge->events_dropped())
+      std::printf("clock bridge: %llu MIDI events DROPPED crossing\n",
+                  static_cast<unsigned long long>(bridge->events_dropped()));
     if (bridge->mismatched_periods())
       std::printf("clock bridge: %llu device periods of another length were silenced\n",
                   static_cast<unsigned long long>(bridge->mismatched_periods()));

@@ -229,6 +229,7 @@ void ClockBridge::read(float* const* channels, uint32_t frames, double time, uin
   pub_reader_rate_.store(options_.reader_block / reader_dll_.period(), std::memory_order_relaxed);
   auto silence = [&] {
     for (uint32_t c = 0; c < nch; ++c) std::fill(channels[c], channels[c] + frames, 0.0f);
+    read_span_ = Span{read_span_.end, read_span_.end};
   };
   WriterClock w;
   if (!load_writer(w) || !(w.rate > 0.0)) {
@@ -278,10 +279,12 @@ void ClockBridge::read(float* const* channels, uint32_t frames, double time, uin
     return;
   }
   steer(error, t);
+  const double begin = consumed_position();
   if (!resample(frames)) {
     underruns_.fetch_add(1, std::memory_order_relaxed);
     reading_ = false;
   }
+  read_span_ = Span{begin, consumed_position()};
   const float* in = output_.get();
   for (uint32_t i = 0; i < frames; ++i)
     for (uint32_t c = 0; c < nch; ++c) channels[c][i] = in[size_t{i} * nch + c];

@@ -72,6 +72,17 @@ class ClockBridge {
   // at `time` on the same reference clock; `skipped` as for write().
   void read(float* const* channels, uint32_t frames, double time, uint64_t skipped = 0) noexcept;
 
+  // [writer] Frames written so far: the input position of the next frame
+  // written (what events crossing with the audio are placed by).
+  uint64_t frames_written() const noexcept { return written_; }
+  // [reader] The input positions the last read's output came from: its
+  // frame k was resampled around begin + k (end - begin) / frames. Empty
+  // (begin == end) when the read played silence.
+  struct Span {
+    double begin = 0.0, end = 0.0;
+  };
+  Span last_read_span() const noexcept { return read_span_; }
+
   // [any] A snapshot (each field consistent on its own).
   ClockBridgeStatus status() const noexcept;
   const ClockBridgeOptions& options() const noexcept { return options_; }
@@ -111,6 +122,7 @@ class ClockBridge {
   uint32_t pending_ = 0;     // frames in input_ not yet taken by the resampler
   uint32_t pending_at_ = 0;  // where they start
   uint64_t popped_ = 0;      // frames taken from the FIFO (pending_ of them not yet resampled)
+  Span read_span_;           // input positions of the last read's output
   bool reader_started_ = false;
   bool reading_ = false;
   bool ever_started_ = false;

@@ -4,7 +4,11 @@
 // graph runs on its own thread, paced by its clock, and the device's audio
 // crosses into the graph's domain and back through two clock bridges
 // (clock/clock_bridge.h) — capture: device → graph, playback: graph →
-// device. Both sides time their blocks on CLOCK_MONOTONIC_RAW.
+// device. Both sides time their blocks on CLOCK_MONOTONIC_RAW. The device's
+// event streams (JACK MIDI ports) cross with the audio (io/bridged_events.h):
+// each event lands on the frame of the audio it came with; a direction with
+// events and no audio channels gets a bridge of one silent channel to carry
+// its time line.
 //
 // Threads: device_block() on the device's callback thread, graph_input()
 // and graph_output() on the graph's; neither allocates or locks.
@@ -16,12 +20,15 @@
 #include "core/expected.h"
 #include "core/sample_time.h"
 #include "graph/node.h"
+#include "io/bridged_events.h"
 
 namespace ac {
 
 struct DeviceBridgeOptions {
-  uint32_t capture_channels = 0;   // device inputs the graph reads (0: no capture bridge)
-  uint32_t playback_channels = 0;  // graph outputs the device plays (0: no playback bridge)
+  uint32_t capture_channels = 0;        // device inputs the graph reads (0: no capture bridge)
+  uint32_t playback_channels = 0;       // graph outputs the device plays (0: no playback bridge)
+  uint32_t capture_event_streams = 0;   // device event inputs (JACK MIDI in ports), by host slot
+  uint32_t playback_event_streams = 0;  // device event outputs, by host slot
   double rate = 48000.0;
   FrameCount device_block = 64;   // frames per device callback (a JACK period)
   FrameCount graph_block = 64;    // frames per graph block
@@ -39,16 +46,20 @@ class DeviceBridge {
   // `time` is the device's frame time: a jump says frames were lost (an xrun).
   void device_block(SampleTime time, FrameCount frames, HostIo& host) noexcept;
   // [graph] Before the graph's block at `time`: points host.input at the
-  // captured audio, resampled into the graph's clock. A jump in `time` says
-  // the graph's driver skipped blocks.
+  // captured audio, resampled into the graph's clock, and host's event
+  // streams at the captured events and at empty buffers for the graph's
+  // own. A jump in `time` says the graph's driver skipped blocks.
   void graph_input(SampleTime time, FrameCount frames, HostIo& host) noexcept;
-  // [graph] After that block: its output goes towards the device.
+  // [graph] After that block: its output and its events go towards the
+  // device.
   void graph_output(FrameCount frames, const HostIo& host) noexcept;
 
   // [any] null when that direction has no channels.
   const ClockBridge* capture() const { return capture_.get(); }
   const ClockBridge* playback() const { return playback_.get(); }
   uint64_t mismatched_periods() const { return mismatched_.load(std::memory_order_relaxed); }
+  // [any] Events dropped crossing (a queue or a block's buffer was full).
+  uint64_t events_dropped() const;
 
  private:
   DeviceBridge() = default;
@@ -61,6 +72,12 @@ class DeviceBridge {
   std::vector<float*> device_out_;
   std::vector<float> zeros_, scratch_;
   std::atomic<uint64_t> mismatched_{0};
+  // Events: one queue per stream and direction, and the graph side's
+  // buffers (the device side uses the driver's own).
+  std::vector<std::unique_ptr<BridgedEvents>> capture_events_, playback_events_;
+  std::vector<EventBuffer> graph_in_events_, graph_out_events_;
+  std::vector<const EventBuffer*> graph_in_ptrs_;
+  std::vector<EventBuffer*> graph_out_ptrs_;
   int64_t device_next_ = -1, graph_next_ = -1;  // each side's expected next block time
   uint64_t graph_skipped_ = 0;                  // frames the graph skipped before its current block
 };
