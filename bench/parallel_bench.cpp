@@ -61,6 +61,18 @@ std::string trivial_fan(int nodes) {
   return y + c;
 }
 
+// One Plan run block after block on the calling thread, its time moving on.
+struct BlockLoop {
+  AudioBuffer out{1, 64};
+  HostIo host;
+  int64_t t = 0;
+  BlockLoop() { host.output = out.view(); }
+  void next(Executor& ex, Plan& plan) {
+    ex.run(plan, SampleTime{t}, 64, &host);
+    t += 64;
+  }
+};
+
 void run(benchmark::State& state, const std::string& yaml, uint32_t threads) {
   auto graph = load_graph_text(yaml, "bench.yaml", registry());
   if (!graph) {
@@ -77,14 +89,8 @@ void run(benchmark::State& state, const std::string& yaml, uint32_t threads) {
     ex = std::make_unique<ParallelExecutor>(ParallelExecutorOptions{threads, 0, 20000});
   else
     ex = std::make_unique<SerialExecutor>();
-  AudioBuffer out(1, 64);
-  HostIo host;
-  host.output = out.view();
-  int64_t t = 0;
-  for (auto _ : state) {
-    ex->run(**plan, SampleTime{t}, 64, &host);
-    t += 64;
-  }
+  BlockLoop loop;
+  for (auto _ : state) loop.next(*ex, **plan);
 }
 
 void BM_Wide_Serial(benchmark::State& s) {
@@ -109,24 +115,12 @@ void BM_Wide_TwoSerialPlans(benchmark::State& state) {
   std::atomic<bool> stop{false};
   std::thread other([&] {
     SerialExecutor ex;
-    AudioBuffer out(1, 64);
-    HostIo host;
-    host.output = out.view();
-    int64_t t = 0;
-    while (!stop.load()) {
-      ex.run(**p2, SampleTime{t}, 64, &host);
-      t += 64;
-    }
+    BlockLoop loop;
+    while (!stop.load()) loop.next(ex, **p2);
   });
   SerialExecutor ex;
-  AudioBuffer out(1, 64);
-  HostIo host;
-  host.output = out.view();
-  int64_t t = 0;
-  for (auto _ : state) {
-    ex.run(**p1, SampleTime{t}, 64, &host);
-    t += 64;
-  }
+  BlockLoop loop;
+  for (auto _ : state) loop.next(ex, **p1);
   stop = true;
   other.join();
 }
@@ -137,14 +131,8 @@ void BM_Wide_ParallelPlanSerially(benchmark::State& state) {
   auto graph = load_graph_text(wide_graph(), "bench.yaml", registry());
   auto p1 = compile(*graph, CompileOptions{true, 2});
   SerialExecutor ex;
-  AudioBuffer out(1, 64);
-  HostIo host;
-  host.output = out.view();
-  int64_t t = 0;
-  for (auto _ : state) {
-    ex.run(**p1, SampleTime{t}, 64, &host);
-    t += 64;
-  }
+  BlockLoop loop;
+  for (auto _ : state) loop.next(ex, **p1);
 }
 BENCHMARK(BM_Wide_ParallelPlanSerially)->UseRealTime();
 BENCHMARK(BM_Wide_Serial)->UseRealTime();

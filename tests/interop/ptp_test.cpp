@@ -422,26 +422,40 @@ void expect_bridged_sine(const test::TempDir& tmp) {
   EXPECT_NEAR(clean.frequency, 997.0, 3.0) << "not the sine that was sent";
 }
 
+// A device on its own clock bridged to a graph on the PTP media clock:
+// ptp4l grandmaster in one namespace (the sender runs as its slave in the
+// other), and a real-time jackd (its dummy backend is the device's clock).
+class PtpInteropBridged : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(lan.ok()) << "cannot create network namespaces (needs root)";
+    ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+    gm = lan.ptp4l(0, "priority1 100\n");
+  }
+  // The sender's command prefix: JACK's server, in the slave's namespace.
+  std::string as_slave() { return jack.env() + lan.in(lan.ns(1)); }
+  std::string slave_options() { return " --ptp-iface " + lan.iface(1) + " --ptp-role slave --ptp-timeout 40"; }
+
+  test::TempDir tmp;
+  PtpLan lan{tmp, 2};
+  test::JackServer jack{tmp, /*realtime=*/true};
+  std::unique_ptr<test::ChildProcess> gm;
+};
+
 // A `clock: ptp` graph played through a JACK server that runs on its own
 // clock: the graph runs on the media clock (ptp4l's slave), its output
 // crosses to JACK through the clock bridge, and a second audiocloud client
 // on JACK records it.
-TEST(PtpInterop, AJackDeviceIsBridgedIntoAGraphOnTheMediaClock) {
-  test::TempDir tmp;
-  PtpLan lan(tmp, 2);
-  ASSERT_TRUE(lan.ok()) << "cannot create network namespaces (needs root)";
-  test::JackServer jack(tmp, /*realtime=*/true);
-  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  auto gm = lan.ptp4l(0, "priority1 100\n");
+TEST_F(PtpInteropBridged, AJackDeviceIsBridgedIntoAGraphOnTheMediaClock) {
   const std::string tx = tmp.path("tx.yaml"), rx = tmp.path("rx.yaml");
   std::ofstream(tx) << "clock: ptp\nnodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n"
                        "  o: {type: output, channels: 1}\nconnections:\n  - s.out -> o.in\n";
   std::ofstream(rx) << "nodes:\n  i: {type: input, channels: 1}\n"
                        "  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
                        "connections:\n  - i.out -> r.in\n";
-  test::ChildProcess sender(jack.env() + lan.in(lan.ns(1)) + kBinary + " run " + tx + " --driver jack --name tx " +
-                                "--ptp-iface " + lan.iface(1) + " --ptp-role slave --ptp-timeout 40 --duration 25s",
-                            tmp.path("tx.log"));
+  test::ChildProcess sender(
+      as_slave() + kBinary + " run " + tx + " --driver jack --name tx" + slave_options() + " --duration 25s",
+      tmp.path("tx.log"));
   // The sender joins JACK once PTP has locked; record from then on.
   bool running = false;
   for (int i = 0; i < 600 && !running; ++i) {
@@ -464,13 +478,7 @@ TEST(PtpInterop, AJackDeviceIsBridgedIntoAGraphOnTheMediaClock) {
 // server's, declared in an .asoundrc of the test's own (HOME points at it)
 // and wired to the recording client, which therefore starts first and is
 // stopped once the sender is done.
-TEST(PtpInterop, AnAlsaDeviceIsBridgedIntoAGraphOnTheMediaClock) {
-  test::TempDir tmp;
-  PtpLan lan(tmp, 2);
-  ASSERT_TRUE(lan.ok()) << "cannot create network namespaces (needs root)";
-  test::JackServer jack(tmp, /*realtime=*/true);
-  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  auto gm = lan.ptp4l(0, "priority1 100\n");
+TEST_F(PtpInteropBridged, AnAlsaDeviceIsBridgedIntoAGraphOnTheMediaClock) {
   std::ofstream(tmp.path(".asoundrc")) << "pcm.acjack {\n  type jack\n  playback_ports { 0 rx:in_1 }\n}\n";
   const std::string tx = tmp.path("tx.yaml"), rx = tmp.path("rx.yaml");
   std::ofstream(tx) << "clock: ptp\nnodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n"
@@ -481,9 +489,8 @@ TEST(PtpInterop, AnAlsaDeviceIsBridgedIntoAGraphOnTheMediaClock) {
                        "connections:\n  - i.out -> r.in\n";
   test::ChildProcess receiver(jack.env() + kBinary + " run " + rx + " --driver jack --name rx", tmp.path("rx.log"));
   ASSERT_TRUE(jack.wait_for_port("rx:in_1"));
-  test::ChildProcess sender("HOME=" + tmp.dir() + " " + jack.env() + lan.in(lan.ns(1)) + kBinary + " run " + tx +
-                                " --driver alsa --ptp-iface " + lan.iface(1) +
-                                " --ptp-role slave --ptp-timeout 40 --duration 20s",
+  test::ChildProcess sender("HOME=" + tmp.dir() + " " + as_slave() + kBinary + " run " + tx + " --driver alsa" +
+                                slave_options() + " --duration 20s",
                             tmp.path("tx.log"));
   const auto sent = sender.wait_for_exit(90);
   receiver.signal(SIGTERM);
@@ -500,13 +507,7 @@ TEST(PtpInterop, AnAlsaDeviceIsBridgedIntoAGraphOnTheMediaClock) {
 // the notes and records the audio. Every note must arrive, in order, and at
 // the frame of its burst's onset (within 2 frames: the onset's sub-sample
 // position moves with the resampling), up to whole JACK periods (below).
-TEST(PtpInterop, JackMidiCrossesTheBridgeWithItsAudio) {
-  test::TempDir tmp;
-  PtpLan lan(tmp, 2);
-  ASSERT_TRUE(lan.ok()) << "cannot create network namespaces (needs root)";
-  test::JackServer jack(tmp, /*realtime=*/true);
-  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  auto gm = lan.ptp4l(0, "priority1 100\n");
+TEST_F(PtpInteropBridged, JackMidiCrossesTheBridgeWithItsAudio) {
   const std::string tx = tmp.path("tx.yaml"), rx = tmp.path("rx.yaml");
   std::ofstream(rx) << "nodes:\n  keys: {type: jack.midi.in}\n  log: {type: event_log, params: {path: rx.log}}\n"
                        "  i: {type: input, channels: 1}\n"
@@ -520,9 +521,9 @@ TEST(PtpInterop, JackMidiCrossesTheBridgeWithItsAudio) {
                        "connections:\n  - n.midi -> m.midi\n  - n.midi -> s.midi\n  - s.out -> o.in\n";
   test::ChildProcess receiver(jack.env() + kBinary + " run " + rx + " --driver jack --name rx", tmp.path("rx.out"));
   ASSERT_TRUE(jack.wait_for_port("rx:keys"));
-  test::ChildProcess sender(jack.env() + lan.in(lan.ns(1)) + kBinary + " run " + tx + " --driver jack --name tx " +
-                                "--ptp-iface " + lan.iface(1) + " --ptp-role slave --ptp-timeout 40 --duration 15s",
-                            tmp.path("tx.out"));
+  test::ChildProcess sender(
+      as_slave() + kBinary + " run " + tx + " --driver jack --name tx" + slave_options() + " --duration 15s",
+      tmp.path("tx.out"));
   const auto sent = sender.wait_for_exit(90);
   receiver.signal(SIGTERM);
   ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.out"));
