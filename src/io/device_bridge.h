@@ -1,5 +1,5 @@
 #pragma once
-// A sound device on its own crystal (a JACK server, later an ALSA card)
+// A sound device on its own crystal (a JACK server, an ALSA card)
 // joined to a graph that runs on another clock (the PTP media clock): the
 // graph runs on its own thread, paced by its clock, and the device's audio
 // crosses into the graph's domain and back through two clock bridges
