@@ -244,7 +244,7 @@ int run_run(const RunArgs& args) {
   // the device on its own.
   auto device_xruns = [&]() -> uint64_t { return alsa ? alsa->xruns() : jack ? jack->xruns() : 0; };
   auto graph_xruns = [&]() -> uint64_t { return dummy ? dummy->xruns() : 0; };
-  auto xruns = [&] { return dummy ? graph_xruns() + (bridge ? device_xruns() : 0) : device_xruns(); };
+  auto xruns = [&] { return graph_xruns() + device_xruns(); };
   const auto started = std::chrono::steady_clock::now();
   install_stop_signals();
   const bool tty = isatty(STDERR_FILENO);
@@ -449,19 +449,17 @@ int run_run(const RunArgs& args) {
   if (bridge) {
     std::printf("xruns: %llu of the graph's thread on the media clock, %llu of the device\n",
                 static_cast<unsigned long long>(graph_xruns()), static_cast<unsigned long long>(device_xruns()));
-    auto report = [](const char* direction, const std::optional<ClockBridgeStatus>& st) {
+    auto report = [](const char* direction, const char* ratio_is, const std::optional<ClockBridgeStatus>& st) {
       if (!st) return;
       std::printf(
           "clock bridge %s: ratio %.7f (%s), held latency %.1f frames, %llu underruns, %llu overruns, "
           "%llu resyncs%s\n",
-          direction, st->ratio,
-          std::string(direction) == "capture" ? "media clock rate / device rate" : "device rate / media clock rate",
-          st->latency_frames, static_cast<unsigned long long>(st->underruns),
+          direction, st->ratio, ratio_is, st->latency_frames, static_cast<unsigned long long>(st->underruns),
           static_cast<unsigned long long>(st->overruns), static_cast<unsigned long long>(st->resyncs),
           st->locked ? ", locked" : ", not locked yet");
     };
-    report("playback", playback_bridge);
-    report("capture", capture_bridge);
+    report("playback", "device rate / media clock rate", playback_bridge);
+    report("capture", "media clock rate / device rate", capture_bridge);
     if (bridge->events_dropped())
       std::printf("clock bridge: %llu MIDI events DROPPED crossing\n",
                   static_cast<unsigned long long>(bridge->events_dropped()));

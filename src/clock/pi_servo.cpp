@@ -33,9 +33,11 @@ bool PiServo::outlier(int64_t offset) {
     ++outliers_;
     return true;
   }
-  if (outliers_in_row_ + 1 >= options_.outlier_run && std::fabs(o) > limit) mean_square_ = o * o;  // it moved
+  // Believed after a run of outliers: the offsets really moved, and what
+  // is normal starts again from this one.
+  const bool moved = std::fabs(o) > limit && outliers_in_row_ + 1 >= options_.outlier_run;
   outliers_in_row_ = 0;
-  mean_square_ = locked_samples_ == 0 ? o * o : mean_square_ + kWeight * (o * o - mean_square_);
+  mean_square_ = locked_samples_ == 0 || moved ? o * o : mean_square_ + kWeight * (o * o - mean_square_);
   ++locked_samples_;
   return false;
 }

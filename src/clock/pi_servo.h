@@ -4,9 +4,9 @@
 // (gains normalised to the sync interval), with two differences for
 // software time stamps at high sync rates: the first frequency estimate is
 // a least-squares fit over a couple of seconds rather than two samples, and
-// once locked, single outliers are left out. Feed it each offset with the local time it was measured at; it
-// answers with a frequency correction and, when the offset is too large to
-// slew, a step. Pure code.
+// once locked, single outliers are left out. Feed it each offset with the
+// local time it was measured at; it answers with a frequency correction
+// and, when the offset is too large to slew, a step. Pure code.
 //
 // The default gains are larger than linuxptp's for software time stamps
 // (kp 0.1, ki 0.001 scale): at AES67's 8 syncs a second the first estimate

@@ -70,8 +70,6 @@ void FileRecorderNode::writer_loop() {
         if (auto ok = writer_->write_interleaved(chunk.data(), frames); !ok) {
           error_ = ok.error().message;
           failed_.store(true, std::memory_order_release);
-        } else {
-          written_.fetch_add(frames, std::memory_order_relaxed);
         }
       }
       continue;

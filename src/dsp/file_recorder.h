@@ -42,7 +42,6 @@ class FileRecorderNode final : public Node {
   // Frames handed to the writer, silence included (the file's length once
   // the writer has drained them).
   int64_t frames_recorded() const { return recorded_.load(std::memory_order_relaxed); }
-  int64_t frames_written() const { return written_.load(std::memory_order_relaxed); }
   // [control] "" while healthy, else what went wrong on the writer thread.
   std::string writer_error() const;
   const std::string& path() const { return path_; }
@@ -68,7 +67,6 @@ class FileRecorderNode final : public Node {
   std::atomic<bool> failed_{false};
   std::string error_;  // written by the writer thread before failed_ is set
   std::atomic<uint64_t> dropped_{0};
-  std::atomic<int64_t> written_{0};
   std::atomic<int64_t> recorded_{0};
   std::atomic<uint64_t> filled_{0};
   std::atomic<uint64_t> discontinuities_{0};

@@ -481,20 +481,17 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   constexpr size_t kLineFloats = 64 / sizeof(float);
   constexpr size_t kPageFloats = 4096 / sizeof(float);
   plan->buffer_stride = (block + kLineFloats - 1) / kLineFloats * kLineFloats;
+  // Thread by thread (a serial Plan's buffers all belong to thread 0), each
+  // thread's buffers starting on a page.
+  buffer_thread.resize(plan->buffer_count, 0);
   plan->buffer_offset.resize(plan->buffer_count);
   size_t used = 0;
-  if (!parallel) {
-    for (uint32_t b = 0; b < plan->buffer_count; ++b) plan->buffer_offset[b] = b * plan->buffer_stride;
-    used = plan->buffer_count * plan->buffer_stride;
-  } else {
-    // Thread by thread, each thread's buffers starting on a page.
-    for (uint32_t t = 0; t < options.threads; ++t) {
-      used = (used + kPageFloats - 1) / kPageFloats * kPageFloats;
-      for (uint32_t b = 0; b < plan->buffer_count; ++b) {
-        if (buffer_thread[b] != t) continue;
-        plan->buffer_offset[b] = used;
-        used += plan->buffer_stride;
-      }
+  for (uint32_t t = 0; t < std::max(options.threads, 1u); ++t) {
+    used = (used + kPageFloats - 1) / kPageFloats * kPageFloats;
+    for (uint32_t b = 0; b < plan->buffer_count; ++b) {
+      if (buffer_thread[b] != t) continue;
+      plan->buffer_offset[b] = used;
+      used += plan->buffer_stride;
     }
   }
   plan->pool.assign(used + kPageFloats, 0.0f);

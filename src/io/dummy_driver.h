@@ -21,8 +21,9 @@ struct DummyDriverOptions {
   FrameCount block = 64;
   uint32_t output_channels = 2;
   int realtime_priority = 70;  // SCHED_FIFO if permitted; 0 = don't try
-  int64_t stop_after_frames =
-      -1;  // stop by itself once the timeline advanced this far (skipped blocks count; -1: never)
+  // Stop by itself once the timeline advanced this far (skipped blocks
+  // count; -1: never).
+  int64_t stop_after_frames = -1;
   // Pace blocks by a PTP-disciplined clock instead of CLOCK_MONOTONIC: the
   // device is then the media clock itself (no crystal of its own), and each
   // block's time is its first sample's media-clock time (samples since the

@@ -143,6 +143,18 @@ NodeRegistry registry() {
   return test::test_registry(test::add_latent_node);
 }
 
+// The next random graph compiled for `threads` (null, with the failure
+// recorded, if it does not load or compile); `block` receives its block size.
+std::unique_ptr<Plan> next_plan(RandomGraph& gen, const NodeRegistry& r, bool realtime, uint32_t threads,
+                                uint32_t& block) {
+  auto g = load_graph_text(gen.make(block), "random.yaml", r);
+  EXPECT_TRUE(g) << g.error().to_string();
+  if (!g) return nullptr;
+  auto plan = compile(*g, CompileOptions{realtime, threads});
+  EXPECT_TRUE(plan) << plan.error().to_string();
+  return plan ? std::move(*plan) : nullptr;
+}
+
 TEST(ParallelExecutor, ThousandRandomGraphsMatchTheSerialExecutorBitForBit) {
   const NodeRegistry r = registry();
   SerialExecutor serial;
@@ -190,11 +202,9 @@ TEST(ParallelExecutor, EachThreadsBuffersLieInPagesOfTheirOwn) {
   size_t shared_pages = 0, pages_checked = 0;
   for (int i = 0; i < 200; ++i) {
     uint32_t block = 64;
-    auto g = load_graph_text(gen.make(block), "random.yaml", r);
-    ASSERT_TRUE(g);
-    auto plan = compile(*g, CompileOptions{false, 2});
+    const auto plan = next_plan(gen, r, false, 2, block);
     ASSERT_TRUE(plan);
-    const Plan& p = **plan;
+    const Plan& p = *plan;
     const auto base = reinterpret_cast<uintptr_t>(p.pool_base);
     const uintptr_t end = base + p.pool.size() * sizeof(float);
     EXPECT_EQ(base % 4096, 0u);
@@ -225,15 +235,13 @@ TEST(ParallelExecutor, RunsWithoutAllocatingOrLocking) {
   ParallelExecutor parallel(ParallelExecutorOptions{2, 0, 2000});
   for (int i = 0; i < 20; ++i) {
     uint32_t block = 64;
-    auto g = load_graph_text(gen.make(block), "random.yaml", r);
-    ASSERT_TRUE(g);
-    auto plan = compile(*g, CompileOptions{true, 2});
+    const auto plan = next_plan(gen, r, true, 2, block);
     ASSERT_TRUE(plan);
-    AudioBuffer out(1, (*plan)->config.max_block);
+    AudioBuffer out(1, plan->config.max_block);
     HostIo host;
     host.output = out.view();
     test::reset_rt_violations();
-    for (int64_t t = 0; t < 64 * 100; t += block) parallel.run(**plan, SampleTime{t}, block, &host);
+    for (int64_t t = 0; t < 64 * 100; t += block) parallel.run(*plan, SampleTime{t}, block, &host);
     const auto v = test::rt_violations();
     EXPECT_EQ(v.total(), 0u) << v.first;
   }
