@@ -320,22 +320,31 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   StaticSchedule sched;
   if (parallel) sched = make_static_schedule(preds, std::vector<double>(vcount, 1.0), options.threads);
   // For parallel plans: which steps happen-before each step. A buffer may be
-  // reused by step s only if every step that touched its previous value is
-  // an ancestor of s (else they could run at the same time), and only on
+  // reused by step s only if every step that touched its previous value
+  // happens-before s (else they could run at the same time), and only on
   // the thread it belongs to (each thread's buffers lie apart, see Plan).
+  // Happens-before is the step's inputs and, because a list always runs in
+  // its order (whoever holds it), the steps before it in its own list:
+  // without that, each chain on a thread would need buffers of its own
+  // instead of reusing the last chain's, which are still in L1.
   constexpr uint32_t kMaxReuseTracking = 16384;
   const bool track_ancestry = parallel && vcount <= kMaxReuseTracking;
   const size_t words = (vcount + 63) / 64;
   std::vector<uint64_t> ancestors(track_ancestry ? words * vcount : 0, 0);
   auto is_ancestor = [&](uint32_t a, uint32_t s) { return (ancestors[s * words + a / 64] >> (a % 64)) & 1u; };
   if (track_ancestry) {
+    std::vector<uint32_t> list_last(options.threads, kNoIndex);  // per list: its latest step so far
     for (uint32_t s = 0; s < vcount; ++s) {
       uint64_t* mine = &ancestors[s * words];
-      for (uint32_t p : preds[s]) {
+      auto inherit = [&](uint32_t p) {
         const uint64_t* theirs = &ancestors[p * words];
         for (size_t w = 0; w < words; ++w) mine[w] |= theirs[w];
         mine[p / 64] |= uint64_t{1} << (p % 64);
-      }
+      };
+      for (uint32_t p : preds[s]) inherit(p);
+      uint32_t& before = list_last[sched.thread_of[s]];
+      if (before != kNoIndex) inherit(before);
+      before = s;
     }
   }
   std::vector<std::vector<uint32_t>> users;  // per buffer: steps that touched its current value

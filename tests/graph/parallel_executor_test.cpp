@@ -180,7 +180,8 @@ TEST(ParallelExecutor, ThousandRandomGraphsMatchTheSerialExecutorBitForBit) {
 
 TEST(ParallelExecutor, FanOutPlansKeepSiblingsInSeparateBuffers) {
   // Four siblings read one source and write outputs nobody reads: a serial
-  // plan can give them all the same buffer, a parallel one must not.
+  // plan can give them all the same buffer, a parallel one only to those on
+  // one thread (they run one after another), never across threads.
   const NodeRegistry r = registry();
   const Graph g = test::load_or_fail(
       "nodes:\n  s: {type: sine}\n  a: {type: gain}\n  b: {type: gain}\n  c: {type: gain}\n  d: {type: gain}\n"
@@ -190,7 +191,47 @@ TEST(ParallelExecutor, FanOutPlansKeepSiblingsInSeparateBuffers) {
   auto parallel = compile(g, CompileOptions{false, 2});
   ASSERT_TRUE(serial && parallel);
   EXPECT_LT((*serial)->buffer_count, (*parallel)->buffer_count);
-  EXPECT_EQ((*parallel)->buffer_count, 5u);
+  EXPECT_EQ((*parallel)->buffer_count, 3u);  // the source's, and one per thread
+  const Plan& p = **parallel;
+  for (size_t i = 1; i < p.steps.size(); ++i) {
+    for (size_t j = i + 1; j < p.steps.size(); ++j) {
+      if (p.step_list[i] == p.step_list[j]) continue;
+      EXPECT_NE(p.out_views[p.steps[i].first_output_view].channels[0],
+                p.out_views[p.steps[j].first_output_view].channels[0])
+          << "steps " << i << " and " << j << " run on different threads";
+    }
+  }
+}
+
+// Chains that end nowhere: the scheduler gives each thread whole chains in
+// one contiguous range of the step order (no step waits on another thread),
+// and the chains on one thread reuse each other's buffers as in a serial
+// Plan, because a list runs in its order.
+TEST(ParallelExecutor, ChainsGoToThreadsWholeAndReuseTheirThreadsBuffers) {
+  const NodeRegistry r = registry();
+  std::string nodes = "nodes:\n", conns = "connections:\n";
+  for (int c = 0; c < 8; ++c) {
+    const std::string src = "s" + std::to_string(c);
+    nodes += "  " + src + ": {type: sine}\n";
+    std::string prev = src;
+    for (int k = 0; k < 4; ++k) {
+      const std::string id = "g" + std::to_string(c) + "_" + std::to_string(k);
+      nodes += "  " + id + ": {type: gain}\n";
+      conns += "  - " + prev + ".out -> " + id + ".in\n";
+      prev = id;
+    }
+  }
+  const Graph g = test::load_or_fail(nodes + conns, r);
+  auto serial = compile(g, CompileOptions{false, 1});
+  auto parallel = compile(g, CompileOptions{false, 2});
+  ASSERT_TRUE(serial && parallel);
+  const Plan& p = **parallel;
+  EXPECT_TRUE(p.cross_preds.empty());
+  size_t changes = 0;
+  for (size_t s = 1; s < p.steps.size(); ++s) changes += p.step_list[s] != p.step_list[s - 1];
+  EXPECT_EQ(changes, 1u) << "each thread's steps are one range of the order";
+  EXPECT_EQ(p.lists[0].end - p.lists[0].begin, p.lists[1].end - p.lists[1].begin);
+  EXPECT_LE(p.buffer_count, 2 * (*serial)->buffer_count);
 }
 
 // A core's prefetcher streams ahead through the page it reads: buffers of
