@@ -205,5 +205,120 @@ TEST(PluginExamples, GainAppliesDecibels) {
   EXPECT_NEAR(rms(y[0], 4800, 9600) / rms(x, 4800, 9600), std::pow(10.0, -12.0 / 20), 1e-4);
 }
 
+// The C++ layer (sdk/include/audiocloud_plugin.hpp) through its example:
+// every event cuts the block at its frame, parameters are clamped to their
+// range, a UMP note retunes the carrier. The reference is the ring
+// modulator's formula evaluated here, sample by sample, with each change
+// applied at its frame; one frame late is off by ~0.03.
+TEST(PluginExamples, CppLayerCutsTheBlockAtEveryEvent) {
+  const int64_t frames = 4800;
+  const auto x = sine(1000, frames);
+  float nan = std::nanf("");
+  uint32_t nan_bits;
+  std::memcpy(&nan_bits, &nan, 4);
+  auto param = [](int64_t at, uint32_t index, float v) {
+    Event e{at, kEventParam, {index, 0, 0, 0}};
+    std::memcpy(&e.data[1], &v, 4);
+    return e;
+  };
+  std::vector<Event> ev = {param(100, 0, 1200.0f),  // inside the second block
+                           param(200, 1, 0.25f),
+                           {333, kEventUmp, {0x40905100u, 0xC0000000u, 0, 0}},  // MIDI 2.0 note on, note 81
+                           {400, kEventUmp, {0x20904500u, 0, 0, 0}},            // MIDI 1.0 velocity 0: a note-off
+                           param(1000, 0, 1.0e6f),                              // above the range: 5000 Hz
+                           param(2000, 1, 0.0f)};
+  Event nan_mix{3000, kEventParam, {1, nan_bits, 0, 0}};  // NaN: the range's minimum
+  ev.push_back(nan_mix);
+  ev.push_back(param(3500, 1, 1.0f));
+  const auto y = both_engines("ring", {x}, frames, {{0, 300.0f}, {1, 0.75f}}, ev);
+  ASSERT_EQ(y.size(), 1u);
+
+  double phase = 0.0, inc = 2 * M_PI * 300.0 / 48000.0, mix = 0.75;
+  size_t next = 0;
+  double worst = 0.0;
+  size_t worst_at = 0;
+  for (int64_t i = 0; i < frames; ++i) {
+    for (; next < ev.size() && ev[next].at == i; ++next) {
+      const Event& e = ev[next];
+      if (e.type == kEventUmp) {
+        const uint32_t note = (e.data[0] >> 8) & 0x7F;
+        if (e.data[0] >> 28 == 4) inc = 2 * M_PI * 440.0 * std::pow(2.0, (note - 69.0) / 12.0) / 48000.0;
+        continue;
+      }
+      float v;
+      std::memcpy(&v, &e.data[1], 4);
+      if (e.data[0] == 0) inc = 2 * M_PI * std::min(5000.0, double(v)) / 48000.0;
+      if (e.data[0] == 1) mix = std::isnan(v) ? 0.0 : v;
+    }
+    const auto expect = static_cast<float>(x[size_t(i)] * ((1.0 - mix) + mix * std::sin(phase)));
+    const double d = std::abs(double(y[0][size_t(i)]) - expect);
+    if (d > worst) worst = d, worst_at = size_t(i);
+    phase += inc;
+    if (phase >= 2 * M_PI) phase -= 2 * M_PI;
+  }
+  EXPECT_LT(worst, 1e-6) << "at frame " << worst_at;
+  // Mix 0 (from NaN) passes the input through exactly.
+  for (size_t i = 3000; i < 3500; ++i) ASSERT_EQ(y[0][i], x[i]) << i;
+}
+
+// The carrier's phase is the plug-in's state: saved from one instance and
+// loaded into another, the output goes on as if nothing happened.
+TEST(PluginExamples, CppLayerCarriesStateIntoANewInstance) {
+  test::use_test_cache();
+  const auto x = sine(250, 2048);
+  auto make = [] {
+    auto p = load_plugin(test::example_plugin("ring"), PluginOptions{});
+    EXPECT_TRUE(p) << p.error().message;
+    auto r = PluginRunner::create(*p, 48000, 64, 0);
+    EXPECT_TRUE(r) << r.error().message;
+    return std::move(*r);
+  };
+  auto block = [&](PluginRunner& run, size_t at, std::vector<float>& out) {
+    run.begin(64);
+    std::memcpy(run.input(0), x.data() + at, 64 * sizeof(float));
+    if (at == 0) {
+      uint32_t d[4] = {0, 0, 0, 0};
+      const float hz = 777.0f;
+      std::memcpy(&d[1], &hz, 4);
+      run.push_event(0, kEventParam, d);
+    }
+    ASSERT_EQ(run.run(), TrapCode::none);
+    std::memcpy(out.data() + at, run.output(0), 64 * sizeof(float));
+  };
+  std::vector<float> whole(x.size()), split(x.size());
+  auto one = make();
+  for (size_t at = 0; at < x.size(); at += 64) block(*one, at, whole);
+
+  auto first = make();
+  for (size_t at = 0; at < 1024; at += 64) block(*first, at, split);
+  auto state = first->save_state();
+  ASSERT_TRUE(state) << state.error().message;
+  // The second half on a new instance; the frequency is a parameter, not
+  // state: the host sends it again.
+  auto second_half = [&](PluginRunner& run, std::vector<float>& out) {
+    for (size_t at = 1024; at < x.size(); at += 64) {
+      run.begin(64);
+      std::memcpy(run.input(0), x.data() + at, 64 * sizeof(float));
+      if (at == 1024) {
+        uint32_t d[4] = {0, 0, 0, 0};
+        const float hz = 777.0f;
+        std::memcpy(&d[1], &hz, 4);
+        run.push_event(0, kEventParam, d);
+      }
+      ASSERT_EQ(run.run(), TrapCode::none);
+      std::memcpy(out.data() + at, run.output(0), 64 * sizeof(float));
+    }
+  };
+  auto second = make();
+  ASSERT_TRUE(second->load_state(*state));
+  second_half(*second, split);
+  EXPECT_EQ(whole, split);
+  // Without the state the second half starts at phase 0, and differs.
+  auto fresh = make();
+  std::vector<float> restarted = split;
+  second_half(*fresh, restarted);
+  EXPECT_NE(whole, restarted);
+}
+
 }  // namespace
 }  // namespace ac::wasm

@@ -1,6 +1,6 @@
 // The wasm node under the real-time guard: audio, parameter events and UMP
 // events in and out of the plug-in's memory, and the compiled call itself,
-// neither allocate nor lock.
+// neither allocate nor lock (plug-ins in C and in C++ with the SDK's layer).
 #include <gtest/gtest.h>
 
 #include "guarded_run.h"
@@ -24,10 +24,13 @@ std::string graph() {
          "  rev: {type: wasm, params: {file: " +
          test::example_plugin("reverb") +
          "}}\n"
+         "  ring: {type: wasm, params: {file: " +
+         test::example_plugin("ring") +
+         ", frequency: 300}}\n"
          "  m:   {type: midi_map, params: {target: eq.mid_freq, source: velocity, min: 200, max: 4000}}\n"
          "  out: {type: output, channels: 2}\n"
          "connections:\n"
-         "  - n.midi -> syn.events\n  - n.midi -> m.midi\n"
+         "  - n.midi -> syn.events\n  - n.midi -> m.midi\n  - n.midi -> ring.events\n  - s.out -> ring.in\n"
          "  - syn.out[0,0] -> eq.in\n  - eq.out -> rev.in\n  - rev.out -> out.in\n";
 }
 
