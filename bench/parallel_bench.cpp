@@ -3,7 +3,9 @@
 //    blocks (target >= 1.8x on 2 threads);
 //  - scheduling overhead per block with 256 trivial nodes in parallel
 //    (a fan: one source feeding 255 gains), parallel minus serial time
-//    (target < 5 us at 64 frames).
+//    (target < 5 us at 64 frames);
+//  - a graph of uneven node costs, scheduled by step count (what a new
+//    graph gets) and by measured costs (what Engine::rebalance() gives it).
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include "core/audio_buffer.h"
 #include "dsp/builtin_nodes.h"
 #include "graph/compiler.h"
+#include "graph/deadline_report.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
@@ -51,6 +54,30 @@ std::string wide_graph() {
   return nodes + conns;
 }
 
+// Uneven costs: 8 chains of 8 biquads and 56 chains of 8 gains (a gain
+// costs a fraction of a biquad). By step count the first thread's half of
+// the order holds every biquad chain; by measured cost the work splits.
+std::string uneven_graph() {
+  std::string nodes = "nodes:\n  mix: {type: mixer, params: {inputs: 64}}\n  out: {type: output, channels: 1}\n";
+  std::string conns = "connections:\n  - mix.out -> out.in\n";
+  for (int c = 0; c < 64; ++c) {
+    const std::string src = "s" + std::to_string(c);
+    nodes += "  " + src + ": {type: noise, params: {seed: " + std::to_string(c + 1) + "}}\n";
+    std::string prev = src;
+    for (int k = 0; k < 8; ++k) {
+      const std::string id = "f" + std::to_string(c) + "_" + std::to_string(k);
+      if (c < 8)
+        nodes += "  " + id + ": {type: biquad, params: {frequency: " + std::to_string(200 + 100 * k) + "}}\n";
+      else
+        nodes += "  " + id + ": {type: gain, params: {gain: -0.5, smoothing: 0}}\n";
+      conns += "  - " + prev + ".out -> " + id + ".in\n";
+      prev = id;
+    }
+    conns += "  - " + prev + ".out -> mix.in" + std::to_string(c) + "\n";
+  }
+  return nodes + conns;
+}
+
 std::string trivial_fan(int nodes) {
   std::string y = "nodes:\n  src: {type: constant, params: {value: 1}}\n";
   std::string c = "connections:\n";
@@ -73,13 +100,27 @@ struct BlockLoop {
   }
 };
 
-void run(benchmark::State& state, const std::string& yaml, uint32_t threads) {
+// Per node, µs per block over 2000 blocks of a serial run: what a running
+// engine's rebalance() learns.
+std::vector<double> measured_costs(const Graph& graph) {
+  auto plan = compile(graph, CompileOptions{true, 1});
+  SerialExecutor ex;
+  BlockLoop loop;
+  for (int i = 0; i < 2000; ++i) loop.next(ex, **plan);
+  std::vector<double> cost;
+  for (const NodeCost& n : read_deadline_report(**plan).nodes) cost.push_back(n.mean_us_per_block);
+  return cost;
+}
+
+void run(benchmark::State& state, const std::string& yaml, uint32_t threads, bool measured = false) {
   auto graph = load_graph_text(yaml, "bench.yaml", registry());
   if (!graph) {
     state.SkipWithError(graph.error().message.c_str());
     return;
   }
-  auto plan = compile(*graph, CompileOptions{true, threads});
+  CompileOptions options{true, threads};
+  if (measured) options.node_cost = measured_costs(*graph);
+  auto plan = compile(*graph, options);
   if (!plan) {
     state.SkipWithError(plan.error().message.c_str());
     return;
@@ -98,6 +139,15 @@ void BM_Wide_Serial(benchmark::State& s) {
 }
 void BM_Wide_Parallel2(benchmark::State& s) {
   run(s, wide_graph(), 2);
+}
+void BM_Uneven_Serial(benchmark::State& s) {
+  run(s, uneven_graph(), 1);
+}
+void BM_Uneven_Parallel2_StepCounts(benchmark::State& s) {
+  run(s, uneven_graph(), 2);
+}
+void BM_Uneven_Parallel2_MeasuredCosts(benchmark::State& s) {
+  run(s, uneven_graph(), 2, true);
 }
 void BM_Trivial256_Serial(benchmark::State& s) {
   run(s, trivial_fan(256), 1);
@@ -137,6 +187,9 @@ void BM_Wide_ParallelPlanSerially(benchmark::State& state) {
 BENCHMARK(BM_Wide_ParallelPlanSerially)->UseRealTime();
 BENCHMARK(BM_Wide_Serial)->UseRealTime();
 BENCHMARK(BM_Wide_Parallel2)->UseRealTime();
+BENCHMARK(BM_Uneven_Serial)->UseRealTime();
+BENCHMARK(BM_Uneven_Parallel2_StepCounts)->UseRealTime();
+BENCHMARK(BM_Uneven_Parallel2_MeasuredCosts)->UseRealTime();
 BENCHMARK(BM_Trivial256_Serial)->UseRealTime();
 BENCHMARK(BM_Trivial256_Parallel2)->UseRealTime();
 
@@ -159,6 +212,13 @@ class RatioReporter : public benchmark::ConsoleReporter {
         "256 trivial nodes, 64 frames: serial %.2f us, 2 threads %.2f us per block: "
         "scheduling overhead %.2f us per block (target < 5 us)\n",
         triv_s / 1e3, triv_p / 1e3, (triv_p - triv_s) / 1e3);
+    const double un_s = ns_["BM_Uneven_Serial/real_time"], un_c = ns_["BM_Uneven_Parallel2_StepCounts/real_time"],
+                 un_m = ns_["BM_Uneven_Parallel2_MeasuredCosts/real_time"];
+    if (un_s > 0 && un_c > 0 && un_m > 0)
+      std::printf(
+          "uneven graph (8 biquad chains, 56 gain chains): serial %.1f us; 2 threads scheduled by step count %.1f us "
+          "(%.2fx), by measured cost %.1f us (%.2fx)\n",
+          un_s / 1e3, un_c / 1e3, un_s / un_c, un_m / 1e3, un_s / un_m);
     const double two = ns_["BM_Wide_TwoSerialPlans/real_time"], layout = ns_["BM_Wide_ParallelPlanSerially/real_time"];
     if (two > 0 && layout > 0)
       std::printf(

@@ -384,6 +384,16 @@ int run_run(const RunArgs& args) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     e.maintain();
+    // Once a graph has played for a second, its threads are balanced by
+    // what its nodes really cost (said only when that changes the lists).
+    if (threads > 1) {
+      const auto second = static_cast<uint64_t>(graph->sample_rate / graph->block_size);
+      if (auto moved = e.rebalance(second); moved && *moved) {
+        std::fprintf(stderr, "%sthreads rebalanced by the nodes' measured costs\n", tty ? "\n" : "");
+      } else if (!moved) {
+        std::fprintf(stderr, "%srebalancing failed: %s\n", tty ? "\n" : "", moved.error().to_string().c_str());
+      }
+    }
     // A node that stopped working (a plug-in that trapped): said once.
     for (const GraphNode& n : e.graph().nodes) {
       if (reported_faults.count(n.id)) continue;

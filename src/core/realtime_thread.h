@@ -10,6 +10,13 @@ namespace ac {
 // calling thread. Returns "" on success, else why not.
 std::string try_realtime_priority(int priority);
 
+// [any, about the calling thread] Its SCHED_FIFO or SCHED_RR priority; 0
+// when it runs at normal priority. One non-blocking system call.
+int current_realtime_priority() noexcept;
+
+// [on the thread itself] Back to normal (SCHED_OTHER) priority.
+void drop_realtime_priority() noexcept;
+
 // [control] mlockall(current and future). Returns "" on success, else why not.
 std::string try_lock_memory();
 

@@ -1,6 +1,7 @@
 #include "graph/compiler.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <tuple>
@@ -117,6 +118,25 @@ void route_params(const Graph& graph, Plan& plan) {
     }
     step.param_target_count = static_cast<uint32_t>(plan.param_targets.size()) - step.first_param_target;
   }
+}
+
+// Per graph node, a cost relative to the median measured one (so that the
+// scheduler's cross-thread penalty stays a fraction of a typical step);
+// unknown nodes (0, or beyond `measured`) count as the median: 1.
+std::vector<double> relative_node_costs(const std::vector<double>& measured, uint32_t nodes) {
+  std::vector<double> known;
+  for (uint32_t i = 0; i < nodes && i < measured.size(); ++i) {
+    if (measured[i] > 0.0) known.push_back(measured[i]);
+  }
+  std::vector<double> out(nodes, 1.0);
+  if (known.empty()) return out;
+  const auto middle = known.begin() + static_cast<std::ptrdiff_t>(known.size() / 2);
+  std::nth_element(known.begin(), middle, known.end());
+  const double median = *middle;
+  for (uint32_t i = 0; i < nodes && i < measured.size(); ++i) {
+    if (measured[i] > 0.0) out[i] = measured[i] / median;
+  }
+  return out;
 }
 
 }  // namespace
@@ -318,7 +338,16 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   // For parallel plans, the static schedule: which thread runs each step.
   const bool parallel = options.threads > 1;
   StaticSchedule sched;
-  if (parallel) sched = make_static_schedule(preds, std::vector<double>(vcount, 1.0), options.threads);
+  if (parallel) {
+    std::vector<double> cost(vcount, 1.0);
+    const std::vector<double> per_node = relative_node_costs(options.node_cost, node_count);
+    for (uint32_t s = 0; s < vcount; ++s) {
+      const Vertex& vx = vertices[order[s]];
+      // A node split to close a cycle runs as two steps: half each.
+      cost[s] = per_node[vx.node] * (vx.kind == PlanStep::Kind::process ? 1.0 : 0.5);
+    }
+    sched = make_static_schedule(preds, cost, options.threads);
+  }
   // For parallel plans: which steps happen-before each step. A buffer may be
   // reused by step s only if every step that touched its previous value
   // happens-before s (else they could run at the same time), and only on

@@ -28,6 +28,11 @@ struct CompileOptions {
   const Plan* reuse_delays_from = nullptr;
   // Length of fades on connections marked Fade::in / Fade::out.
   FrameCount fade_frames = 480;
+  // Parallel plans: per graph node, its measured cost (any unit, e.g. µs
+  // per block from a running Plan's deadline report), or 0 where unknown.
+  // The static schedule balances the threads by these; unknown nodes count
+  // as the median known one. Empty: every node costs the same.
+  std::vector<double> node_cost{};
 };
 
 // [control] Allocates everything the Plan needs. Errors name the graph file

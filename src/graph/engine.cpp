@@ -3,6 +3,8 @@
 #include <map>
 #include <tuple>
 
+#include "graph/deadline_report.h"
+
 namespace ac {
 namespace {
 
@@ -41,6 +43,19 @@ Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOption
 
 Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse) {
   CompileOptions o;
+  if (options_.threads > 1 && published_) {
+    // Nodes that carry over bring what they cost in the running Plan, so
+    // the new schedule balances the threads by it.
+    const DeadlineReport report = read_deadline_report(*published_);
+    std::map<const Node*, double> cost_of;
+    for (size_t j = 0; j < published_->nodes.size() && j < report.nodes.size(); ++j)
+      cost_of[published_->nodes[j].get()] = report.nodes[j].mean_us_per_block;
+    o.node_cost.assign(graph.nodes.size(), 0.0);
+    for (size_t i = 0; i < reuse.size() && i < o.node_cost.size(); ++i) {
+      auto it = reuse[i] ? cost_of.find(reuse[i].get()) : cost_of.end();
+      if (it != cost_of.end()) o.node_cost[i] = it->second;
+    }
+  }
   o.realtime = options_.realtime;
   o.threads = options_.threads;
   o.fade_frames = options_.crossfade_frames;
@@ -63,6 +78,7 @@ void Engine::publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector
   live_graph_ = graph;
   live_nodes_ = plan->nodes;
   published_ = plan.get();
+  ++publications_;
   // A Plan published before but not yet taken never ran: free it here.
   delete pending_.exchange(plan.release(), std::memory_order_acq_rel);
 }
@@ -173,6 +189,19 @@ Expected<void> Engine::replace(Graph next) {
   live_ghost_.assign(next.nodes.size(), false);
   target_ = std::move(next);
   return {};
+}
+
+Expected<bool> Engine::rebalance(uint64_t min_blocks) {
+  if (options_.threads <= 1 || clean_ || !published_ || balanced_ == publications_) return false;
+  if (pending_.load(std::memory_order_acquire) != nullptr) return false;  // not live yet
+  if (published_->block_counters.blocks.load(std::memory_order_relaxed) < min_blocks) return false;
+  balanced_ = publications_;  // tried once per Plan, whatever comes of it
+  auto plan = build(live_graph_, live_nodes_);
+  if (!plan) return unexpected(plan.error());
+  if ((*plan)->step_list == published_->step_list) return false;  // as good as the costs make it
+  publish(std::move(*plan), live_graph_, {});
+  balanced_ = publications_;
+  return true;
 }
 
 size_t Engine::maintain() {

@@ -83,6 +83,13 @@ class Engine {
   // state carried over"), for the caller to report.
   const std::vector<std::string>& swap_notes() const { return swap_notes_; }
 
+  // [control] Parallel engines: once the running Plan has run `min_blocks`
+  // blocks, compiles the same graph again with what each node cost so far,
+  // and publishes it if the threads' lists change (a node far costlier
+  // than the others moves the cut). Every node carries over: the output is
+  // bit-identical to not rebalancing. Once per Plan; not during a
+  // crossfade. True when a new Plan was published.
+  Expected<bool> rebalance(uint64_t min_blocks);
   // [control] Call regularly: destroys Plans the audio thread gave back and,
   // once a crossfade has run its course, publishes the plain Plan. Returns
   // how many Plans it destroyed.
@@ -105,6 +112,8 @@ class Engine {
   std::vector<std::shared_ptr<Node>> live_nodes_;  // its node instances
   std::vector<bool> live_ghost_;                   // per live_graph_ node
   Plan* published_ = nullptr;                      // last published (control's view)
+  uint64_t publications_ = 0;                      // Plans published so far
+  uint64_t balanced_ = UINT64_MAX;                 // the publication rebalance() last settled
   std::unique_ptr<Plan> clean_;                    // the plain Plan to follow a crossfade
   Graph clean_graph_;
   std::atomic<Plan*> pending_{nullptr};

@@ -35,14 +35,9 @@ std::string ParallelExecutor::realtime_warning() const {
 }
 
 void ParallelExecutor::worker_main(uint32_t index) {
-  if (options_.realtime_priority > 0) {
-    const std::string why = try_realtime_priority(options_.realtime_priority);
-    if (!why.empty() && index == 1) {
-      rt_warning_ = why;
-      rt_failed_.store(true, std::memory_order_release);
-    }
-  }
-  uint32_t seen = 0;  // the last block this worker looked at
+  int priority = 0;    // what this worker runs at (0: normal)
+  bool tried = false;  // a failed change is not retried every block
+  uint32_t seen = 0;   // the last block this worker looked at
   for (;;) {
     // Wait for a block that is running (odd) and new. Spin briefly (blocks
     // come back to back), then sleep until the epoch changes.
@@ -61,6 +56,21 @@ void ParallelExecutor::worker_main(uint32_t index) {
     }
     seen = now;
     if (stop_.load(std::memory_order_acquire)) return;
+    if (const int want = worker_priority_.load(std::memory_order_acquire); want != priority && !tried) {
+      // Once per change of the driver's priority, before this block's work.
+      if (want == 0) {
+        drop_realtime_priority();
+        priority = 0;
+      } else if (const std::string why = try_realtime_priority(want); why.empty()) {
+        priority = want;
+      } else {
+        tried = true;
+        if (index == 1) {
+          rt_warning_ = why;
+          rt_failed_.store(true, std::memory_order_release);
+        }
+      }
+    }
     active_.fetch_add(1, std::memory_order_seq_cst);
     if (epoch_.load(std::memory_order_seq_cst) == now) {
       AudioSection section;
@@ -139,6 +149,13 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
     return;
   }
   AudioSection section;
+  if (!driver_seen_) {
+    // Once, at the first block: one non-blocking system call. Workers pick
+    // the priority up before their next block's work.
+    driver_seen_ = true;
+    worker_priority_.store(std::min(current_realtime_priority(), std::max(options_.realtime_priority, 0)),
+                           std::memory_order_release);
+  }
   const uint64_t start = cycle_now();
   frames = std::min(frames, plan.config.max_block);
   set_block_frames(plan, frames);

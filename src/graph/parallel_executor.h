@@ -24,8 +24,13 @@
 namespace ac {
 
 struct ParallelExecutorOptions {
-  uint32_t threads = 0;              // total, the caller's included; 0 = the CPUs this process may use
-  int realtime_priority = 0;         // SCHED_FIFO priority for workers; 0 = leave them at normal priority
+  uint32_t threads = 0;  // total, the caller's included; 0 = the CPUs this process may use
+  // Workers follow the thread that calls run() (the driver's): SCHED_FIFO
+  // at its priority, capped here, when it runs real-time; normal priority
+  // when it does not. A worker above the driver could take the driver's
+  // core and spin there while the driver, preempted, owes it a step
+  // (measured: 2 threads slower than one). 0 = workers never real-time.
+  int realtime_priority = 0;
   uint32_t spin_iterations = 20000;  // ~50-100 us of spinning before sleeping
 };
 
@@ -41,8 +46,8 @@ class ParallelExecutor final : public Executor {
   void run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept override;
   uint32_t threads() const override { return threads_; }
 
-  // [control] Why workers could not get real-time priority ("" if they did
-  // or it was not asked for). Read after the first block.
+  // [control] Why workers could not follow the driver to real-time
+  // priority ("" if they did or had no need to). Read after the first block.
   std::string realtime_warning() const;
 
   // [any] The number of CPUs this process may run on (its affinity mask).
@@ -80,6 +85,9 @@ class ParallelExecutor final : public Executor {
   std::atomic<bool> stop_{false};
   std::atomic<bool> rt_failed_{false};
   std::string rt_warning_;  // written by worker 1 before rt_failed_ is set
+  // The workers' priority (0: normal), from the driver's at its first block.
+  std::atomic<int> worker_priority_{0};
+  bool driver_seen_ = false;  // the driver's priority was read (driver only)
 };
 
 }  // namespace ac
