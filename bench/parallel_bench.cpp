@@ -36,7 +36,10 @@ const NodeRegistry& registry() {
   return r;
 }
 
-std::string wide_graph() {
+// 64 chains of a noise source and 8 nodes (`node(chain, k)` gives each
+// node's YAML after its id), all into one mixer.
+template <class NodeText>
+std::string chains_into_mixer(NodeText node) {
   std::string nodes = "nodes:\n  mix: {type: mixer, params: {inputs: 64}}\n  out: {type: output, channels: 1}\n";
   std::string conns = "connections:\n  - mix.out -> out.in\n";
   for (int c = 0; c < 64; ++c) {
@@ -45,7 +48,7 @@ std::string wide_graph() {
     std::string prev = src;
     for (int k = 0; k < 8; ++k) {
       const std::string id = "f" + std::to_string(c) + "_" + std::to_string(k);
-      nodes += "  " + id + ": {type: biquad, params: {frequency: " + std::to_string(200 + 100 * k) + "}}\n";
+      nodes += "  " + id + ": " + node(c, k) + "\n";
       conns += "  - " + prev + ".out -> " + id + ".in\n";
       prev = id;
     }
@@ -54,28 +57,20 @@ std::string wide_graph() {
   return nodes + conns;
 }
 
+std::string biquad(int k) {
+  return "{type: biquad, params: {frequency: " + std::to_string(200 + 100 * k) + "}}";
+}
+
+std::string wide_graph() {
+  return chains_into_mixer([](int, int k) { return biquad(k); });
+}
+
 // Uneven costs: 8 chains of 8 biquads and 56 chains of 8 gains (a gain
 // costs a fraction of a biquad). By step count the first thread's half of
 // the order holds every biquad chain; by measured cost the work splits.
 std::string uneven_graph() {
-  std::string nodes = "nodes:\n  mix: {type: mixer, params: {inputs: 64}}\n  out: {type: output, channels: 1}\n";
-  std::string conns = "connections:\n  - mix.out -> out.in\n";
-  for (int c = 0; c < 64; ++c) {
-    const std::string src = "s" + std::to_string(c);
-    nodes += "  " + src + ": {type: noise, params: {seed: " + std::to_string(c + 1) + "}}\n";
-    std::string prev = src;
-    for (int k = 0; k < 8; ++k) {
-      const std::string id = "f" + std::to_string(c) + "_" + std::to_string(k);
-      if (c < 8)
-        nodes += "  " + id + ": {type: biquad, params: {frequency: " + std::to_string(200 + 100 * k) + "}}\n";
-      else
-        nodes += "  " + id + ": {type: gain, params: {gain: -0.5, smoothing: 0}}\n";
-      conns += "  - " + prev + ".out -> " + id + ".in\n";
-      prev = id;
-    }
-    conns += "  - " + prev + ".out -> mix.in" + std::to_string(c) + "\n";
-  }
-  return nodes + conns;
+  return chains_into_mixer(
+      [](int c, int k) { return c < 8 ? biquad(k) : std::string("{type: gain, params: {gain: -0.5, smoothing: 0}}"); });
 }
 
 std::string trivial_fan(int nodes) {

@@ -273,33 +273,13 @@ TEST(PluginExamples, CppLayerCarriesStateIntoANewInstance) {
     EXPECT_TRUE(r) << r.error().message;
     return std::move(*r);
   };
-  auto block = [&](PluginRunner& run, size_t at, std::vector<float>& out) {
-    run.begin(64);
-    std::memcpy(run.input(0), x.data() + at, 64 * sizeof(float));
-    if (at == 0) {
-      uint32_t d[4] = {0, 0, 0, 0};
-      const float hz = 777.0f;
-      std::memcpy(&d[1], &hz, 4);
-      run.push_event(0, kEventParam, d);
-    }
-    ASSERT_EQ(run.run(), TrapCode::none);
-    std::memcpy(out.data() + at, run.output(0), 64 * sizeof(float));
-  };
-  std::vector<float> whole(x.size()), split(x.size());
-  auto one = make();
-  for (size_t at = 0; at < x.size(); at += 64) block(*one, at, whole);
-
-  auto first = make();
-  for (size_t at = 0; at < 1024; at += 64) block(*first, at, split);
-  auto state = first->save_state();
-  ASSERT_TRUE(state) << state.error().message;
-  // The second half on a new instance; the frequency is a parameter, not
-  // state: the host sends it again.
-  auto second_half = [&](PluginRunner& run, std::vector<float>& out) {
-    for (size_t at = 1024; at < x.size(); at += 64) {
+  // Frames [from, to) in blocks of 64; the frequency (a parameter, not
+  // state: the host sends it to every new instance) at `from`.
+  auto play = [&](PluginRunner& run, size_t from, size_t to, std::vector<float>& out) {
+    for (size_t at = from; at < to; at += 64) {
       run.begin(64);
       std::memcpy(run.input(0), x.data() + at, 64 * sizeof(float));
-      if (at == 1024) {
+      if (at == from) {
         uint32_t d[4] = {0, 0, 0, 0};
         const float hz = 777.0f;
         std::memcpy(&d[1], &hz, 4);
@@ -309,14 +289,19 @@ TEST(PluginExamples, CppLayerCarriesStateIntoANewInstance) {
       std::memcpy(out.data() + at, run.output(0), 64 * sizeof(float));
     }
   };
+  std::vector<float> whole(x.size()), split(x.size());
+  play(*make(), 0, x.size(), whole);
+  auto first = make();
+  play(*first, 0, 1024, split);
+  auto state = first->save_state();
+  ASSERT_TRUE(state) << state.error().message;
   auto second = make();
   ASSERT_TRUE(second->load_state(*state));
-  second_half(*second, split);
+  play(*second, 1024, x.size(), split);
   EXPECT_EQ(whole, split);
   // Without the state the second half starts at phase 0, and differs.
-  auto fresh = make();
   std::vector<float> restarted = split;
-  second_half(*fresh, restarted);
+  play(*make(), 1024, x.size(), restarted);
   EXPECT_NE(whole, restarted);
 }
 
