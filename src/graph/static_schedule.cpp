@@ -22,6 +22,16 @@ constexpr double kContiguityAllowance = 0.10;
 // then refined around the best: compile time stays near-linear.
 constexpr uint32_t kCutCandidates = 256;
 
+// The time step `s` can start on thread `t`: when `t` is free and every
+// input is done (plus the penalty for an input made on another thread).
+double start_on(uint32_t s, uint32_t t, const std::vector<std::vector<uint32_t>>& preds,
+                const std::vector<uint32_t>& thread_of, const std::vector<double>& finish,
+                const std::vector<double>& free_at) {
+  double start = free_at[t];
+  for (uint32_t p : preds[s]) start = std::max(start, finish[p] + (thread_of[p] == t ? 0.0 : kCrossThreadPenalty));
+  return start;
+}
+
 // When every step would be done if each thread ran its steps in the given
 // order, waiting for inputs from other threads (plus the penalty).
 double simulate(const std::vector<std::vector<uint32_t>>& preds, const std::vector<double>& cost,
@@ -30,11 +40,7 @@ double simulate(const std::vector<std::vector<uint32_t>>& preds, const std::vect
   double end = 0.0;
   for (uint32_t s = 0; s < preds.size(); ++s) {
     const uint32_t t = thread_of[s];
-    double start = free_at[t];
-    for (uint32_t p : preds[s]) {
-      start = std::max(start, finish[p] + (thread_of[p] == t ? 0.0 : kCrossThreadPenalty));
-    }
-    finish[s] = start + cost[s];
+    finish[s] = start_on(s, t, preds, thread_of, finish, free_at) + cost[s];
     free_at[t] = finish[s];
     end = std::max(end, finish[s]);
   }
@@ -49,16 +55,13 @@ std::vector<uint32_t> greedy(const std::vector<std::vector<uint32_t>>& preds, co
   std::vector<uint32_t> thread_of(steps, 0);
   std::vector<double> finish(steps, 0.0), free_at(threads, 0.0);
   for (uint32_t s = 0; s < steps; ++s) {
+    // Ties go to the lowest thread: deterministic, and the driver (thread
+    // 0) is always awake.
     uint32_t best = 0;
-    double best_start = 0;
-    for (uint32_t t = 0; t < threads; ++t) {
-      double start = free_at[t];
-      for (uint32_t p : preds[s]) {
-        start = std::max(start, finish[p] + (thread_of[p] == t ? 0.0 : kCrossThreadPenalty));
-      }
-      // Ties go to the lowest thread: deterministic, and the driver (thread
-      // 0) is always awake.
-      if (t == 0 || start < best_start) {
+    double best_start = start_on(s, 0, preds, thread_of, finish, free_at);
+    for (uint32_t t = 1; t < threads; ++t) {
+      const double start = start_on(s, t, preds, thread_of, finish, free_at);
+      if (start < best_start) {
         best = t;
         best_start = start;
       }
