@@ -190,9 +190,10 @@ TEST(Run, TwoThreadsRebalanceByMeasuredCostsWithoutChangingTheSound) {
   const auto r = test::run_command("cd " + tmp.path("") + " && " + kBinary + " run " + graph +
                                    " --threads 2 --duration 2s < /dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-#if !defined(__SANITIZE_THREAD__)
-  // (Under TSan every memory access is instrumented: a gain then costs
-  // about what a biquad does, and the step count is already the balance.)
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+  // (Under the sanitizers every memory access is instrumented: a gain then
+  // costs nearly what a biquad does, and whether the step count is already
+  // the balance depends on the run. Seen under ASan in one of two runs.)
   EXPECT_NE(r.output.find("threads rebalanced by the nodes' measured costs"), std::string::npos) << r.output;
 #endif
   const auto rendered = test::run_command("cd " + tmp.path("") + " && " + kBinary + " render " + graph +
