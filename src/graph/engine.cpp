@@ -37,6 +37,7 @@ Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOption
   e->target_ = std::move(graph);
   (*plan)->live_since.store(0, std::memory_order_relaxed);
   e->published_ = plan->get();
+  e->costs_.follow(*e->published_);
   e->current_ = plan->release();
   return e;
 }
@@ -44,16 +45,22 @@ Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOption
 Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse) {
   CompileOptions o;
   if (options_.threads > 1 && published_) {
-    // Nodes that carry over bring what they cost in the running Plan, so
-    // the new schedule balances the threads by it.
+    // Nodes that carry over bring what they typically cost (the median of
+    // the sampled windows; the mean over all blocks before the first
+    // window), so the new schedule balances the threads by it.
+    costs_.sample();
     const DeadlineReport report = read_deadline_report(*published_);
-    std::map<const Node*, double> cost_of;
+    std::map<const Node*, double> mean_of;
     for (size_t j = 0; j < published_->nodes.size() && j < report.nodes.size(); ++j)
-      cost_of[published_->nodes[j].get()] = report.nodes[j].mean_us_per_block;
+      mean_of[published_->nodes[j].get()] = report.nodes[j].mean_us_per_block;
     o.node_cost.assign(graph.nodes.size(), 0.0);
     for (size_t i = 0; i < reuse.size() && i < o.node_cost.size(); ++i) {
-      auto it = reuse[i] ? cost_of.find(reuse[i].get()) : cost_of.end();
-      if (it != cost_of.end()) o.node_cost[i] = it->second;
+      if (!reuse[i]) continue;
+      if (auto typical = costs_.cost_us(reuse[i].get())) {
+        o.node_cost[i] = *typical;
+      } else if (auto it = mean_of.find(reuse[i].get()); it != mean_of.end()) {
+        o.node_cost[i] = it->second;
+      }
     }
   }
   o.realtime = options_.realtime;
@@ -78,6 +85,7 @@ void Engine::publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector
   live_graph_ = graph;
   live_nodes_ = plan->nodes;
   published_ = plan.get();
+  costs_.follow(*published_);
   ++publications_;
   // A Plan published before but not yet taken never ran: free it here.
   delete pending_.exchange(plan.release(), std::memory_order_acq_rel);
@@ -195,7 +203,9 @@ Expected<bool> Engine::rebalance(uint64_t min_blocks) {
   if (options_.threads <= 1 || clean_ || !published_ || balanced_ == publications_) return false;
   if (pending_.load(std::memory_order_acquire) != nullptr) return false;  // not live yet
   if (published_->block_counters.blocks.load(std::memory_order_relaxed) < min_blocks) return false;
-  balanced_ = publications_;  // tried once per Plan, whatever comes of it
+  costs_.sample();
+  if (costs_.windows_of_plan() < kMinCostWindows) return false;  // call maintain() more often
+  balanced_ = publications_;                                     // tried once per Plan, whatever comes of it
   auto plan = build(live_graph_, live_nodes_);
   if (!plan) return unexpected(plan.error());
   if ((*plan)->step_list == published_->step_list) return false;  // as good as the costs make it
@@ -212,6 +222,7 @@ size_t Engine::maintain() {
     ++freed;
   }
   reclaimed_ += freed;
+  if (options_.threads > 1) costs_.sample();
   if (clean_ && published_) {
     const int64_t since = published_->live_since.load(std::memory_order_acquire);
     if (since >= 0 && last_block_.load(std::memory_order_acquire) - since >= options_.crossfade_frames) {

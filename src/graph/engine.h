@@ -26,6 +26,7 @@
 #include "core/expected.h"
 #include "core/spsc_ring.h"
 #include "graph/compiler.h"
+#include "graph/cost_sampler.h"
 #include "graph/graph.h"
 #include "graph/plan.h"
 
@@ -84,12 +85,15 @@ class Engine {
   const std::vector<std::string>& swap_notes() const { return swap_notes_; }
 
   // [control] Parallel engines: once the running Plan has run `min_blocks`
-  // blocks, compiles the same graph again with what each node cost so far,
+  // blocks and maintain() has sampled its costs at least kMinCostWindows
+  // times (windows of 16 blocks or more), compiles the same graph again
+  // with what each node typically costs (CostSampler),
   // and publishes it if the threads' lists change (a node far costlier
   // than the others moves the cut). Every node carries over: the output is
   // bit-identical to not rebalancing. Once per Plan; not during a
   // crossfade. True when a new Plan was published.
   Expected<bool> rebalance(uint64_t min_blocks);
+  static constexpr uint64_t kMinCostWindows = 3;
   // [control] Call regularly: destroys Plans the audio thread gave back and,
   // once a crossfade has run its course, publishes the plain Plan. Returns
   // how many Plans it destroyed.
@@ -114,6 +118,7 @@ class Engine {
   Plan* published_ = nullptr;                      // last published (control's view)
   uint64_t publications_ = 0;                      // Plans published so far
   uint64_t balanced_ = UINT64_MAX;                 // the publication rebalance() last settled
+  CostSampler costs_;                              // of the published Plan's nodes
   std::unique_ptr<Plan> clean_;                    // the plain Plan to follow a crossfade
   Graph clean_graph_;
   std::atomic<Plan*> pending_{nullptr};

@@ -30,21 +30,49 @@ class SlowNode final : public Node {
   }
 };
 
+// Passes its input through, and once (in its 40th block) stalls for 20 ms,
+// as a thread preempted on a busy machine does: a cheap node whose mean
+// cost is 200 µs per block over 100 blocks.
+class HiccupNode final : public Node {
+ public:
+  HiccupNode() : Node({}) {}
+  Expected<void> prepare(const StreamConfig&) override { return {}; }
+  void process(ProcessContext& ctx) noexcept override {
+    if (++calls_ == 40) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    }
+    for (FrameCount i = 0; i < ctx.frames; ++i) ctx.out(0).channel(0)[i] = ctx.in(0).channel(0)[i];
+  }
+
+ private:
+  int calls_ = 0;
+};
+
+template <typename N>
+NodeType pass_through_type(const char* name) {
+  NodeType t;
+  t.name = name;
+  t.layout = [](const NodeOptions&) -> Expected<NodeLayout> { return NodeLayout{{{"in", 1}}, {{"out", 1}}, {}}; };
+  t.create = [](const NodeOptions&, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
+    return std::unique_ptr<Node>(std::make_unique<N>());
+  };
+  return t;
+}
+
 NodeRegistry registry() {
   return test::test_registry([](NodeRegistry& r) {
-    NodeType t;
-    t.name = "slow";
-    t.layout = [](const NodeOptions&) -> Expected<NodeLayout> { return NodeLayout{{{"in", 1}}, {{"out", 1}}, {}}; };
-    t.create = [](const NodeOptions&, const NodeLayout&) -> Expected<std::unique_ptr<Node>> {
-      return std::unique_ptr<Node>(std::make_unique<SlowNode>());
-    };
-    r.add(std::move(t));
+    r.add(pass_through_type<SlowNode>("slow"));
+    r.add(pass_through_type<HiccupNode>("hiccup"));
   });
 }
 
 // Chain 0: a sine through the slow node. Chains 1..7: a sine through three
-// gains. All end in the output. By step count the first thread would get
-// chains 0..3; by cost, chain 0 outweighs the other seven together.
+// gains (chain 7's middle one a hiccup node). All end in the output. By
+// step count the first thread would get chains 0..3; by typical cost,
+// chain 0 outweighs the other seven together; by mean cost, the hiccup
+// node would outweigh it.
 std::string graph_text() {
   std::string nodes =
       "nodes:\n  out: {type: output, channels: 1}\n  s0: {type: sine, params: {frequency: 100}}\n"
@@ -56,7 +84,10 @@ std::string graph_text() {
     std::string prev = s;
     for (int k = 0; k < 3; ++k) {
       const std::string g = "g" + std::to_string(c) + "_" + std::to_string(k);
-      nodes += "  " + g + ": {type: gain, params: {gain: -" + std::to_string(k + 1) + ", smoothing: 0}}\n";
+      if (c == 7 && k == 1)
+        nodes += "  " + g + ": {type: hiccup}\n";
+      else
+        nodes += "  " + g + ": {type: gain, params: {gain: -" + std::to_string(k + 1) + ", smoothing: 0}}\n";
       conns += "  - " + prev + ".out -> " + g + ".in\n";
       prev = g;
     }
@@ -135,8 +166,8 @@ Played play(uint32_t threads, int blocks, int rebalance_at) {
 }
 
 TEST(Rebalance, ACostlyNodeGetsAThreadToItselfAndTheOutputStaysBitIdentical) {
-  const Played serial = play(1, 80, -1);
-  const Played parallel = play(2, 80, 30);
+  const Played serial = play(1, 160, -1);
+  const Played parallel = play(2, 160, 100);
   EXPECT_TRUE(parallel.rebalanced);
   EXPECT_FALSE(parallel.again) << "once per Plan";
   // By step count the slow node's thread ran chains 0..3 (14 steps or so);

@@ -1,0 +1,51 @@
+#include "graph/cost_sampler.h"
+
+#include <algorithm>
+
+#include "graph/deadline_report.h"
+
+namespace ac {
+
+void CostSampler::follow(const Plan& plan) {
+  plan_ = &plan;
+  plan_windows_ = 0;
+  last_blocks_ = 0;
+  last_us_.assign(plan.nodes.size(), 0.0);
+  std::map<const Node*, History> kept;
+  for (const auto& n : plan.nodes) {
+    auto it = history_.find(n.get());
+    if (it != history_.end() && !it->second.node.expired()) kept.insert(*it);
+  }
+  history_ = std::move(kept);
+}
+
+void CostSampler::sample() {
+  if (!plan_) return;
+  const Plan& plan = *plan_;
+  const DeadlineReport r = read_deadline_report(plan);
+  if (r.blocks < last_blocks_ + min_window_blocks_) return;
+  const auto blocks = static_cast<double>(r.blocks - last_blocks_);
+  for (size_t i = 0; i < plan.nodes.size() && i < r.nodes.size(); ++i) {
+    const double total_us = r.nodes[i].mean_us_per_block * static_cast<double>(r.blocks);
+    History& h = history_[plan.nodes[i].get()];
+    if (h.node.expired()) h = History{plan.nodes[i], {}, 0};
+    h.window_us[h.count % kWindows] = (total_us - last_us_[i]) / blocks;
+    ++h.count;
+    last_us_[i] = total_us;
+  }
+  last_blocks_ = r.blocks;
+  ++plan_windows_;
+}
+
+std::optional<double> CostSampler::cost_us(const Node* node) const {
+  auto it = history_.find(node);
+  if (it == history_.end() || it->second.count == 0 || it->second.node.expired()) return std::nullopt;
+  const History& h = it->second;
+  const size_t n = std::min(h.count, kWindows);
+  double w[kWindows];
+  std::copy(h.window_us, h.window_us + n, w);
+  std::nth_element(w, w + n / 2, w + n);
+  return w[n / 2];
+}
+
+}  // namespace ac
