@@ -86,6 +86,25 @@ int run_run(const RunArgs& args) {
   const uint32_t threads = args.threads ? args.threads : 1;
   EngineOptions eo;
   eo.threads = threads;
+  // JACK: the client's ports, from the graph; MIDI endpoints find their
+  // port (the Plan's host slot) by name, as ports added by later patches
+  // keep the slots of those before them.
+  JackDriverOptions jo;
+  JackPortPlan jack_ports;
+  if (args.driver == "jack") {
+    jo.client_name = args.client_name;
+    jack_ports_from_graph(*graph, jo);
+    jo.sample_rate = graph->sample_rate;
+    jo.max_block = graph->block_size;
+    if (ptp) jo.max_block = 8192;  // whole periods: the bridge times one callback per period
+    for (uint32_t k = 0; k < jo.midi_inputs.size(); ++k) jack_ports.midi_input_slot[jo.midi_inputs[k].name] = k;
+    for (uint32_t k = 0; k < jo.midi_outputs.size(); ++k) jack_ports.midi_output_slot[jo.midi_outputs[k].name] = k;
+    eo.host_slot_of = [&jack_ports](const GraphNode& endpoint) -> uint32_t {
+      const auto& slots = endpoint.type->is_host_event_input ? jack_ports.midi_input_slot : jack_ports.midi_output_slot;
+      auto it = slots.find(jack_midi_port_name(endpoint));
+      return it == slots.end() ? UINT32_MAX : it->second;  // no stream: the endpoint stays silent
+    };
+  }
   auto engine = Engine::create(*graph, eo);
   if (!engine) {
     std::cerr << engine.error().to_string() << "\n";
@@ -196,12 +215,6 @@ int run_run(const RunArgs& args) {
     }
     alsa->start(device);
   } else if (args.driver == "jack") {
-    JackDriverOptions jo;
-    jo.client_name = args.client_name;
-    jack_ports_from_graph(*graph, jo);
-    jo.sample_rate = graph->sample_rate;
-    jo.max_block = graph->block_size;
-    if (ptp) jo.max_block = 8192;  // whole periods: the bridge times one callback per period
     auto opened = JackDriver::open(jo);
     if (!opened) {
       std::cerr << opened.error().to_string() << "\n";
@@ -268,7 +281,44 @@ int run_run(const RunArgs& args) {
         load_graph_text(*patched, args.graph + " (after patch " + std::to_string(++patches_applied) + ")", registry);
     if (!next) return next.error().to_string();
     for (TimedEvent& ev : next->events) ev.at.value += origin;  // the graph's timeline, as at the start
-    if (auto ok = e.replace(*next); !ok) return ok.error().to_string();
+    // JACK ports the new graph needs are checked first and registered once
+    // its Plan is published; until they are (a period at most), its new
+    // endpoints have no stream and stay silent.
+    std::optional<JackPortPlan> ports;
+    if (jack) {
+      JackDriverOptions wanted = jo;
+      jack_ports_from_graph(*next, wanted);
+      auto planned = jack->plan_ports(wanted);
+      if (!planned) return planned.error().to_string();
+      const bool adds = planned->inputs > jack->audio_inputs() || planned->outputs > jack->audio_outputs() ||
+                        !planned->new_midi_inputs.empty() || !planned->new_midi_outputs.empty();
+      if (adds && bridge)
+        return "this patch needs new JACK ports, which a client bridged to the PTP clock cannot add "
+               "while running (restart it with the new graph)";
+      if (adds) ports = std::move(*planned);
+    }
+    JackPortPlan kept_ports = jack_ports;
+    if (ports) jack_ports = *ports;
+    if (auto ok = e.replace(*next); !ok) {
+      jack_ports = std::move(kept_ports);
+      return ok.error().to_string();
+    }
+    if (ports) {
+      const uint32_t had_in = jack->audio_inputs(), had_out = jack->audio_outputs();
+      auto added = jack->add_ports(*ports);
+      if (!added) {
+        std::printf("%s\n", added.error().to_string().c_str());
+      } else {
+        for (uint32_t i = had_in; i < jack->audio_inputs(); ++i)
+          std::printf("JACK port %s:%s_%u added\n", jack->client_name().c_str(), ports->input_prefix.c_str(), i + 1);
+        for (uint32_t i = had_out; i < jack->audio_outputs(); ++i)
+          std::printf("JACK port %s:%s_%u added\n", jack->client_name().c_str(), ports->output_prefix.c_str(), i + 1);
+        for (const auto* list : {&ports->new_midi_inputs, &ports->new_midi_outputs})
+          for (const JackMidiPort& m : *list)
+            std::printf("JACK port %s:%s added\n", jack->client_name().c_str(), m.name.c_str());
+        for (const std::string& w : *added) std::printf("warning: %s\n", w.c_str());
+      }
+    }
     for (const std::string& note : e.swap_notes()) std::printf("%s\n", note.c_str());
     std::fflush(stdout);
     source = *patched;

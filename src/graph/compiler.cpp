@@ -35,8 +35,9 @@ struct ChannelKey {
 
 // Event buffers and their wiring: one buffer per event output port (of the
 // whole node or its read half), inputs alias their only source or get a
-// merge buffer, unconnected inputs read the shared empty buffer.
-void route_events(const Graph& graph, Plan& plan) {
+// merge buffer, unconnected inputs read the shared empty buffer. Host event
+// endpoints get their driver stream slot.
+void route_events(const Graph& graph, const HostSlotOf& host_slot_of, Plan& plan) {
   const auto node_count = static_cast<uint32_t>(graph.nodes.size());
   std::vector<uint32_t> first_out(node_count, 0);
   uint32_t count = 1;  // [0]: empty
@@ -67,6 +68,8 @@ void route_events(const Graph& graph, Plan& plan) {
     for (uint32_t slot = 0; slot < plan.host_event_outputs.size(); ++slot) {
       if (plan.host_event_outputs[slot] == step.node) step.host_slot = slot;
     }
+    if (host_slot_of && (gn.type->is_host_event_input || gn.type->is_host_event_output))
+      step.host_slot = host_slot_of(gn);
     step.first_event_in = static_cast<uint32_t>(plan.event_in_ptrs.size());
     step.first_event_merge = static_cast<uint32_t>(plan.event_merges.size());
     if (step.kind != PlanStep::Kind::cycle_read) {
@@ -587,7 +590,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
     }
     step.event_count = static_cast<uint32_t>(plan->events.size()) - step.first_event;
   }
-  route_events(graph, *plan);
+  route_events(graph, options.host_slot_of, *plan);
   route_params(graph, *plan);
   for (auto& v : plan->in_views) {
     v.channels = plan->in_pointers.data() + v.offset;

@@ -3,6 +3,7 @@
 // them (a cycle is an error unless a node that can close one, a delay, lies
 // on it), aligns parallel paths of different latency with inserted delays,
 // and assigns buffers with reuse by liveness.
+#include <functional>
 #include <memory>
 
 #include "core/expected.h"
@@ -10,6 +11,9 @@
 #include "graph/plan.h"
 
 namespace ac {
+
+// Host event endpoint -> the driver's stream slot.
+using HostSlotOf = std::function<uint32_t(const GraphNode& endpoint)>;
 
 struct CompileOptions {
   bool realtime = true;  // see StreamConfig::realtime
@@ -33,6 +37,12 @@ struct CompileOptions {
   // The static schedule balances the threads by these; unknown nodes count
   // as the median known one. Empty: every node costs the same.
   std::vector<double> node_cost{};
+  // Which of the driver's event streams each host event endpoint uses (its
+  // ProcessContext::host_slot). Unset: the endpoints of each direction in
+  // graph order. A driver whose streams outlive a graph edit (JACK ports
+  // added while running) maps them by name, so that removing one endpoint
+  // does not move the others onto its port.
+  HostSlotOf host_slot_of{};
 };
 
 // [control] Allocates everything the Plan needs. Errors name the graph file

@@ -68,6 +68,7 @@ Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<st
   o.fade_frames = options_.crossfade_frames;
   o.reuse = std::move(reuse);
   o.reuse_delays_from = published_;
+  o.host_slot_of = options_.host_slot_of;
   auto plan = compile(graph, o);
   if (!plan) return plan;
   for (size_t i = 0; i < (*plan)->nodes.size(); ++i) {

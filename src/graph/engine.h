@@ -37,6 +37,7 @@ struct EngineOptions {
   bool realtime = true;               // see StreamConfig::realtime
   FrameCount crossfade_frames = 480;  // 10 ms at 48 kHz
   size_t retired_capacity = 64;       // Plans waiting to be reclaimed
+  HostSlotOf host_slot_of{};          // see CompileOptions::host_slot_of
 };
 
 class Engine {

@@ -27,6 +27,14 @@ jack_port_t* as_port(void* p) {
 Expected<std::unique_ptr<JackDriver>> JackDriver::open(const JackDriverOptions& options) {
   std::unique_ptr<JackDriver> d(new JackDriver());
   d->options_ = options;
+  d->options_.inputs = d->options_.outputs = 0;
+  d->options_.midi_inputs.clear();
+  d->options_.midi_outputs.clear();
+  // The first ports are checked as any added later are.
+  auto plan = d->plan_ports(options);
+  if (!plan) return unexpected(plan.error());
+  d->options_.input_prefix = plan->input_prefix;
+  d->options_.output_prefix = plan->output_prefix;
   jack_status_t status{};
   jack_client_t* c = jack_client_open(options.client_name.c_str(), JackNoStartServer, &status);
   if (!c) {
@@ -41,44 +49,23 @@ Expected<std::unique_ptr<JackDriver>> JackDriver::open(const JackDriverOptions& 
                 std::to_string(static_cast<int>(options.sample_rate)) + " Hz");
   }
   d->period_.store(jack_get_buffer_size(c));
-  auto add = [&](const std::string& name, const char* type, unsigned long flags,
-                 std::vector<void*>& into) -> Expected<void> {
-    jack_port_t* p = jack_port_register(c, name.c_str(), type, flags, 0);
-    if (!p) return fail("cannot register port " + name + " (is the name used twice?)");
-    into.push_back(p);
-    return {};
-  };
-  for (uint32_t i = 0; i < options.inputs; ++i) {
-    if (auto ok = add(options.input_prefix + "_" + std::to_string(i + 1), JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput,
-                      d->in_ports_);
-        !ok)
-      return unexpected(ok.error());
-  }
-  for (uint32_t i = 0; i < options.outputs; ++i) {
-    if (auto ok = add(options.output_prefix + "_" + std::to_string(i + 1), JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput,
-                      d->out_ports_);
-        !ok)
-      return unexpected(ok.error());
-  }
-  for (const JackMidiPort& m : options.midi_inputs) {
-    if (auto ok = add(m.name, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, d->midi_in_ports_); !ok)
-      return unexpected(ok.error());
-  }
-  for (const JackMidiPort& m : options.midi_outputs) {
-    if (auto ok = add(m.name, JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, d->midi_out_ports_); !ok)
-      return unexpected(ok.error());
-  }
-  d->in_ptrs_.assign(options.inputs, nullptr);
-  d->out_ptrs_.assign(options.outputs, nullptr);
-  // A period's MIDI input: room for a dense controller stream at any period.
-  d->midi_in_events_ = std::vector<EventBuffer>(options.midi_inputs.size(), EventBuffer(4096));
-  d->midi_out_events_ = std::vector<EventBuffer>(options.midi_outputs.size());
-  d->midi_piece_events_ = std::vector<EventBuffer>(options.midi_inputs.size(), EventBuffer(4096));
+  d->in_ports_.assign(kMaxAudioPorts, nullptr);
+  d->out_ports_.assign(kMaxAudioPorts, nullptr);
+  d->in_ptrs_.assign(kMaxAudioPorts, nullptr);
+  d->out_ptrs_.assign(kMaxAudioPorts, nullptr);
+  d->midi_in_ports_.assign(kMaxMidiPorts, nullptr);
+  d->midi_out_ports_.assign(kMaxMidiPorts, nullptr);
+  // Event buffers get their room when their port is added.
+  d->midi_in_events_ = std::vector<EventBuffer>(kMaxMidiPorts, EventBuffer(0));
+  d->midi_piece_events_ = std::vector<EventBuffer>(kMaxMidiPorts, EventBuffer(0));
+  d->midi_out_events_ = std::vector<EventBuffer>(kMaxMidiPorts, EventBuffer(0));
   for (auto& b : d->midi_piece_events_) d->midi_in_ptrs_.push_back(&b);
   for (auto& b : d->midi_out_events_) d->midi_out_ptrs_.push_back(&b);
-  d->parsers_.assign(options.midi_inputs.size(), Midi1ToUmp());
-  d->encoders_.assign(options.midi_outputs.size(), UmpToMidi1());
-  d->midi_out_buffers_.assign(options.midi_outputs.size(), nullptr);
+  d->parsers_.assign(kMaxMidiPorts, Midi1ToUmp());
+  d->encoders_.assign(kMaxMidiPorts, UmpToMidi1());
+  d->midi_out_buffers_.assign(kMaxMidiPorts, nullptr);
+  if (auto ok = d->register_audio(plan->inputs, plan->outputs); !ok) return unexpected(ok.error());
+  if (auto ok = d->register_midi(plan->new_midi_inputs, plan->new_midi_outputs); !ok) return unexpected(ok.error());
   jack_set_process_callback(c, &JackDriver::process, d.get());
   jack_set_xrun_callback(c, &JackDriver::xrun, d.get());
   jack_set_buffer_size_callback(c, &JackDriver::buffer_size, d.get());
@@ -91,14 +78,137 @@ JackDriver::~JackDriver() {
   stop();
 }
 
-Expected<void> JackDriver::start(Callback callback) {
-  callback_ = std::move(callback);
-  if (jack_activate(as_client(client_)) != 0) return fail("cannot activate the client");
-  autoconnect();
+Expected<JackPortPlan> JackDriver::plan_ports(const JackDriverOptions& wanted) const {
+  JackPortPlan plan;
+  const uint32_t ins = in_count_.load(std::memory_order_relaxed);
+  const uint32_t outs = out_count_.load(std::memory_order_relaxed);
+  auto audio = [&](uint32_t have, uint32_t want, const std::string& prefix, const std::string& want_prefix,
+                   const char* what) -> Expected<uint32_t> {
+    if (want > kMaxAudioPorts)
+      return fail(std::to_string(want) + " audio " + what + " ports: a client has at most " +
+                  std::to_string(kMaxAudioPorts));
+    if (have > 0 && want > 0 && want_prefix != prefix)
+      return fail("the audio " + std::string(what) + " ports are named " + prefix +
+                  "_N; a running client cannot name " + "new ones " + want_prefix +
+                  "_N (restart it with the new graph)");
+    return std::max(have, want);
+  };
+  auto in = audio(ins, wanted.inputs, options_.input_prefix, wanted.input_prefix, "input");
+  if (!in) return unexpected(in.error());
+  auto out = audio(outs, wanted.outputs, options_.output_prefix, wanted.output_prefix, "output");
+  if (!out) return unexpected(out.error());
+  plan.inputs = *in;
+  plan.outputs = *out;
+  plan.input_prefix = ins > 0 ? options_.input_prefix : wanted.input_prefix;
+  plan.output_prefix = outs > 0 ? options_.output_prefix : wanted.output_prefix;
+  plan.connect_inputs = wanted.connect_inputs;
+  plan.connect_outputs = wanted.connect_outputs;
+
+  // MIDI: ports keep their slots; new names are appended in the order given.
+  std::map<std::string, std::string> taken;  // every port name, audio ones included: what it is
+  for (uint32_t i = 0; i < plan.inputs; ++i) taken[plan.input_prefix + "_" + std::to_string(i + 1)] = "an audio input";
+  for (uint32_t i = 0; i < plan.outputs; ++i)
+    taken[plan.output_prefix + "_" + std::to_string(i + 1)] = "an audio output";
+  for (const JackMidiPort& p : options_.midi_inputs) taken.emplace(p.name, "a MIDI input");
+  for (const JackMidiPort& p : options_.midi_outputs) taken.emplace(p.name, "a MIDI output");
+  auto midi = [&](const std::vector<JackMidiPort>& have, const std::vector<JackMidiPort>& want,
+                  std::vector<JackMidiPort>& added, std::map<std::string, uint32_t>& slot,
+                  const std::string& what) -> Expected<void> {
+    for (uint32_t k = 0; k < have.size(); ++k) slot[have[k].name] = k;
+    std::map<std::string, int> wanted_times;
+    for (const JackMidiPort& p : want) {
+      if (++wanted_times[p.name] > 1)
+        return fail("two MIDI " + what + " endpoints want the port '" + p.name + "' (name one with `port:`)");
+      if (slot.count(p.name)) continue;
+      auto [it, fresh] = taken.emplace(p.name, "a MIDI " + what);
+      if (!fresh) return fail("port name '" + p.name + "' is wanted for a MIDI " + what + " but is " + it->second);
+      slot[p.name] = static_cast<uint32_t>(have.size() + added.size());
+      added.push_back(p);
+    }
+    if (slot.size() > kMaxMidiPorts)
+      return fail(std::to_string(slot.size()) + " MIDI " + what + " ports: a client has at most " +
+                  std::to_string(kMaxMidiPorts));
+    return {};
+  };
+  if (auto ok = midi(options_.midi_inputs, wanted.midi_inputs, plan.new_midi_inputs, plan.midi_input_slot, "input");
+      !ok)
+    return unexpected(ok.error());
+  if (auto ok =
+          midi(options_.midi_outputs, wanted.midi_outputs, plan.new_midi_outputs, plan.midi_output_slot, "output");
+      !ok)
+    return unexpected(ok.error());
+  return plan;
+}
+
+Expected<void> JackDriver::register_audio(uint32_t inputs, uint32_t outputs) {
+  jack_client_t* c = as_client(client_);
+  auto grow = [&](std::vector<void*>& ports, std::atomic<uint32_t>& count, uint32_t want, const std::string& prefix,
+                  unsigned long flags) -> Expected<void> {
+    for (uint32_t i = count.load(std::memory_order_relaxed); i < want; ++i) {
+      const std::string name = prefix + "_" + std::to_string(i + 1);
+      jack_port_t* p = jack_port_register(c, name.c_str(), JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+      if (!p) return fail("cannot register port " + name + " (is the name used twice?)");
+      ports[i] = p;
+      count.store(i + 1, std::memory_order_release);
+    }
+    return {};
+  };
+  if (auto ok = grow(in_ports_, in_count_, inputs, options_.input_prefix, JackPortIsInput); !ok) return ok;
+  return grow(out_ports_, out_count_, outputs, options_.output_prefix, JackPortIsOutput);
+}
+
+Expected<void> JackDriver::register_midi(const std::vector<JackMidiPort>& inputs,
+                                         const std::vector<JackMidiPort>& outputs) {
+  jack_client_t* c = as_client(client_);
+  for (const JackMidiPort& m : inputs) {
+    const uint32_t k = midi_in_count_.load(std::memory_order_relaxed);
+    jack_port_t* p = jack_port_register(c, m.name.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
+    if (!p) return fail("cannot register port " + m.name + " (is the name used twice?)");
+    midi_in_ports_[k] = p;
+    // A period's MIDI input: room for a dense controller stream at any period.
+    midi_in_events_[k] = EventBuffer(4096);
+    midi_piece_events_[k] = EventBuffer(4096);
+    parsers_[k] = Midi1ToUmp();
+    options_.midi_inputs.push_back(m);
+    midi_in_count_.store(k + 1, std::memory_order_release);
+  }
+  for (const JackMidiPort& m : outputs) {
+    const uint32_t k = midi_out_count_.load(std::memory_order_relaxed);
+    jack_port_t* p = jack_port_register(c, m.name.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+    if (!p) return fail("cannot register port " + m.name + " (is the name used twice?)");
+    midi_out_ports_[k] = p;
+    midi_out_events_[k] = EventBuffer();
+    encoders_[k] = UmpToMidi1();
+    options_.midi_outputs.push_back(m);
+    midi_out_count_.store(k + 1, std::memory_order_release);
+  }
   return {};
 }
 
-void JackDriver::autoconnect() {
+Expected<void> JackDriver::start(Callback callback) {
+  callback_ = std::move(callback);
+  if (jack_activate(as_client(client_)) != 0) return fail("cannot activate the client");
+  autoconnect(0, 0, 0, 0, warnings_);
+  return {};
+}
+
+Expected<std::vector<std::string>> JackDriver::add_ports(const JackPortPlan& plan) {
+  const uint32_t first_in = audio_inputs(), first_out = audio_outputs();
+  const uint32_t first_midi_in = midi_in_count_.load(std::memory_order_relaxed);
+  const uint32_t first_midi_out = midi_out_count_.load(std::memory_order_relaxed);
+  options_.input_prefix = plan.input_prefix;
+  options_.output_prefix = plan.output_prefix;
+  options_.connect_inputs = plan.connect_inputs;
+  options_.connect_outputs = plan.connect_outputs;
+  if (auto ok = register_audio(plan.inputs, plan.outputs); !ok) return unexpected(ok.error());
+  if (auto ok = register_midi(plan.new_midi_inputs, plan.new_midi_outputs); !ok) return unexpected(ok.error());
+  std::vector<std::string> warnings;
+  autoconnect(first_in, first_out, first_midi_in, first_midi_out, warnings);
+  return warnings;
+}
+
+void JackDriver::autoconnect(uint32_t first_in, uint32_t first_out, uint32_t first_midi_in, uint32_t first_midi_out,
+                             std::vector<std::string>& warnings) {
   jack_client_t* c = as_client(client_);
   // Ports matching `pattern` of `type` that can be the other end of ours.
   auto matches = [&](const std::string& pattern, const char* type, unsigned long flags) {
@@ -107,24 +217,29 @@ void JackDriver::autoconnect() {
     const char** names = jack_get_ports(c, pattern.c_str(), type, flags);
     for (size_t i = 0; names && names[i]; ++i) out.emplace_back(names[i]);
     if (names) jack_free(names);
-    if (out.empty()) warnings_.push_back("no JACK port matches '" + pattern + "': left unconnected");
+    if (out.empty()) warnings.push_back("no JACK port matches '" + pattern + "': left unconnected");
     return out;
   };
   auto link = [&](const std::string& from, const std::string& to) {
     const int r = jack_connect(c, from.c_str(), to.c_str());
-    if (r != 0 && r != EEXIST) warnings_.push_back("cannot connect " + from + " -> " + to);
+    if (r != 0 && r != EEXIST) warnings.push_back("cannot connect " + from + " -> " + to);
   };
-  const auto in_src = matches(options_.connect_inputs, JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput);
-  for (size_t i = 0; i < in_src.size() && i < in_ports_.size(); ++i)
-    link(in_src[i], jack_port_name(as_port(in_ports_[i])));
-  const auto out_dst = matches(options_.connect_outputs, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
-  for (size_t i = 0; i < out_dst.size() && i < out_ports_.size(); ++i)
-    link(jack_port_name(as_port(out_ports_[i])), out_dst[i]);
-  for (size_t k = 0; k < midi_in_ports_.size(); ++k) {
+  // Audio ports connect in order (our i-th to the i-th match), so ports
+  // added later take up the matches after those of the first ones.
+  const uint32_t ins = audio_inputs(), outs = audio_outputs();
+  if (ins > first_in) {
+    const auto src = matches(options_.connect_inputs, JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput);
+    for (size_t i = first_in; i < src.size() && i < ins; ++i) link(src[i], jack_port_name(as_port(in_ports_[i])));
+  }
+  if (outs > first_out) {
+    const auto dst = matches(options_.connect_outputs, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
+    for (size_t i = first_out; i < dst.size() && i < outs; ++i) link(jack_port_name(as_port(out_ports_[i])), dst[i]);
+  }
+  for (size_t k = first_midi_in; k < options_.midi_inputs.size(); ++k) {
     for (const auto& src : matches(options_.midi_inputs[k].connect, JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput))
       link(src, jack_port_name(as_port(midi_in_ports_[k])));
   }
-  for (size_t k = 0; k < midi_out_ports_.size(); ++k) {
+  for (size_t k = first_midi_out; k < options_.midi_outputs.size(); ++k) {
     for (const auto& dst : matches(options_.midi_outputs[k].connect, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput))
       link(jack_port_name(as_port(midi_out_ports_[k])), dst);
   }
@@ -147,8 +262,8 @@ std::string JackDriver::gone_reason() const {
 }
 
 // The period's MIDI input, as UMP events at the frames JACK gave the bytes.
-void JackDriver::read_midi(uint32_t frames) noexcept {
-  for (size_t k = 0; k < midi_in_ports_.size(); ++k) {
+void JackDriver::read_midi(uint32_t frames, uint32_t ports) noexcept {
+  for (size_t k = 0; k < ports; ++k) {
     EventBuffer& into = midi_in_events_[k];
     into.clear();
     void* buf = jack_port_get_buffer(as_port(midi_in_ports_[k]), frames);
@@ -170,8 +285,8 @@ void JackDriver::read_midi(uint32_t frames) noexcept {
 }
 
 // One piece's MIDI output, written at its frames within the period.
-void JackDriver::write_midi(uint32_t piece_start) noexcept {
-  for (size_t k = 0; k < midi_out_ports_.size(); ++k) {
+void JackDriver::write_midi(uint32_t piece_start, uint32_t ports) noexcept {
+  for (size_t k = 0; k < ports; ++k) {
     for (const UmpEvent& e : midi_out_events_[k].all()) {
       const bool ok = encoders_[k].convert(e.words, [&](const uint8_t* bytes, uint32_t n) {
         if (jack_midi_event_write(midi_out_buffers_[k], piece_start + e.at, bytes, n) != 0)
@@ -188,15 +303,20 @@ int JackDriver::process(uint32_t frames, void* self) {
   AudioSection section;
   enable_flush_denormals();
   jack_client_t* c = as_client(d.client_);
-  for (size_t i = 0; i < d.in_ports_.size(); ++i) {
+  // Ports added while running count from the period after they were set up.
+  const uint32_t ins = d.in_count_.load(std::memory_order_acquire);
+  const uint32_t outs = d.out_count_.load(std::memory_order_acquire);
+  const uint32_t midi_ins = d.midi_in_count_.load(std::memory_order_acquire);
+  const uint32_t midi_outs = d.midi_out_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < ins; ++i) {
     d.in_ptrs_[i] = static_cast<const float*>(jack_port_get_buffer(as_port(d.in_ports_[i]), frames));
   }
-  for (size_t i = 0; i < d.out_ports_.size(); ++i) {
+  for (size_t i = 0; i < outs; ++i) {
     d.out_ptrs_[i] = static_cast<float*>(jack_port_get_buffer(as_port(d.out_ports_[i]), frames));
     std::fill(d.out_ptrs_[i], d.out_ptrs_[i] + frames, 0.0f);
   }
-  d.read_midi(frames);
-  for (size_t k = 0; k < d.midi_out_ports_.size(); ++k) {
+  d.read_midi(frames, midi_ins);
+  for (size_t k = 0; k < midi_outs; ++k) {
     d.midi_out_buffers_[k] = jack_port_get_buffer(as_port(d.midi_out_ports_[k]), frames);
     jack_midi_clear_buffer(d.midi_out_buffers_[k]);
     d.midi_out_events_[k].clear();
@@ -207,7 +327,7 @@ int JackDriver::process(uint32_t frames, void* self) {
   // shifted to block-relative frames.
   for (uint32_t done = 0; done < frames;) {
     const uint32_t n = std::min<uint32_t>(frames - done, d.options_.max_block);
-    for (size_t k = 0; k < d.midi_in_events_.size(); ++k) {
+    for (size_t k = 0; k < midi_ins; ++k) {
       EventBuffer& piece = d.midi_piece_events_[k];
       piece.clear();
       for (UmpEvent e : d.midi_in_events_[k].window(done, done + n)) {
@@ -216,14 +336,14 @@ int JackDriver::process(uint32_t frames, void* self) {
       }
     }
     HostIo host;
-    host.input = ConstAudioView{d.in_ptrs_.data(), static_cast<uint32_t>(d.in_ptrs_.size()), done, n};
-    host.output = AudioView{d.out_ptrs_.data(), static_cast<uint32_t>(d.out_ptrs_.size()), done, n};
+    host.input = ConstAudioView{d.in_ptrs_.data(), ins, done, n};
+    host.output = AudioView{d.out_ptrs_.data(), outs, done, n};
     host.event_input = d.midi_in_ptrs_.data();
-    host.event_input_count = static_cast<uint32_t>(d.midi_in_ptrs_.size());
+    host.event_input_count = midi_ins;
     host.event_output = d.midi_out_ptrs_.data();
-    host.event_output_count = static_cast<uint32_t>(d.midi_out_ptrs_.size());
+    host.event_output_count = midi_outs;
     d.callback_(SampleTime{start + done}, n, host);
-    d.write_midi(done);
+    d.write_midi(done, midi_outs);
     done += n;
     d.blocks_.fetch_add(1, std::memory_order_relaxed);
   }

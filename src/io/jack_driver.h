@@ -7,8 +7,19 @@
 // event keeps its frame: bytes at frame f of a period become a UMP event at
 // frame f, and back. xruns are counted; if the server goes away (or changes
 // its sample rate under us) the driver says so and the caller stops.
+//
+// Ports can be added while the client runs (a graph edit that adds a JACK
+// endpoint, or channels to one): the port tables are allocated for
+// kMaxAudioPorts / kMaxMidiPorts at open, a new port is registered and set
+// up off the audio thread, and the process callback sees it from the next
+// period on (a count published with release). Ports are never removed
+// while running: JACK's process thread may be inside a port's buffer, and
+// a port the graph no longer feeds is silent. MIDI ports keep their slot
+// (the Plan's host_slot) for the client's life, so ports are found by
+// name, not by their endpoints' order in the graph.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,8 +52,22 @@ struct JackDriverOptions {
   FrameCount max_block = 64;               // longest piece passed to the callback
 };
 
+// Ports a running client needs for a new graph, checked but not yet
+// registered; what JackDriver::add_ports() registers.
+struct JackPortPlan {
+  uint32_t inputs = 0, outputs = 0;         // audio ports wanted in all (never fewer than now)
+  std::string input_prefix, output_prefix;  // their names: <prefix>_1 .. (fixed once one is registered)
+  std::string connect_inputs, connect_outputs;
+  std::vector<JackMidiPort> new_midi_inputs, new_midi_outputs;
+  // Every MIDI port's slot once added, by name: the Plan's host_slot.
+  std::map<std::string, uint32_t> midi_input_slot, midi_output_slot;
+};
+
 class JackDriver {
  public:
+  static constexpr uint32_t kMaxAudioPorts = 64;  // per direction
+  static constexpr uint32_t kMaxMidiPorts = 32;   // per direction
+
   using Callback = std::function<void(SampleTime time, FrameCount frames, HostIo& host)>;
 
   // [control] Connects to the server (JACK_DEFAULT_SERVER or the default),
@@ -56,6 +81,19 @@ class JackDriver {
   Expected<void> start(Callback callback);
   // [control] Deactivates and closes; idempotent.
   void stop();
+
+  // [control] What it takes to give the client the ports `wanted` lists
+  // (from jack_ports_from_graph of the new graph), without registering
+  // anything. Errors: a name used in both directions, a renamed audio port
+  // prefix, more ports than the tables hold.
+  Expected<JackPortPlan> plan_ports(const JackDriverOptions& wanted) const;
+  // [control] Registers and connects the ports `plan` adds; the process
+  // callback uses them from its next period. Connection problems are
+  // returned as warnings, as at start.
+  Expected<std::vector<std::string>> add_ports(const JackPortPlan& plan);
+  // [control] The ports registered so far.
+  uint32_t audio_inputs() const { return in_count_.load(std::memory_order_relaxed); }
+  uint32_t audio_outputs() const { return out_count_.load(std::memory_order_relaxed); }
 
   bool server_gone() const { return gone_.load(std::memory_order_acquire); }
   // [control] Why the server went away, when it did ("" if not known).
@@ -76,14 +114,23 @@ class JackDriver {
   static int buffer_size(uint32_t frames, void* self);
   static int sample_rate(uint32_t rate, void* self);
   static void shutdown(void* self);
-  void read_midi(uint32_t frames) noexcept;
-  void write_midi(uint32_t piece_start) noexcept;
-  void autoconnect();
+  void read_midi(uint32_t frames, uint32_t ports) noexcept;
+  void write_midi(uint32_t piece_start, uint32_t ports) noexcept;
+  // Registers ports (before activation or while active) and sets up what
+  // the process callback needs for them, then publishes the new counts.
+  Expected<void> register_audio(uint32_t inputs, uint32_t outputs);
+  Expected<void> register_midi(const std::vector<JackMidiPort>& inputs, const std::vector<JackMidiPort>& outputs);
+  // Connects ports [first_*, count) as the patterns ask; warnings collected.
+  void autoconnect(uint32_t first_in, uint32_t first_out, uint32_t first_midi_in, uint32_t first_midi_out,
+                   std::vector<std::string>& warnings);
 
   void* client_ = nullptr;  // jack_client_t*
   std::string name_;
-  JackDriverOptions options_;
+  JackDriverOptions options_;  // the ports so far (MIDI ones by slot); control only
+  // Tables sized for the most ports at open; entries below the counts are
+  // set up, and the process callback reads no further.
   std::vector<void*> in_ports_, out_ports_, midi_in_ports_, midi_out_ports_;
+  std::atomic<uint32_t> in_count_{0}, out_count_{0}, midi_in_count_{0}, midi_out_count_{0};
   std::vector<const float*> in_ptrs_;
   std::vector<float*> out_ptrs_;
   // MIDI: per port, the whole period's events (inputs) or one piece's

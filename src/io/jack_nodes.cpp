@@ -31,6 +31,8 @@ void register_jack_nodes(NodeRegistry& registry) {
 void jack_ports_from_graph(const Graph& graph, JackDriverOptions& o) {
   o.inputs = 0;
   o.outputs = 0;
+  o.midi_inputs.clear();
+  o.midi_outputs.clear();
   for (const GraphNode& n : graph.nodes) {
     const bool named = n.options.has("port");
     if (n.type->is_host_input) {
@@ -47,11 +49,15 @@ void jack_ports_from_graph(const Graph& graph, JackDriverOptions& o) {
       }
     } else if (n.type->is_host_event_input || n.type->is_host_event_output) {
       JackMidiPort p;
-      p.name = named && !n.options.text("port").empty() ? n.options.text("port") : n.id;
+      p.name = jack_midi_port_name(n);
       if (n.options.has("connect")) p.connect = n.options.text("connect");
       (n.type->is_host_event_input ? o.midi_inputs : o.midi_outputs).push_back(p);
     }
   }
+}
+
+std::string jack_midi_port_name(const GraphNode& n) {
+  return n.options.has("port") && !n.options.text("port").empty() ? n.options.text("port") : n.id;
 }
 
 }  // namespace ac

@@ -20,4 +20,8 @@ void register_jack_nodes(NodeRegistry& registry);
 // its MIDI endpoints in graph order: the Plan's host event slots).
 void jack_ports_from_graph(const Graph& graph, JackDriverOptions& options);
 
+// [control] The JACK MIDI port of a host event endpoint: its `port` option,
+// or the node's id.
+std::string jack_midi_port_name(const GraphNode& endpoint);
+
 }  // namespace ac

@@ -2,8 +2,10 @@
 // always stopped by the test: two audiocloud clients, one playing a sine to
 // its JACK output, one recording its JACK input, joined with jack_connect.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -294,6 +296,90 @@ TEST(JackInterop, JackMidiDumpSeesOurFrames) {
     ++checked;
   }
   EXPECT_GE(checked, 40) << test::read_text(tmp.path("dump.out"));
+}
+
+// Note-on frames jack_midi_dump printed for `note`.
+std::vector<int64_t> note_on_frames(const std::string& dump, unsigned note) {
+  std::vector<int64_t> frames;
+  std::istringstream lines(dump);
+  std::string line;
+  while (std::getline(lines, line)) {
+    long long frame = 0;
+    unsigned status = 0, key = 0;
+    if (std::sscanf(line.c_str(), " %lld: %x %x", &frame, &status, &key) == 3 && status == 0x90 && key == note)
+      frames.push_back(frame);
+  }
+  return frames;
+}
+
+// Patches that add JACK endpoints to a running client get their ports:
+// a MIDI output (connected where it says), a second audio channel. A MIDI
+// endpoint keeps its port when an endpoint before it in the graph is
+// removed (ports are found by name: by graph order, `b`'s notes would go
+// to `a`'s port from then on). A patch wanting a port name already taken
+// is refused, and nothing changes.
+TEST(JackInterop, PatchesAddPortsWhileRunningAndMidiPortsKeepTheirNames) {
+  test::TempDir tmp;
+  test::JackServer jack(tmp);
+  ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+  test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
+  ASSERT_TRUE(jack.wait_for_port("dump:input"));
+  const std::string tx = write(tmp, "tx.yaml",
+                               "nodes:\n"
+                               "  lo: {type: notes, params: {pattern: \"60\", interval: 4800, length: 1000}}\n"
+                               "  hi: {type: notes, params: {pattern: \"72\", interval: 4800, length: 1000}}\n"
+                               "  a: {type: jack.midi.out}\n"
+                               "  b: {type: jack.midi.out, params: {connect: \"dump:input\"}}\n"
+                               "  s: {type: sine}\n"
+                               "  o: {type: output, channels: 1}\n"
+                               "connections:\n  - lo.midi -> a.midi\n  - hi.midi -> b.midi\n  - s.out -> o.in\n");
+  const std::string sock = tmp.path("ctl.sock");
+  test::ChildProcess sender(
+      jack.env() + kBinary + " run " + tx + " --driver jack --name tx --control " + sock + " --duration 8s < /dev/null",
+      tmp.path("tx.out"));
+  ASSERT_TRUE(jack.wait_for_port("tx:b")) << test::read_text(tmp.path("tx.out"));
+  struct stat st {};
+  for (int i = 0; i < 300 && stat(sock.c_str(), &st) != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto patch = [&](const std::string& text) {
+    return test::run_command(jack.env() + kBinary + " patch --control " + sock + " '" + text + "'");
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto removed = patch("{remove: [a, lo]}");
+  EXPECT_EQ(removed.exit_code, 0) << removed.output;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto added = patch(
+      "{add: {n: {type: notes, params: {pattern: \"48\", interval: 4800, length: 1000}}, "
+      "m: {type: jack.midi.out, params: {port: extra, connect: \"dump:input\"}}}, connect: [\"n.midi -> m.midi\"]}");
+  EXPECT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_TRUE(jack.wait_for_port("tx:extra"));
+  const auto wider = patch(
+      "{replace: {o: {type: output, channels: 2}}, disconnect: [\"s.out -> o.in\"], connect: [\"s.out[0,0] -> "
+      "o.in\"]}");
+  EXPECT_EQ(wider.exit_code, 0) << wider.output;
+  EXPECT_TRUE(jack.wait_for_port("tx:out_2"));
+  const auto clash = patch("{add: {x: {type: jack.midi.in, params: {port: b}}}}");
+  EXPECT_EQ(clash.exit_code, 1) << clash.output;
+  EXPECT_NE(clash.output.find("port name 'b' is wanted for a MIDI input but is a MIDI output"), std::string::npos)
+      << clash.output;
+  ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.out"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  dump.signal(SIGTERM);
+  dump.wait_for_exit(5);
+
+  const std::string log = test::read_text(tmp.path("tx.out"));
+  EXPECT_NE(log.find("JACK port tx:extra added"), std::string::npos) << log;
+  EXPECT_NE(log.find("JACK port tx:out_2 added"), std::string::npos) << log;
+  EXPECT_EQ(log.find("warning"), std::string::npos) << log;
+  const std::string out = test::read_text(tmp.path("dump.out"));
+  const auto high = note_on_frames(out, 72), low = note_on_frames(out, 48);
+  EXPECT_TRUE(note_on_frames(out, 60).empty()) << "a was never connected to the dump";
+  // 10 notes a second from 'extra' once added, and from 'b' all along: the
+  // later half of b's notes come after the first of extra's.
+  ASSERT_GE(low.size(), 10u) << out;
+  ASSERT_GE(high.size(), 30u) << out;
+  const auto after = std::count_if(high.begin(), high.end(), [&](int64_t f) { return f > low.front(); });
+  EXPECT_GE(after, static_cast<long>(low.size()) - 2) << out;
 }
 
 // Whether `jack_lsp -c` output shows `port` connected to `peer`: it lists
