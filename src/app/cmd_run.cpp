@@ -118,7 +118,6 @@ int run_run(const RunArgs& args) {
     executor = std::make_unique<SerialExecutor>();
 
   Plan* first = e.plan_for_block(SampleTime{origin});
-  std::atomic<Plan*> running{nullptr};
   // Output peaks for the status line: the audio thread raises them, the
   // status line reads and resets them (a lost race only loses one peak).
   constexpr uint32_t kMeteredChannels = 16;
@@ -166,7 +165,6 @@ int run_run(const RunArgs& args) {
       lag.add(d);
     }
     Plan* p = e.begin_block(t, frames);
-    running.store(p, std::memory_order_release);
     if (bridge) bridge->graph_input(t, frames, host);
     executor->run(*p, t, frames, &host);
     if (bridge) bridge->graph_output(frames, host);
@@ -270,7 +268,27 @@ int run_run(const RunArgs& args) {
   // the graph file so relative paths in it resolve the same (a recorder
   // whose path changed would be a new recorder).
   int patches_applied = 0;
+  std::set<std::string> reported_bypassed;  // said once per bypass: a restored node is said again
   auto apply_patch = [&](const std::string& patch, const char* from, int number) -> std::string {
+    // {restore: [id, ...]}: nodes brought back, the graph unchanged.
+    auto restore = restore_request(patch, from);
+    if (!restore) {
+      Error err = restore.error();
+      err.where.line = static_cast<uint32_t>(number);
+      return err.to_string();
+    }
+    if (!restore->empty()) {
+      std::vector<std::string> done;
+      for (const std::string& id : *restore) {
+        auto did = e.restore(id);
+        if (!did) return did.error().to_string();
+        done.push_back(*did);
+        reported_bypassed.erase(id);
+      }
+      for (const std::string& d : done) std::printf("%s\n", d.c_str());
+      std::fflush(stdout);
+      return "";
+    }
     auto patched = apply_graph_patch(source, patch, from);
     if (!patched) {
       Error err = patched.error();
@@ -444,19 +462,33 @@ int run_run(const RunArgs& args) {
         std::fprintf(stderr, "%srebalancing failed: %s\n", tty ? "\n" : "", moved.error().to_string().c_str());
       }
     }
+    // A node the overrun policy bypassed: said once each time it happens.
+    {
+      std::set<std::string> now_bypassed;
+      for (const std::string& id : bypassed_nodes(e.published_plan())) {
+        now_bypassed.insert(id);
+        if (!reported_bypassed.count(id))
+          std::fprintf(stderr, "%snode '%s' bypassed: it overran its budget (bring it back with {restore: [%s]})\n",
+                       tty ? "\n" : "", id.c_str(), id.c_str());
+      }
+      reported_bypassed = std::move(now_bypassed);
+    }
     // A node that stopped working (a plug-in that trapped): said once.
     for (const GraphNode& n : e.graph().nodes) {
-      if (reported_faults.count(n.id)) continue;
-      if (auto node = e.node(n.id); node && !node->fault().empty()) {
-        reported_faults.insert(n.id);
-        std::fprintf(stderr, "%snode '%s': %s\n", tty ? "\n" : "", n.id.c_str(), node->fault().c_str());
+      auto node = e.node(n.id);
+      if (!node || node->fault().empty()) {
+        reported_faults.erase(n.id);  // a node built afresh may fail again
+        continue;
       }
+      if (reported_faults.insert(n.id).second)
+        std::fprintf(stderr, "%snode '%s': %s (bring it back with {restore: [%s]})\n", tty ? "\n" : "", n.id.c_str(),
+                     node->fault().c_str(), n.id.c_str());
     }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_status >= std::chrono::milliseconds(tty ? 500 : 5000)) {
       last_status = now;
-      if (Plan* p = running.load(std::memory_order_acquire)) {
-        const DeadlineReport r = read_deadline_report(*p);
+      {
+        const DeadlineReport r = read_deadline_report(e.published_plan());
         std::fprintf(stderr, "%s%.1f s  dsp load %.1f%% (max %.1f%%)  xruns %llu  swaps %llu  rate %.2f Hz%s",
                      tty ? "\r" : "", static_cast<double>(blocks()) * graph->block_size / graph->sample_rate,
                      100.0 * r.load_last, 100.0 * r.load_max, static_cast<unsigned long long>(xruns()),

@@ -1,5 +1,6 @@
 #include "graph/engine.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -92,11 +93,11 @@ void Engine::publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector
   delete pending_.exchange(plan.release(), std::memory_order_acq_rel);
 }
 
-Expected<void> Engine::replace(Graph next) {
+Expected<void> Engine::replace(Graph next, const std::set<std::string>& rebuild) {
   // 1. Which running instances carry over: same id, type and options.
   std::map<std::string, size_t> live_by_id;
   for (size_t j = 0; j < live_graph_.nodes.size(); ++j) {
-    if (!live_ghost_[j]) live_by_id[live_graph_.nodes[j].id] = j;
+    if (!live_ghost_[j] && !rebuild.count(live_graph_.nodes[j].id)) live_by_id[live_graph_.nodes[j].id] = j;
   }
   std::vector<std::shared_ptr<Node>> reuse(next.nodes.size());
   std::vector<bool> kept_live(live_graph_.nodes.size(), false);
@@ -198,6 +199,22 @@ Expected<void> Engine::replace(Graph next) {
   live_ghost_.assign(next.nodes.size(), false);
   target_ = std::move(next);
   return {};
+}
+
+Expected<std::string> Engine::restore(const std::string& id) {
+  const bool known =
+      std::any_of(target_.nodes.begin(), target_.nodes.end(), [&](const GraphNode& n) { return n.id == id; });
+  if (!known) return unexpected(make_error(ErrorDomain::graph, "no node '" + id + "' to restore"));
+  if (auto n = node(id); n && !n->fault().empty()) {
+    // A fault is the instance's own (a trapped plug-in's memory is not
+    // trusted): only a new instance runs again.
+    if (auto ok = replace(target_, {id}); !ok) return unexpected(ok.error());
+    return "node '" + id + "' built afresh (its state starts over)";
+  }
+  const std::vector<std::string> bypassed = published_ ? bypassed_nodes(*published_) : std::vector<std::string>{};
+  if (std::find(bypassed.begin(), bypassed.end(), id) == bypassed.end()) return "node '" + id + "' is running";
+  restore_node(*published_, id);
+  return "node '" + id + "' restored: it runs again";
 }
 
 Expected<bool> Engine::rebalance(uint64_t min_blocks) {

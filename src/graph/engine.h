@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,7 +81,15 @@ class Engine {
   // [control] Makes `next` the running graph: compiles (reusing nodes),
   // publishes, returns without waiting for the audio thread. Errors leave
   // the running graph untouched.
-  Expected<void> replace(Graph next);
+  Expected<void> replace(Graph next) { return replace(std::move(next), {}); }
+  // [control] Same, but the nodes named in `rebuild` are built afresh even
+  // where an instance would carry over.
+  Expected<void> replace(Graph next, const std::set<std::string>& rebuild);
+  // [control] Brings node `id` back: one the overrun policy bypassed runs
+  // again from the next block; one that stopped working (a plug-in that
+  // trapped: Node::fault()) is built afresh and crossfaded in, its state
+  // starting over. Says what it did; an error for an unknown id.
+  Expected<std::string> restore(const std::string& id);
   // [control] What the last replace() did with node state ("node 'fx':
   // state carried over"), for the caller to report.
   const std::vector<std::string>& swap_notes() const { return swap_notes_; }
@@ -100,6 +109,11 @@ class Engine {
   // how many Plans it destroyed.
   size_t maintain();
 
+  // [control] The Plan last published: the running one, or the one about to
+  // run. Unlike a pointer the audio thread hands out, it stays valid on the
+  // control thread until that thread publishes another (maintain(),
+  // replace(), rebalance()).
+  const Plan& published_plan() const { return *published_; }
   const Graph& graph() const { return target_; }                             // the graph last asked for
   uint64_t swaps() const { return swaps_.load(std::memory_order_relaxed); }  // Plans that went live
   uint64_t plans_reclaimed() const { return reclaimed_; }

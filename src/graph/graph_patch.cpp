@@ -31,9 +31,10 @@ class Patcher {
     static const std::vector<std::string> kOps = {"add", "replace", "remove", "connect", "disconnect", "set"};
     for (auto it = patch.begin(); it != patch.end(); ++it) {
       const std::string op = it->first.Scalar();
+      if (op == "restore") fail(it->first.Mark(), "'restore' goes in a patch of its own: it changes no graph");
       if (std::find(kOps.begin(), kOps.end(), op) == kOps.end()) {
         fail(it->first.Mark(), "unknown patch operation '" + op + "'" + did_you_mean(op, kOps) +
-                                   " (add, replace, remove, connect, disconnect, set)");
+                                   " (add, replace, remove, connect, disconnect, set; or restore alone)");
       }
     }
     YAML::Node nodes = doc["nodes"];
@@ -145,6 +146,30 @@ class Patcher {
 };
 
 }  // namespace
+
+Expected<std::vector<std::string>> restore_request(std::string_view patch_yaml, const std::string& patch_name) {
+  try {
+    const YAML::Node patch = YAML::Load(std::string(patch_yaml));
+    if (!patch.IsMap() || !patch["restore"]) return std::vector<std::string>{};
+    const YAML::Node r = patch["restore"];
+    if (patch.size() != 1) {
+      return unexpected(make_error(ErrorDomain::graph, "'restore' goes in a patch of its own: it changes no graph",
+                                   location_of(r.Mark(), patch_name)));
+    }
+    std::vector<std::string> ids;
+    if (r.IsScalar()) ids.push_back(r.Scalar());
+    if (r.IsSequence())
+      for (const auto& id : r) ids.push_back(id.Scalar());
+    if (ids.empty() || std::any_of(ids.begin(), ids.end(), [](const std::string& id) { return id.empty(); })) {
+      return unexpected(
+          make_error(ErrorDomain::graph, "'restore' is a list of node ids", location_of(r.Mark(), patch_name)));
+    }
+    return ids;
+  } catch (const YAML::Exception& e) {
+    return unexpected(
+        make_error(ErrorDomain::graph, "invalid YAML in the patch: " + e.msg, location_of(e.mark, patch_name)));
+  }
+}
 
 Expected<std::string> apply_graph_patch(std::string_view graph_yaml, std::string_view patch_yaml,
                                         const std::string& patch_name) {

@@ -71,6 +71,34 @@ TEST(Run, SigtermStopsCleanlyAndFinalisesTheRecording) {
   EXPECT_GT(info.frames, 48000 / 4);  // it ran, and the header was written at the end
 }
 
+// The overrun policy while running: a bypassed node is reported, and a
+// `restore` patch brings it back (here it overruns again at once, and is
+// reported again). Unknown ids and `restore` mixed into an edit are refused.
+TEST(Run, BypassedNodesAreReportedAndRestoreBringsThemBack) {
+  test::TempDir tmp;
+  const std::string path = tmp.path("g.yaml");
+  // No biquad does its work in a millionth of the block period.
+  std::ofstream(path) << "nodes:\n  s: {type: sine}\n"
+                         "  f: {type: biquad, budget: {share: 0.0001%, after: 2}}\n"
+                         "  o: {type: output, channels: 1}\n"
+                         "connections:\n  - s.out -> f.in\n  - f.out -> o.in\n";
+  const auto r = test::run_command(
+      "(sleep 0.5; printf '{restore: [f]}\\n{restore: [nope]}\\n{restore: [f], remove: [s]}\\n'; "
+      "sleep 0.5) | " +
+      kBinary + " run " + path + " --duration 3s 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string said = "node 'f' bypassed: it overran its budget (bring it back with {restore: [f]})";
+  const size_t first = r.output.find(said);
+  ASSERT_NE(first, std::string::npos) << r.output;
+  const size_t restored = r.output.find("node 'f' restored: it runs again");
+  ASSERT_NE(restored, std::string::npos) << r.output;
+  EXPECT_LT(first, restored) << r.output;
+  EXPECT_NE(r.output.find(said, restored), std::string::npos) << "bypassed again after the restore:\n" << r.output;
+  EXPECT_NE(r.output.find("patch 2 rejected: error: no node 'nope' to restore"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("patch 3 rejected: stdin:3:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("a patch of its own"), std::string::npos) << r.output;
+}
+
 TEST(Run, UnknownDriverIsAClearError) {
   test::TempDir tmp;
   const auto r = test::run_command(kBinary + " run " + recorder_graph(tmp) + " --driver coreaudio --duration 100ms");

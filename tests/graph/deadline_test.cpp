@@ -6,6 +6,7 @@
 #include "core/audio_buffer.h"
 #include "graph/compiler.h"
 #include "graph/deadline_report.h"
+#include "graph/engine.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
@@ -102,6 +103,41 @@ TEST(OverrunPolicy, SerialExecutorBypassesAfterNBlocksInARow) {
 TEST(OverrunPolicy, ParallelExecutorBypassesAfterNBlocksInARow) {
   ParallelExecutor parallel(ParallelExecutorOptions{2, 0, 2000});
   check_overrun_policy(parallel);
+}
+
+// Through the engine, as `run` asks it: a bypassed node is restored and
+// runs again; a node that runs is left alone; an unknown id is an error.
+TEST(OverrunPolicy, TheEngineRestoresABypassedNode) {
+  const NodeRegistry r = registry();
+  auto engine = Engine::create(test::load_or_fail(kBurnerGraph, r), EngineOptions{});
+  ASSERT_TRUE(engine) << engine.error().to_string();
+  Engine& e = **engine;
+  AudioBuffer out(1, 64);
+  HostIo host;
+  host.output = out.view();
+  g_burner_calls = 0;
+  int64_t t = 0;
+  auto block = [&] {
+    Plan* p = e.begin_block(SampleTime{t}, 64);
+    run_block(*p, SampleTime{t}, 64, &host);
+    t += 64;
+  };
+  for (int i = 0; i < 10; ++i) block();
+  EXPECT_EQ(bypassed_nodes(e.published_plan()), std::vector<std::string>{"b"});
+  auto running = e.restore("g");
+  ASSERT_TRUE(running);
+  EXPECT_EQ(*running, "node 'g' is running");
+  auto restored = e.restore("b");
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(*restored, "node 'b' restored: it runs again");
+  EXPECT_TRUE(bypassed_nodes(e.published_plan()).empty());
+  block();
+  EXPECT_EQ(g_burner_calls.load(), 6) << "five calls before the bypass, one after the restore";
+  EXPECT_EQ(out.channel(0)[0], -0.5f);
+  auto unknown = e.restore("nope");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("no node 'nope'"), std::string::npos);
+  EXPECT_EQ(e.swaps(), 0u) << "restoring a bypassed node needs no new Plan";
 }
 
 TEST(OverrunPolicy, SilenceInsteadOfPassThrough) {

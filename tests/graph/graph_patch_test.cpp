@@ -66,5 +66,28 @@ TEST(GraphPatch, ErrorsPointIntoThePatch) {
   EXPECT_FALSE(apply_graph_patch(kGraph, "{add: [", "stdin"));
 }
 
+// `restore` changes no graph: it is a patch of its own, read apart.
+TEST(GraphPatch, RestoreIsAPatchOfItsOwn) {
+  auto two = restore_request("{restore: [a, b]}", "patch");
+  ASSERT_TRUE(two) << two.error().to_string();
+  EXPECT_EQ(*two, (std::vector<std::string>{"a", "b"}));
+  auto one = restore_request("{restore: a}", "patch");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(*one, std::vector<std::string>{"a"});
+  auto other = restore_request("{set: {s.frequency: 220}}", "patch");
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->empty());
+  auto mixed = restore_request("{remove: [s],\n restore: [s]}", "patch");
+  ASSERT_FALSE(mixed);
+  EXPECT_EQ(mixed.error().where.line, 2u);
+  EXPECT_NE(mixed.error().message.find("a patch of its own"), std::string::npos);
+  auto empty = restore_request("{restore: []}", "patch");
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("a list of node ids"), std::string::npos);
+  auto applied = apply_graph_patch(kGraph, "{restore: [s]}", "patch");
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().message.find("a patch of its own"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ac

@@ -5,9 +5,15 @@
 
 #include <thread>
 
+#include "core/audio_buffer.h"
+#include "core/audio_section.h"
+#include "graph/engine.h"
+#include "graph/executor.h"
+#include "graph/graph_loader.h"
 #include "plugin/wasm_plugin.h"
 #include "plugin/wasm_runtime.h"
 #include "plugin_test_support.h"
+#include "rt_guard.h"
 
 namespace ac {
 namespace {
@@ -138,6 +144,60 @@ TEST(PluginSandbox, TrapStateIsPerThread) {
     EXPECT_EQ(t2, wasm::TrapCode::div_by_zero);
     EXPECT_EQ(healthy_traps, 0);
   }
+}
+
+// A trapped plug-in asked back is built afresh: a new instance with fresh
+// memory, crossfaded in, passing its input through again until (this
+// fixture being what it is) its 20th call traps it once more.
+TEST(PluginSandbox, ARestoredPluginIsBuiltAfreshAndRunsAgain) {
+  const NodeRegistry r = test::plugin_registry();
+  // Silent once trapped, so that the fresh instance's pass-through shows.
+  auto g =
+      load_graph_text(graph(test::fixture("faulty_unreachable.wasm"), "compiled, on_fault: silence"), "bad.yaml", r);
+  ASSERT_TRUE(g) << g.error().to_string();
+  auto engine = Engine::create(*g, EngineOptions{});
+  ASSERT_TRUE(engine) << engine.error().to_string();
+  Engine& e = **engine;
+  AudioBuffer out(2, 64);
+  HostIo host;
+  host.output = out.view();
+  int64_t t = 0;
+  uint64_t violations = 0;
+  auto play = [&](int blocks) {
+    for (int b = 0; b < blocks; ++b) {
+      e.maintain();
+      out.clear();
+      test::reset_rt_violations();
+      {
+        AudioSection section;
+        Plan* p = e.begin_block(SampleTime{t}, 64);
+        run_block(*p, SampleTime{t}, 64, &host);
+      }
+      violations += test::rt_violations().total();
+      t += 64;
+    }
+  };
+  play(25);
+  const std::shared_ptr<Node> trapped = e.node("bad");
+  ASSERT_TRUE(trapped);
+  ASSERT_THAT(trapped->fault(), HasSubstr("unreachable executed"));
+  EXPECT_EQ(out.channel(0)[10], 0.0f) << "bypassed silent";
+
+  auto restored = e.restore("bad");
+  ASSERT_TRUE(restored) << restored.error().to_string();
+  EXPECT_EQ(*restored, "node 'bad' built afresh (its state starts over)");
+  play(12);  // past the 480-frame crossfade
+  const std::shared_ptr<Node> fresh = e.node("bad");
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(fresh.get(), trapped.get());
+  EXPECT_EQ(fresh->fault(), "");
+  // Its input again, sample for sample: the sine `a`, as a graph without the
+  // plug-in plays it.
+  const test::Rendered clean = test::render_plugin_graph(graph("", "compiled"), t, 1);
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(out.channel(0)[i], clean.channels[0][static_cast<size_t>(t - 64 + i)]) << i;
+  play(12);  // its 20th call and beyond
+  EXPECT_THAT(fresh->fault(), HasSubstr("unreachable executed"));
+  EXPECT_EQ(violations, 0u) << test::rt_violations().first;
 }
 
 }  // namespace
