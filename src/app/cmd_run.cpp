@@ -117,7 +117,9 @@ int run_run(const RunArgs& args) {
   else
     executor = std::make_unique<SerialExecutor>();
 
-  Plan* first = e.plan_for_block(SampleTime{origin});
+  // The first Plan's output width sizes the dummy driver (a Plan pointer
+  // itself would not outlive the first swap).
+  const uint32_t first_output_channels = e.plan_for_block(SampleTime{origin})->host_output_channels;
   // Output peaks for the status line: the audio thread raises them, the
   // status line reads and resets them (a lost race only loses one peak).
   constexpr uint32_t kMeteredChannels = 16;
@@ -236,7 +238,7 @@ int run_run(const RunArgs& args) {
     DummyDriverOptions dopt;
     dopt.sample_rate = graph->sample_rate;
     dopt.block = graph->block_size;
-    dopt.output_channels = std::max(1u, first->host_output_channels);
+    dopt.output_channels = std::max(1u, first_output_channels);
     dopt.stop_after_frames = limit;
     if (ptp) {
       dopt.media_clock = &ptp->clock();
@@ -498,7 +500,7 @@ int run_run(const RunArgs& args) {
                             : graph->sample_rate,
                      tty ? "" : "");
         std::string meters = "  peak";
-        const uint32_t shown = std::min(kMeteredChannels, first->host_output_channels);
+        const uint32_t shown = std::min(kMeteredChannels, e.published_plan().host_output_channels);
         for (uint32_t c = 0; c < shown; ++c) {
           const float pk = peaks[c].exchange(0.0f, std::memory_order_relaxed);
           char cell[16];
