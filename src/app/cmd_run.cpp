@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "app/commands.h"
 #include "app/control_socket.h"
@@ -313,9 +314,28 @@ int run_run(const RunArgs& args) {
       const bool adds = planned->inputs > jack->audio_inputs() || planned->outputs > jack->audio_outputs() ||
                         !planned->new_midi_inputs.empty() || !planned->new_midi_outputs.empty();
       if (adds && bridge)
-        return "this patch needs new JACK ports, which a client bridged to the PTP clock cannot add "
-               "while running (restart it with the new graph)";
+        return make_error(ErrorDomain::io,
+                          "this patch needs new JACK ports, which a client bridged to the PTP clock cannot add "
+                          "while running (restart it with the new graph)")
+            .to_string();
       if (adds) ports = std::move(*planned);
+    }
+    // ALSA: a running device is not reopened, so a patch may not need more
+    // channels than it was opened with (fewer leave the rest silent).
+    if (alsa) {
+      AlsaDriverOptions wanted;
+      alsa_options_from_graph(*next, wanted);
+      const uint32_t playback = alsa->has_playback() ? alsa->playback_config().channels : 0;
+      const uint32_t capture = alsa->has_capture() ? alsa->capture_config().channels : 0;
+      for (const auto& [what, want, have] : {std::tuple{"playback", wanted.playback_channels, playback},
+                                             std::tuple{"capture", wanted.capture_channels, capture}}) {
+        if (want <= have) continue;
+        return make_error(ErrorDomain::io, std::string("this patch needs ") + std::to_string(want) + " ALSA " + what +
+                                               " channel" + (want == 1 ? "" : "s") + ", but the device runs " +
+                                               std::to_string(have) +
+                                               " (a running device is not reopened: restart with the new graph)")
+            .to_string();
+      }
     }
     JackPortPlan kept_ports = jack_ports;
     if (ports) jack_ports = *ports;

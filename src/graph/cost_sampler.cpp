@@ -22,8 +22,9 @@ void CostSampler::follow(const Plan& plan) {
 void CostSampler::sample() {
   if (!plan_) return;
   const Plan& plan = *plan_;
+  // The cheap check first: maintain() calls this often.
+  if (plan.block_counters.blocks.load(std::memory_order_relaxed) < last_blocks_ + min_window_blocks_) return;
   const DeadlineReport r = read_deadline_report(plan);
-  if (r.blocks < last_blocks_ + min_window_blocks_) return;
   const auto blocks = static_cast<double>(r.blocks - last_blocks_);
   for (size_t i = 0; i < plan.nodes.size() && i < r.nodes.size(); ++i) {
     const double total_us = r.nodes[i].mean_us_per_block * static_cast<double>(r.blocks);

@@ -245,6 +245,32 @@ TEST(AlsaDriver, CaptureDeliversTheDeviceSamplesExactly) {
   EXPECT_EQ((*rec)[0], std::vector<float>(in.begin(), in.begin() + 24000));
 }
 
+// A running device is not reopened: a patch that needs more channels than
+// it runs is refused with the reason, and the graph plays on; other
+// patches still apply.
+TEST(AlsaDriver, APatchNeedingMoreChannelsIsRefused) {
+  test::TempDir tmp;
+  // The null device takes periods as fast as they come (hundreds of times
+  // real time): the patches wait on stdin from the start, and the run is
+  // long enough in audio time to read them.
+  std::ofstream(tmp.path(".asoundrc"))
+      << "pcm.acout { type file\n slave.pcm null\n file \"/dev/null\"\n format raw\n}\n";
+  std::ofstream(tmp.path("g.yaml")) << "nodes:\n  s: {type: sine}\n"
+                                       "  o: {type: alsa.out, channels: 1, params: {device: acout}}\n"
+                                       "connections:\n  - s.out -> o.in\n";
+  const std::string wider =
+      "{replace: {o: {type: alsa.out, channels: 2, params: {device: acout}}}, disconnect: [\"s.out -> o.in\"], "
+      "connect: [\"s.out[0,0] -> o.in\"]}";
+  const auto run = test::run_command("printf '%s\\n{set: {s.level: -12}}\\n' '" + wider + "' | HOME=" + tmp.dir() +
+                                     " " + kBinary + " run " + tmp.path("g.yaml") + " --driver alsa --duration 600s");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("patch 1 rejected: error: this patch needs 2 ALSA playback channels, but the device "
+                            "runs 1 (a running device is not reopened"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("patch 2 applied"), std::string::npos) << run.output;
+}
+
 TEST(AlsaDriver, AMissingDeviceIsAClearError) {
   test::TempDir tmp;
   std::ofstream(tmp.path("g.yaml")) << "nodes:\n  s: {type: sine}\n  o: {type: alsa.out, channels: 1, params: "
