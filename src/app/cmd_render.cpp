@@ -13,10 +13,13 @@
 #include "dsp/file_recorder.h"
 #include "dsp/meter.h"
 #include "graph/compiler.h"
+#include "graph/cost_sampler.h"
 #include "graph/deadline_report.h"
+#include "graph/engine.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
+#include "graph/plan_handover.h"
 #include "graph/plan_report.h"
 #include "graph/time_spec.h"
 #include "io/offline_driver.h"
@@ -109,6 +112,33 @@ int run_render(const RenderArgs& args) {
     bar.update(done, total, p.config.sample_rate);
   };
   options.progress_every = 64;
+  // With several threads, the schedule is rebalanced once by what each node
+  // typically cost in the first second, as `run` does: the same node
+  // instances go on, so the output is bit-identical.
+  Plan* last = &p;
+  std::unique_ptr<Plan> rebalanced;
+  CostSampler costs;
+  bool tried = false;
+  if (threads > 1) {
+    costs.follow(p);
+    options.replan = [&](int64_t done) -> Plan* {
+      if (tried) return nullptr;
+      costs.sample();
+      if (static_cast<double>(done) < p.config.sample_rate || costs.windows_of_plan() < Engine::kMinCostWindows)
+        return nullptr;
+      tried = true;
+      CompileOptions o{false, threads};
+      o.reuse = p.nodes;
+      o.reuse_delays_from = &p;
+      o.node_cost = costs.costs_us(p.nodes);
+      auto next = compile(*graph, o);
+      if (!next || (*next)->step_list == p.step_list) return nullptr;  // as good as the costs make it
+      carry_counters(p, **next);
+      rebalanced = std::move(*next);
+      last = rebalanced.get();
+      return last;
+    };
+  }
   auto result = render_offline(p, options);
   bar.finish();
   if (!result) {
@@ -121,6 +151,7 @@ int run_render(const RenderArgs& args) {
               audio_seconds, static_cast<long long>(result->frames), p.config.sample_rate, p.config.max_block,
               result->wall_seconds, result->wall_seconds > 0 ? audio_seconds / result->wall_seconds : 0.0, threads,
               threads == 1 ? "" : "s");
+  if (rebalanced) std::printf("threads rebalanced after 1 s by the nodes' measured costs\n");
   if (!options.output_path.empty()) {
     std::printf("wrote %s (%u channels, %s)\n", options.output_path.c_str(), p.host_output_channels,
                 encoding_name(options.encoding));
@@ -138,12 +169,13 @@ int run_render(const RenderArgs& args) {
   }
   int status = 0;
   if (!report_recorders(recorders)) status = 2;
-  const DeadlineReport deadlines = read_deadline_report(p);
+  const Plan& ran = *last;  // its counters hold the whole render's
+  const DeadlineReport deadlines = read_deadline_report(ran);
   std::string path;
   for (const auto& id : deadlines.critical_path) path += (path.empty() ? "" : " -> ") + id;
   std::printf("dsp load: mean %.2f%%, worst block %.2f%% of its period; critical path %s (%.1f us per block)\n",
               100.0 * deadlines.load_mean, 100.0 * deadlines.load_max, path.c_str(), deadlines.critical_path_us);
-  for (const auto& id : bypassed_nodes(p)) std::printf("  %s was BYPASSED: it overran its budget\n", id.c_str());
+  for (const auto& id : bypassed_nodes(ran)) std::printf("  %s was BYPASSED: it overran its budget\n", id.c_str());
   for (size_t i = 0; i < p.nodes.size(); ++i) {
     if (const std::string why = p.nodes[i]->fault(); !why.empty()) {
       std::fprintf(stderr, "node '%s': %s\n", p.node_ids[i].c_str(), why.c_str());
@@ -151,7 +183,7 @@ int run_render(const RenderArgs& args) {
   }
   // CPU share per node (read halves and write halves of one node add up).
   std::vector<double> per_node(p.nodes.size(), 0.0);
-  for (size_t s = 0; s < p.steps.size(); ++s) per_node[p.steps[s].node] += result->step_seconds[s];
+  for (size_t s = 0; s < ran.steps.size(); ++s) per_node[ran.steps[s].node] += result->step_seconds[s];
   const double total = std::accumulate(per_node.begin(), per_node.end(), 0.0);
   std::vector<size_t> order(per_node.size());
   std::iota(order.begin(), order.end(), 0);

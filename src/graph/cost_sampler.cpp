@@ -49,4 +49,13 @@ std::optional<double> CostSampler::cost_us(const Node* node) const {
   return w[n / 2];
 }
 
+std::vector<double> CostSampler::costs_us(const std::vector<std::shared_ptr<Node>>& nodes) const {
+  std::vector<double> out(nodes.size(), 0.0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!nodes[i]) continue;
+    if (auto us = cost_us(nodes[i].get())) out[i] = *us;
+  }
+  return out;
+}
+
 }  // namespace ac

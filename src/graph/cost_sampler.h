@@ -44,6 +44,10 @@ class CostSampler {
   // The median of `node`'s windows, in µs per block; none before its first
   // window.
   std::optional<double> cost_us(const Node* node) const;
+  // The same for each of `nodes` (a Plan's, or the instances a new Plan
+  // reuses; null entries allowed), 0 where not known: what
+  // CompileOptions::node_cost takes.
+  std::vector<double> costs_us(const std::vector<std::shared_ptr<Node>>& nodes) const;
 
  private:
   struct History {

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "graph/deadline_report.h"
+#include "graph/plan_handover.h"
 
 namespace ac {
 namespace {
@@ -50,18 +51,15 @@ Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<st
     // the sampled windows; the mean over all blocks before the first
     // window), so the new schedule balances the threads by it.
     costs_.sample();
+    o.node_cost = costs_.costs_us(reuse);
+    o.node_cost.resize(graph.nodes.size(), 0.0);
     const DeadlineReport report = read_deadline_report(*published_);
     std::map<const Node*, double> mean_of;
     for (size_t j = 0; j < published_->nodes.size() && j < report.nodes.size(); ++j)
       mean_of[published_->nodes[j].get()] = report.nodes[j].mean_us_per_block;
-    o.node_cost.assign(graph.nodes.size(), 0.0);
     for (size_t i = 0; i < reuse.size() && i < o.node_cost.size(); ++i) {
-      if (!reuse[i]) continue;
-      if (auto typical = costs_.cost_us(reuse[i].get())) {
-        o.node_cost[i] = *typical;
-      } else if (auto it = mean_of.find(reuse[i].get()); it != mean_of.end()) {
-        o.node_cost[i] = it->second;
-      }
+      if (!reuse[i] || o.node_cost[i] > 0) continue;
+      if (auto it = mean_of.find(reuse[i].get()); it != mean_of.end()) o.node_cost[i] = it->second;
     }
   }
   o.realtime = options_.realtime;
@@ -256,21 +254,7 @@ Plan* Engine::plan_for_block(SampleTime time) noexcept {
   if (pending_.load(std::memory_order_acquire) == nullptr || retired_.free_space() == 0) return current_;
   Plan* next = pending_.exchange(nullptr, std::memory_order_acq_rel);
   if (!next) return current_;
-  // Timed events before this block already happened (to the nodes that
-  // carry over) or belong to a past the new nodes never had.
-  for (size_t s = 0; s < next->steps.size(); ++s) {
-    const PlanStep& st = next->steps[s];
-    const PlanEvent* ev = next->events.data() + st.first_event;
-    uint32_t lo = 0, hi = st.event_count;
-    while (lo < hi) {
-      const uint32_t mid = (lo + hi) / 2;
-      if (ev[mid].at < time)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    next->event_cursor[s] = lo;
-  }
+  skip_past_events(*next, time);
   for (const SwapSet& set : next->swap_sets) next->nodes[set.node]->set_param(set.param, set.value, 0);
   next->live_since.store(time.value, std::memory_order_release);
   retired_.try_push(current_);  // room was checked above

@@ -10,6 +10,7 @@
 #include "core/cycle_clock.h"
 #include "core/denormals.h"
 #include "graph/executor.h"
+#include "graph/plan_handover.h"
 
 namespace ac {
 namespace {
@@ -26,7 +27,9 @@ void deactivate_all(Plan& plan) {
 
 }  // namespace
 
-Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) {
+Expected<RenderResult> render_offline(Plan& first, const RenderOptions& options) {
+  Plan* running = &first;
+  Plan& plan = first;  // its layout (output, block size) holds for any Plan that follows
   const uint32_t out_channels = plan.host_output_channels;
   std::unique_ptr<SoundFileWriter> writer;
   if (!options.output_path.empty()) {
@@ -79,7 +82,7 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
   while (done < options.frames) {
     const auto frames = static_cast<FrameCount>(std::min<int64_t>(block, options.frames - done));
     out.clear();
-    executor.run(plan, SampleTime{done}, frames, &host);
+    executor.run(*running, SampleTime{done}, frames, &host);
     for (uint32_t c = 0; c < out_channels; ++c) {
       const float* x = out.channel(c);
       OutputChannelStats& s = result.channels[c];
@@ -101,10 +104,16 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
     }
     done += frames;
     if (options.progress && (++blocks % options.progress_every == 0)) options.progress(done, options.frames);
+    if (options.replan) {
+      if (Plan* next = options.replan(done)) {
+        skip_past_events(*next, SampleTime{done});
+        running = next;
+      }
+    }
   }
   result.cpu_seconds = thread_cpu_seconds() - cpu0;
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  deactivate_all(plan);
+  deactivate_all(*running);
   if (writer) {
     auto closed = writer->close();
     if (write_status && !closed) write_status = closed;
@@ -119,8 +128,9 @@ Expected<RenderResult> render_offline(Plan& plan, const RenderOptions& options) 
     result.channels[c].rms = done ? std::sqrt(squares[c] / static_cast<double>(done)) : 0.0;
   }
   const double tps = cycle_ticks_per_second();
-  for (size_t s = 0; s < plan.steps.size(); ++s) {
-    result.step_seconds.push_back(static_cast<double>(plan.counters[s].ticks.load(std::memory_order_relaxed)) / tps);
+  for (size_t s = 0; s < running->steps.size(); ++s) {
+    result.step_seconds.push_back(static_cast<double>(running->counters[s].ticks.load(std::memory_order_relaxed)) /
+                                  tps);
   }
   return result;
 }

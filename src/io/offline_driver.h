@@ -26,6 +26,12 @@ struct RenderOptions {
   // thread, between blocks (it may allocate and print).
   std::function<void(int64_t done, int64_t total)> progress;
   uint32_t progress_every = 256;
+  // Between blocks, on the render thread: a Plan to go on with from frame
+  // `done` (compiled for the same node instances, e.g. with a rebalanced
+  // schedule), or null to keep the one running. The caller owns it and
+  // carries the counters over; render_offline moves its event cursors past
+  // `done`. RenderResult::step_seconds are then the last Plan's steps.
+  std::function<Plan*(int64_t done)> replan;
 };
 
 struct OutputChannelStats {

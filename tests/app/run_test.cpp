@@ -195,26 +195,8 @@ TEST(Run, APtpClockGraphNamesWhatItStillNeeds) {
 // keeps every node and its state).
 TEST(Run, TwoThreadsRebalanceByMeasuredCostsWithoutChangingTheSound) {
   test::TempDir tmp;
-  std::string nodes =
-      "nodes:\n  mix: {type: mixer, params: {inputs: 16}}\n  out: {type: output, channels: 1}\n"
-      "  r: {type: file_recorder, channels: 1, params: {path: rec.wav, encoding: float}}\n";
-  std::string conns = "connections:\n  - mix.out -> out.in\n  - mix.out -> r.in\n";
-  for (int c = 0; c < 16; ++c) {
-    const std::string src = "s" + std::to_string(c);
-    nodes += "  " + src + ": {type: sine, params: {frequency: " + std::to_string(110 * (c + 1)) + ", level: -30}}\n";
-    std::string prev = src;
-    for (int k = 0; k < (c < 2 ? 16 : 8); ++k) {
-      const std::string id = "f" + std::to_string(c) + "_" + std::to_string(k);
-      nodes += "  " + id +
-               (c < 2 ? ": {type: biquad, params: {frequency: 5000}}\n"
-                      : ": {type: gain, params: {gain: -0.1, smoothing: 0}}\n");
-      conns += "  - " + prev + ".out -> " + id + ".in\n";
-      prev = id;
-    }
-    conns += "  - " + prev + ".out -> mix.in" + std::to_string(c) + "\n";
-  }
   const std::string graph = tmp.path("uneven.yaml");
-  std::ofstream(graph) << nodes + conns;
+  std::ofstream(graph) << test::uneven_chains_graph();
   const auto r = test::run_command("cd " + tmp.path("") + " && " + kBinary + " run " + graph +
                                    " --threads 2 --duration 2s < /dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;

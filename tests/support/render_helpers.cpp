@@ -86,4 +86,28 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(dir_, ec);
 }
 
+std::string uneven_chains_graph() {
+  std::string nodes =
+      "nodes:\n  mix: {type: mixer, params: {inputs: 16}}\n  out: {type: output, channels: 1}\n"
+      "  r: {type: file_recorder, channels: 1, params: {path: rec.wav, encoding: float}}\n";
+  std::string conns = "connections:\n  - mix.out -> out.in\n  - mix.out -> r.in\n";
+  for (int c = 0; c < 16; ++c) {
+    const std::string src = "s" + std::to_string(c);
+    nodes += "  " + src + ": {type: sine, params: {frequency: " + std::to_string(110 * (c + 1)) + ", level: -30}}\n";
+    std::string prev = src;
+    for (int k = 0; k < (c < 2 ? 16 : 8); ++k) {
+      const std::string id = "f" + std::to_string(c) + "_" + std::to_string(k);
+      nodes += "  " + id +
+               (c < 2 ? ": {type: biquad, params: {frequency: 5000}}\n"
+                      : ": {type: gain, params: {gain: -0.1, smoothing: 0}}\n");
+      conns += "  - " + prev + ".out -> " + id + ".in\n";
+      prev = id;
+    }
+    conns += "  - " + prev + ".out -> mix.in" + std::to_string(c) + "\n";
+  }
+  // A ramp that starts before a rebalance (after a second) and ends after
+  // it: replayed at the switch, it would start over.
+  return nodes + conns + "events:\n  - {at: 0.5s, ramp: f5_0.gain, to: -12, over: 1s}\n";
+}
+
 }  // namespace ac::test

@@ -27,6 +27,13 @@ Channels render_graph(const Graph& graph, int64_t frames, uint32_t block_size = 
 // Same, from YAML.
 Channels render_yaml(const std::string& yaml, int64_t frames, uint32_t block_size = 0);
 
+// A graph whose nodes cost unevenly: sixteen sine chains into a mixer (and
+// the output, and a recorder writing rec.wav), the first two of 16 biquads
+// each, the rest of 8 gains, and a gain ramp from 0.5 s to 1.5 s. By step
+// count a thread gets half the chains; by cost, the two biquad chains weigh
+// about what the other fourteen do.
+std::string uneven_chains_graph();
+
 // The whole contents of a text file ("" if it cannot be read).
 std::string read_text(const std::string& path);
 
