@@ -22,7 +22,9 @@ void skip_past_events(Plan& next, SampleTime time) noexcept {
 }
 
 void carry_counters(const Plan& from, Plan& to) {
-  constexpr auto relaxed = std::memory_order_relaxed;
+  auto copy = [](auto& into, const auto& value) {
+    into.store(value.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  };
   std::map<std::pair<uint32_t, PlanStep::Kind>, size_t> step_of;
   for (size_t s = 0; s < from.steps.size(); ++s) step_of[{from.steps[s].node, from.steps[s].kind}] = s;
   for (size_t s = 0; s < to.steps.size(); ++s) {
@@ -30,21 +32,21 @@ void carry_counters(const Plan& from, Plan& to) {
     if (it == step_of.end()) continue;
     const StepCounters& a = from.counters[it->second];
     StepCounters& b = to.counters[s];
-    b.last.store(a.last.load(relaxed), relaxed);
-    b.max.store(a.max.load(relaxed), relaxed);
-    b.misses.store(a.misses.load(relaxed), relaxed);
-    b.over_in_row.store(a.over_in_row.load(relaxed), relaxed);
-    b.bypassed.store(a.bypassed.load(relaxed), relaxed);
-    b.ticks.store(a.ticks.load(relaxed), relaxed);
+    copy(b.last, a.last);
+    copy(b.max, a.max);
+    copy(b.misses, a.misses);
+    copy(b.over_in_row, a.over_in_row);
+    copy(b.bypassed, a.bypassed);
+    copy(b.ticks, a.ticks);
   }
   const BlockCounters& a = from.block_counters;
   BlockCounters& b = to.block_counters;
-  b.blocks.store(a.blocks.load(relaxed), relaxed);
-  b.misses.store(a.misses.load(relaxed), relaxed);
-  b.last_ticks.store(a.last_ticks.load(relaxed), relaxed);
-  b.max_ticks.store(a.max_ticks.load(relaxed), relaxed);
-  b.total_ticks.store(a.total_ticks.load(relaxed), relaxed);
-  b.total_frames.store(a.total_frames.load(relaxed), relaxed);
+  copy(b.blocks, a.blocks);
+  copy(b.misses, a.misses);
+  copy(b.last_ticks, a.last_ticks);
+  copy(b.max_ticks, a.max_ticks);
+  copy(b.total_ticks, a.total_ticks);
+  copy(b.total_frames, a.total_frames);
 }
 
 }  // namespace ac
