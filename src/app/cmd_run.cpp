@@ -16,12 +16,12 @@
 #include <set>
 #include <sstream>
 #include <thread>
-#include <tuple>
 
 #include "app/commands.h"
 #include "app/control_socket.h"
 #include "app/graph_ptp.h"
 #include "app/media_clock_lag.h"
+#include "app/patch_ports.h"
 #include "app/recorder_report.h"
 #include "app/registry.h"
 #include "app/stop_request.h"
@@ -307,35 +307,12 @@ int run_run(const RunArgs& args) {
     // endpoints have no stream and stay silent.
     std::optional<JackPortPlan> ports;
     if (jack) {
-      JackDriverOptions wanted = jo;
-      jack_ports_from_graph(*next, wanted);
-      auto planned = jack->plan_ports(wanted);
-      if (!planned) return planned.error().to_string();
-      const bool adds = planned->inputs > jack->audio_inputs() || planned->outputs > jack->audio_outputs() ||
-                        !planned->new_midi_inputs.empty() || !planned->new_midi_outputs.empty();
-      if (adds && bridge)
-        return make_error(ErrorDomain::io,
-                          "this patch needs new JACK ports, which a client bridged to the PTP clock cannot add "
-                          "while running (restart it with the new graph)")
-            .to_string();
-      if (adds) ports = std::move(*planned);
+      auto needed = jack_ports_for(*jack, jo, *next, bridge != nullptr);
+      if (!needed) return needed.error().to_string();
+      ports = std::move(*needed);
     }
-    // ALSA: a running device is not reopened, so a patch may not need more
-    // channels than it was opened with (fewer leave the rest silent).
     if (alsa) {
-      AlsaDriverOptions wanted;
-      alsa_options_from_graph(*next, wanted);
-      const uint32_t playback = alsa->has_playback() ? alsa->playback_config().channels : 0;
-      const uint32_t capture = alsa->has_capture() ? alsa->capture_config().channels : 0;
-      for (const auto& [what, want, have] : {std::tuple{"playback", wanted.playback_channels, playback},
-                                             std::tuple{"capture", wanted.capture_channels, capture}}) {
-        if (want <= have) continue;
-        return make_error(ErrorDomain::io, std::string("this patch needs ") + std::to_string(want) + " ALSA " + what +
-                                               " channel" + (want == 1 ? "" : "s") + ", but the device runs " +
-                                               std::to_string(have) +
-                                               " (a running device is not reopened: restart with the new graph)")
-            .to_string();
-      }
+      if (auto fits = alsa_channels_fit(*alsa, *next); !fits) return fits.error().to_string();
     }
     JackPortPlan kept_ports = jack_ports;
     if (ports) jack_ports = *ports;
@@ -343,22 +320,7 @@ int run_run(const RunArgs& args) {
       jack_ports = std::move(kept_ports);
       return ok.error().to_string();
     }
-    if (ports) {
-      const uint32_t had_in = jack->audio_inputs(), had_out = jack->audio_outputs();
-      auto added = jack->add_ports(*ports);
-      if (!added) {
-        std::printf("%s\n", added.error().to_string().c_str());
-      } else {
-        for (uint32_t i = had_in; i < jack->audio_inputs(); ++i)
-          std::printf("JACK port %s:%s_%u added\n", jack->client_name().c_str(), ports->input_prefix.c_str(), i + 1);
-        for (uint32_t i = had_out; i < jack->audio_outputs(); ++i)
-          std::printf("JACK port %s:%s_%u added\n", jack->client_name().c_str(), ports->output_prefix.c_str(), i + 1);
-        for (const auto* list : {&ports->new_midi_inputs, &ports->new_midi_outputs})
-          for (const JackMidiPort& m : *list)
-            std::printf("JACK port %s:%s added\n", jack->client_name().c_str(), m.name.c_str());
-        for (const std::string& w : *added) std::printf("warning: %s\n", w.c_str());
-      }
-    }
+    if (ports) add_jack_ports(*jack, *ports);
     for (const std::string& note : e.swap_notes()) std::printf("%s\n", note.c_str());
     std::fflush(stdout);
     source = *patched;
