@@ -15,7 +15,6 @@
 #include "graph/compiler.h"
 #include "graph/cost_sampler.h"
 #include "graph/deadline_report.h"
-#include "graph/engine.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
@@ -124,15 +123,10 @@ int run_render(const RenderArgs& args) {
     options.replan = [&](int64_t done) -> Plan* {
       if (tried) return nullptr;
       costs.sample();
-      if (static_cast<double>(done) < p.config.sample_rate || costs.windows_of_plan() < Engine::kMinCostWindows)
-        return nullptr;
+      if (static_cast<double>(done) < p.config.sample_rate || !costs.ready()) return nullptr;
       tried = true;
-      CompileOptions o{false, threads};
-      o.reuse = p.nodes;
-      o.reuse_delays_from = &p;
-      o.node_cost = costs.costs_us(p.nodes);
-      auto next = compile(*graph, o);
-      if (!next || (*next)->step_list == p.step_list) return nullptr;  // as good as the costs make it
+      auto next = rebalanced_plan(*graph, p, costs, CompileOptions{false, threads});
+      if (!next || !*next) return nullptr;
       carry_counters(p, **next);
       rebalanced = std::move(*next);
       last = rebalanced.get();

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "graph/deadline_report.h"
+#include "core/cycle_clock.h"
 
 namespace ac {
 
@@ -23,18 +23,25 @@ void CostSampler::sample() {
   if (!plan_) return;
   const Plan& plan = *plan_;
   // The cheap check first: maintain() calls this often.
-  if (plan.block_counters.blocks.load(std::memory_order_relaxed) < last_blocks_ + min_window_blocks_) return;
-  const DeadlineReport r = read_deadline_report(plan);
-  const auto blocks = static_cast<double>(r.blocks - last_blocks_);
-  for (size_t i = 0; i < plan.nodes.size() && i < r.nodes.size(); ++i) {
-    const double total_us = r.nodes[i].mean_us_per_block * static_cast<double>(r.blocks);
+  const uint64_t blocks_now = plan.block_counters.blocks.load(std::memory_order_relaxed);
+  if (blocks_now < last_blocks_ + min_window_blocks_) return;
+  // Each node's summed cost (halves of a split node added), straight from
+  // the step counters: the deadline report would also trace the critical
+  // path, which nothing here needs.
+  const double us_per_tick = 1e6 / cycle_ticks_per_second();
+  total_us_.assign(plan.nodes.size(), 0.0);
+  for (size_t s = 0; s < plan.steps.size(); ++s)
+    total_us_[plan.steps[s].node] +=
+        static_cast<double>(plan.counters[s].ticks.load(std::memory_order_relaxed)) * us_per_tick;
+  const auto blocks = static_cast<double>(blocks_now - last_blocks_);
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
     History& h = history_[plan.nodes[i].get()];
     if (h.node.expired()) h = History{plan.nodes[i], {}, 0};
-    h.window_us[h.count % kWindows] = (total_us - last_us_[i]) / blocks;
+    h.window_us[h.count % kWindows] = (total_us_[i] - last_us_[i]) / blocks;
     ++h.count;
-    last_us_[i] = total_us;
+    last_us_[i] = total_us_[i];
   }
-  last_blocks_ = r.blocks;
+  last_blocks_ = blocks_now;
   ++plan_windows_;
 }
 

@@ -24,7 +24,8 @@ namespace ac {
 
 class CostSampler {
  public:
-  static constexpr size_t kWindows = 16;  // kept per node
+  static constexpr size_t kWindows = 16;        // kept per node
+  static constexpr uint64_t kReadyWindows = 3;  // before the median is trusted for a whole Plan
 
   explicit CostSampler(uint64_t min_window_blocks = 16) : min_window_blocks_(min_window_blocks) {}
 
@@ -40,6 +41,9 @@ class CostSampler {
 
   // Windows closed since the followed Plan was published.
   uint64_t windows_of_plan() const { return plan_windows_; }
+  // Whether every node of the followed Plan has enough windows for a
+  // schedule to be balanced by them.
+  bool ready() const { return plan_windows_ >= kReadyWindows; }
 
   // The median of `node`'s windows, in µs per block; none before its first
   // window.
@@ -60,7 +64,8 @@ class CostSampler {
   const Plan* plan_ = nullptr;
   uint64_t plan_windows_ = 0;
   uint64_t last_blocks_ = 0;
-  std::vector<double> last_us_;  // per plan node: its summed cost at the last window
+  std::vector<double> last_us_;   // per plan node: its summed cost at the last window
+  std::vector<double> total_us_;  // per plan node: scratch for the current sums
   std::map<const Node*, History> history_;
 };
 

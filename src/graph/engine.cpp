@@ -44,8 +44,17 @@ Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOption
   return e;
 }
 
-Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse) {
+CompileOptions Engine::compile_options() const {
   CompileOptions o;
+  o.realtime = options_.realtime;
+  o.threads = options_.threads;
+  o.fade_frames = options_.crossfade_frames;
+  o.host_slot_of = options_.host_slot_of;
+  return o;
+}
+
+Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse) {
+  CompileOptions o = compile_options();
   if (options_.threads > 1 && published_) {
     // Nodes that carry over bring what they typically cost (the median of
     // the sampled windows; the mean over all blocks before the first
@@ -62,12 +71,8 @@ Expected<std::unique_ptr<Plan>> Engine::build(const Graph& graph, std::vector<st
       if (auto it = mean_of.find(reuse[i].get()); it != mean_of.end()) o.node_cost[i] = it->second;
     }
   }
-  o.realtime = options_.realtime;
-  o.threads = options_.threads;
-  o.fade_frames = options_.crossfade_frames;
   o.reuse = std::move(reuse);
   o.reuse_delays_from = published_;
-  o.host_slot_of = options_.host_slot_of;
   auto plan = compile(graph, o);
   if (!plan) return plan;
   for (size_t i = 0; i < (*plan)->nodes.size(); ++i) {
@@ -220,11 +225,12 @@ Expected<bool> Engine::rebalance(uint64_t min_blocks) {
   if (pending_.load(std::memory_order_acquire) != nullptr) return false;  // not live yet
   if (published_->block_counters.blocks.load(std::memory_order_relaxed) < min_blocks) return false;
   costs_.sample();
-  if (costs_.windows_of_plan() < kMinCostWindows) return false;  // call maintain() more often
-  balanced_ = publications_;                                     // tried once per Plan, whatever comes of it
-  auto plan = build(live_graph_, live_nodes_);
+  if (!costs_.ready()) return false;  // call maintain() more often
+  balanced_ = publications_;          // tried once per Plan, whatever comes of it
+  // Every node carries over: nothing to activate.
+  auto plan = rebalanced_plan(live_graph_, *published_, costs_, compile_options());
   if (!plan) return unexpected(plan.error());
-  if ((*plan)->step_list == published_->step_list) return false;  // as good as the costs make it
+  if (!*plan) return false;
   publish(std::move(*plan), live_graph_, {});
   balanced_ = publications_;
   return true;

@@ -95,15 +95,13 @@ class Engine {
   const std::vector<std::string>& swap_notes() const { return swap_notes_; }
 
   // [control] Parallel engines: once the running Plan has run `min_blocks`
-  // blocks and maintain() has sampled its costs at least kMinCostWindows
-  // times (windows of 16 blocks or more), compiles the same graph again
-  // with what each node typically costs (CostSampler),
-  // and publishes it if the threads' lists change (a node far costlier
+  // blocks and maintain() has sampled enough of its costs
+  // (CostSampler::ready()), compiles the same graph again with what each
+  // node typically costs (rebalanced_plan()), and publishes it if the threads' lists change (a node far costlier
   // than the others moves the cut). Every node carries over: the output is
   // bit-identical to not rebalancing. Once per Plan; not during a
   // crossfade. True when a new Plan was published.
   Expected<bool> rebalance(uint64_t min_blocks);
-  static constexpr uint64_t kMinCostWindows = 3;
   // [control] Call regularly: destroys Plans the audio thread gave back and,
   // once a crossfade has run its course, publishes the plain Plan. Returns
   // how many Plans it destroyed.
@@ -123,6 +121,7 @@ class Engine {
   std::vector<std::string> swap_notes_;
   explicit Engine(const EngineOptions& options);
   Expected<std::unique_ptr<Plan>> build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse);
+  CompileOptions compile_options() const;  // what every Plan of this engine is compiled with
   void publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector<SwapSet> sets);
 
   EngineOptions options_;

@@ -49,4 +49,15 @@ void carry_counters(const Plan& from, Plan& to) {
   copy(b.total_frames, a.total_frames);
 }
 
+Expected<std::unique_ptr<Plan>> rebalanced_plan(const Graph& graph, const Plan& running, const CostSampler& costs,
+                                                CompileOptions options) {
+  options.reuse = running.nodes;
+  options.reuse_delays_from = &running;
+  options.node_cost = costs.costs_us(running.nodes);
+  auto next = compile(graph, options);
+  if (!next) return next;
+  if ((*next)->step_list == running.step_list) return std::unique_ptr<Plan>{};  // as good as the costs make it
+  return next;
+}
+
 }  // namespace ac

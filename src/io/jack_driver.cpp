@@ -89,8 +89,7 @@ Expected<JackPortPlan> JackDriver::plan_ports(const JackDriverOptions& wanted) c
                   std::to_string(kMaxAudioPorts));
     if (have > 0 && want > 0 && want_prefix != prefix)
       return fail("the audio " + std::string(what) + " ports are named " + prefix +
-                  "_N; a running client cannot name " + "new ones " + want_prefix +
-                  "_N (restart it with the new graph)");
+                  "_N; a running client cannot name new ones " + want_prefix + "_N (restart it with the new graph)");
     return std::max(have, want);
   };
   auto in = audio(ins, wanted.inputs, options_.input_prefix, wanted.input_prefix, "input");
