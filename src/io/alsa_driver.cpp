@@ -5,11 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
+#include <tuple>
 
 #include "clock/delay_locked_loop.h"
 #include "core/audio_section.h"
-#include "core/denormals.h"
-#include "core/realtime_thread.h"
+#include "io/alsa_nodes.h"
 
 namespace ac {
 namespace {
@@ -171,23 +172,91 @@ AlsaDriver::~AlsaDriver() {
   if (playback_) snd_pcm_close(pcm(playback_));
 }
 
-void AlsaDriver::start(Callback callback) {
-  if (running_.exchange(true)) return;
+Expected<void> AlsaDriver::start(BlockCallback callback) {
+  if (thread_.running()) return {};  // already started
   callback_ = std::move(callback);
-  thread_ = std::thread([this] { loop(); });
+  thread_.start(options_.realtime_priority, [this] { loop(); });
+  return {};
 }
 
 void AlsaDriver::stop() {
-  running_.store(false, std::memory_order_release);
-  if (thread_.joinable()) thread_.join();
+  thread_.stop();
 }
 
 std::string AlsaDriver::failure() const {
   return failed_.load(std::memory_order_acquire) ? failure_ : std::string{};
 }
 
-std::string AlsaDriver::realtime_warning() const {
-  return rt_failed_.load(std::memory_order_acquire) ? rt_warning_ : std::string{};
+DriverStatus AlsaDriver::status() const {
+  DriverStatus s;
+  s.blocks = blocks();
+  s.frames = frames_.load(std::memory_order_relaxed);
+  s.xruns = xruns();
+  s.estimated_rate = estimated_rate();
+  s.clock = DriverClock::device;
+  s.period = period_;
+  s.finished = finished();
+  if (s.finished) {
+    s.failure = failure();
+    if (!s.failure.empty()) s.failure = "ALSA: " + s.failure;
+  }
+  s.realtime_warning = realtime_warning();
+  return s;
+}
+
+std::vector<std::string> AlsaDriver::describe() const {
+  std::vector<std::string> lines;
+  if (has_playback()) lines.push_back("ALSA playback " + options_.playback_device + ": " + playback_config_.describe());
+  if (has_capture()) lines.push_back("ALSA capture " + options_.capture_device + ": " + capture_config_.describe());
+  return lines;
+}
+
+DeviceShape AlsaDriver::shape() const {
+  DeviceShape d;
+  d.capture_channels = has_capture() ? options_.capture_channels : 0;
+  d.playback_channels = has_playback() ? options_.playback_channels : 0;
+  d.period = period_;
+  return d;
+}
+
+Expected<std::unique_ptr<DriverEdit>> AlsaDriver::prepare_edit(const Graph& next) {
+  AlsaDriverOptions wanted;
+  alsa_options_from_graph(next, wanted);
+  const uint32_t playback = has_playback() ? playback_config_.channels : 0;
+  const uint32_t capture = has_capture() ? capture_config_.channels : 0;
+  for (const auto& [what, want, have] : {std::tuple{"playback", wanted.playback_channels, playback},
+                                         std::tuple{"capture", wanted.capture_channels, capture}}) {
+    if (want <= have) continue;
+    return unexpected(make_error(ErrorDomain::io, std::string("this patch needs ") + std::to_string(want) + " ALSA " +
+                                                      what + " channel" + (want == 1 ? "" : "s") +
+                                                      ", but the device runs " + std::to_string(have) +
+                                                      " (a running device is not reopened: restart with the new "
+                                                      "graph)"));
+  }
+  return std::unique_ptr<DriverEdit>{};
+}
+
+Expected<std::unique_ptr<Driver>> open_alsa_driver(const DriverSetup& setup) {
+  AlsaDriverOptions o;
+  alsa_options_from_graph(*setup.graph, o);
+  const DriverParams& p = setup.params;
+  o.playback_device = driver_param(p, "device", o.playback_device);
+  o.capture_device = driver_param(p, "capture-device", o.capture_device);
+  if (o.playback_channels == 0) o.playback_device.clear();  // no output endpoint: capture only
+  if (o.capture_channels == 0) o.capture_device.clear();
+  auto period = driver_param_uint(p, "period", 0);
+  if (!period) return unexpected(period.error());
+  if (*period) o.period = *period;
+  auto periods = driver_param_uint(p, "periods", 0);
+  if (!periods) return unexpected(periods.error());
+  if (*periods) o.periods = *periods;
+  // Bridged, the graph's thread counts the duration; ALSA runs whole
+  // periods, one bridge callback each.
+  o.stop_after_frames = setup.bridged ? -1 : setup.stop_after_frames;
+  if (setup.bridged) o.max_block = 8192;
+  auto opened = AlsaDriver::open(o);
+  if (!opened) return unexpected(opened.error());
+  return std::unique_ptr<Driver>(std::move(*opened));
 }
 
 int AlsaDriver::restart() noexcept {
@@ -299,26 +368,15 @@ bool AlsaDriver::recover(int err) noexcept {
 }
 
 void AlsaDriver::loop() {
-  if (options_.realtime_priority > 0) {
-    const std::string why = try_realtime_priority(options_.realtime_priority);
-    if (!why.empty()) {
-      rt_warning_ = why;
-      rt_failed_.store(true, std::memory_order_release);
-    }
-  }
-  enable_flush_denormals();
   estimated_rate_.store(options_.sample_rate, std::memory_order_relaxed);
   int64_t frame = 0;
   DelayLockedLoop dll;
   bool dll_started = false;
   const auto narrow_after = static_cast<uint64_t>(options_.sample_rate / period_);
   snd_pcm_t* master = pcm(playback_ ? playback_ : capture_);
-  if (int e = restart(); e < 0 && !recover(e)) {
-    finished_.store(true, std::memory_order_release);
-    return;
-  }
+  if (int e = restart(); e < 0 && !recover(e)) return;
   uint32_t timeouts = 0;
-  while (running_.load(std::memory_order_acquire)) {
+  while (thread_.running()) {
     if (options_.stop_after_frames >= 0 && frame >= options_.stop_after_frames) break;
     const int w = snd_pcm_wait(master, 1000);
     if (w == 0) {  // a second without a period: the device has stalled
@@ -376,6 +434,7 @@ void AlsaDriver::loop() {
       }
     }
     frame += period_;
+    frames_.store(frame, std::memory_order_relaxed);
     if (playback_) {
       if (int e = transfer_out(period_); e < 0) {
         if (!recover(e)) break;
@@ -385,7 +444,6 @@ void AlsaDriver::loop() {
     recovery_.on_success();
   }
   if (playback_ && !failed_.load()) snd_pcm_drain(pcm(playback_));
-  finished_.store(true, std::memory_order_release);
 }
 
 }  // namespace ac

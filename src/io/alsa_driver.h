@@ -8,10 +8,8 @@
 // delay-locked loop measures the device's real rate from the period times.
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/audio_buffer.h"
@@ -19,6 +17,8 @@
 #include "core/sample_time.h"
 #include "graph/node.h"
 #include "io/alsa_config.h"
+#include "io/driver.h"
+#include "io/driver_thread.h"
 
 namespace ac {
 
@@ -35,21 +35,25 @@ struct AlsaDriverOptions {
   int64_t stop_after_frames = -1;
 };
 
-class AlsaDriver {
+class AlsaDriver final : public Driver {
  public:
-  using Callback = std::function<void(SampleTime time, FrameCount frames, HostIo& host)>;
-
   // [control] Opens and configures the devices. Errors name the device and
   // what it accepts.
   static Expected<std::unique_ptr<AlsaDriver>> open(const AlsaDriverOptions& options);
-  ~AlsaDriver();
+  ~AlsaDriver() override;
 
   // [control] Starts the audio thread.
-  void start(Callback callback);
+  Expected<void> start(BlockCallback callback) override;
   // [control] Stops after the current period and closes; idempotent.
-  void stop();
+  void stop() override;
+  DriverStatus status() const override;
+  std::vector<std::string> describe() const override;
+  DeviceShape shape() const override;
+  // [control] A graph edit that needs more channels than the device runs
+  // is refused (a running device is not reopened).
+  Expected<std::unique_ptr<DriverEdit>> prepare_edit(const Graph& next) override;
 
-  bool finished() const { return finished_.load(std::memory_order_acquire); }
+  bool finished() const { return thread_.finished(); }
   // [control] Why the driver stopped by itself ("" if it did not fail).
   std::string failure() const;
   uint64_t blocks() const { return blocks_.load(std::memory_order_relaxed); }
@@ -60,7 +64,7 @@ class AlsaDriver {
   bool has_playback() const { return playback_ != nullptr; }
   FrameCount period() const { return period_; }  // frames per period, as configured
   bool has_capture() const { return capture_ != nullptr; }
-  std::string realtime_warning() const;
+  std::string realtime_warning() const { return thread_.realtime_warning(); }
 
  private:
   AlsaDriver() = default;
@@ -79,17 +83,20 @@ class AlsaDriver {
   std::unique_ptr<AudioBuffer> out_, in_;
   std::vector<uint8_t> scratch_;  // read/write access: one period, interleaved
   AlsaRecovery recovery_;
-  Callback callback_;
-  std::thread thread_;
-  std::atomic<bool> running_{false};
-  std::atomic<bool> finished_{false};
+  BlockCallback callback_;
+  DriverThread thread_;
   std::atomic<uint64_t> blocks_{0};
+  std::atomic<int64_t> frames_{0};  // periods run, in frames
   std::atomic<uint64_t> xruns_{0};
   std::atomic<double> estimated_rate_{0.0};
   std::atomic<bool> failed_{false};
   std::string failure_;  // written before failed_ is set
-  std::atomic<bool> rt_failed_{false};
-  std::string rt_warning_;
 };
+
+// [control] The registry's way in: devices, channels, period and periods
+// from the graph's endpoints, overridden by the params "device",
+// "capture-device", "period" and "periods". Under a clock bridge it runs
+// whole periods and the graph's side counts the duration.
+Expected<std::unique_ptr<Driver>> open_alsa_driver(const DriverSetup& setup);
 
 }  // namespace ac

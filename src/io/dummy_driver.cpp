@@ -6,10 +6,9 @@
 
 #include "clock/delay_locked_loop.h"
 #include "clock/media_clock.h"
+#include "clock/virtual_clock.h"
 #include "core/audio_buffer.h"
 #include "core/audio_section.h"
-#include "core/denormals.h"
-#include "core/realtime_thread.h"
 
 namespace ac {
 namespace {
@@ -32,36 +31,49 @@ DummyDriver::~DummyDriver() {
   stop();
 }
 
-void DummyDriver::start(Callback callback) {
-  if (running_.exchange(true)) return;
+Expected<void> DummyDriver::start(BlockCallback callback) {
+  if (thread_.running()) return {};  // already started
   callback_ = std::move(callback);
-  thread_ = std::thread([this] { loop(); });
+  thread_.start(options_.realtime_priority, [this] { loop(); });
+  return {};
 }
 
 void DummyDriver::stop() {
-  running_.store(false, std::memory_order_release);
-  if (thread_.joinable()) thread_.join();
+  thread_.stop();
 }
 
-std::string DummyDriver::realtime_warning() const {
-  return rt_failed_.load(std::memory_order_acquire) ? rt_warning_ : std::string{};
+DriverStatus DummyDriver::status() const {
+  DriverStatus s;
+  s.blocks = blocks();
+  s.frames = frames_.load(std::memory_order_relaxed);
+  s.xruns = xruns();
+  s.estimated_rate = estimated_rate();
+  s.clock = options_.media_clock ? DriverClock::media : DriverClock::monotonic;
+  s.period = options_.block;
+  s.finished = finished();
+  s.first_block = first_block_time();
+  s.clock_steps = clock_steps();
+  s.realtime_warning = realtime_warning();
+  return s;
+}
+
+Expected<std::unique_ptr<Driver>> open_dummy_driver(const DriverSetup& setup) {
+  DummyDriverOptions o;
+  o.sample_rate = setup.graph->sample_rate;
+  o.block = setup.graph->block_size;
+  o.output_channels = std::max(1u, setup.output_channels);
+  o.stop_after_frames = setup.stop_after_frames;
+  o.media_clock = setup.media_clock;
+  o.start_at = setup.start_at;
+  return std::unique_ptr<Driver>(std::make_unique<DummyDriver>(o));
 }
 
 void DummyDriver::loop() {
-  if (options_.realtime_priority > 0) {
-    const std::string why = try_realtime_priority(options_.realtime_priority);
-    if (!why.empty()) {
-      rt_warning_ = why;
-      rt_failed_.store(true, std::memory_order_release);
-    }
-  }
-  enable_flush_denormals();
   AudioBuffer out(options_.output_channels, options_.block);
   HostIo host;
   host.output = out.view();
   if (options_.media_clock) {
     loop_on_media_clock(out, host);
-    finished_.store(true, std::memory_order_release);
     return;
   }
   const auto period_ns = static_cast<int64_t>(1e9 * options_.block / options_.sample_rate);
@@ -74,7 +86,7 @@ void DummyDriver::loop() {
   dll.reset(static_cast<double>(deadline) * 1e-9, static_cast<double>(options_.block) / options_.sample_rate, 1.0);
   const auto narrow_after = static_cast<uint64_t>(options_.sample_rate / options_.block);  // 1 s
   estimated_rate_.store(options_.sample_rate, std::memory_order_relaxed);
-  while (running_.load(std::memory_order_acquire)) {
+  while (thread_.running()) {
     if (frame > 0) {
       timespec woke{};
       clock_gettime(CLOCK_MONOTONIC, &woke);
@@ -90,6 +102,7 @@ void DummyDriver::loop() {
     }
     frame += options_.block;
     blocks_.fetch_add(1, std::memory_order_relaxed);
+    frames_.store(frame, std::memory_order_relaxed);
     deadline += period_ns;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (to_ns(now) > deadline + period_ns) {
@@ -101,11 +114,11 @@ void DummyDriver::loop() {
       frame += missed * options_.block;
       dll.skip(static_cast<unsigned long long>(missed));
       xruns_.fetch_add(1, std::memory_order_relaxed);
+      frames_.store(frame, std::memory_order_relaxed);
     }
     const timespec until = from_ns(deadline);
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr);
   }
-  finished_.store(true, std::memory_order_release);
 }
 
 // Each block starts when the media clock reaches its first sample: the
@@ -129,7 +142,7 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
   int64_t elapsed = 0;  // timeline frames so far: blocks run and blocks skipped, not clock steps
   estimated_rate_.store(options_.sample_rate, std::memory_order_relaxed);
   const auto period_ns = static_cast<int64_t>(1e9 * options_.block / options_.sample_rate);
-  while (running_.load(std::memory_order_acquire)) {
+  while (thread_.running()) {
     // Sleep until the block's first sample is due.
     int64_t due_local = 0;
     clock.to_local(media_sample_time_ns(frame, rate), due_local);
@@ -174,6 +187,7 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
     frame += block;
     elapsed += block;
     blocks_.fetch_add(1, std::memory_order_relaxed);
+    frames_.store(elapsed, std::memory_order_relaxed);
   }
 }
 

@@ -2,19 +2,23 @@
 // The dummy real-time driver: runs a block callback on its own thread, paced
 // by CLOCK_MONOTONIC as a sound card would be (one block per period,
 // absolute deadlines, so no drift), for machines with neither JACK nor a
-// sound card. A wake-up later than one period counts as an xrun.
+// sound card. A wake-up later than one period counts as an xrun. On the PTP
+// media clock (`clock: ptp`) it is the media clock's own device: each block
+// starts when the media clock reaches its first sample.
 #include <atomic>
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <string>
-#include <thread>
 
-#include "clock/virtual_clock.h"
 #include "core/audio_buffer.h"
 #include "core/sample_time.h"
 #include "graph/node.h"
+#include "io/driver.h"
+#include "io/driver_thread.h"
 
 namespace ac {
+
+class VirtualClock;
 
 struct DummyDriverOptions {
   double sample_rate = 48000.0;
@@ -33,22 +37,20 @@ struct DummyDriverOptions {
   int64_t start_at = -1;
 };
 
-class DummyDriver {
+class DummyDriver final : public Driver {
  public:
-  // [audio] Called once per block with the block's media-clock time.
-  using Callback = std::function<void(SampleTime time, FrameCount frames, HostIo& host)>;
-
   explicit DummyDriver(const DummyDriverOptions& options);
-  ~DummyDriver();  // stops
+  ~DummyDriver() override;  // stops
 
   // [control] Starts the audio thread. The callback must not allocate or lock.
-  void start(Callback callback);
+  Expected<void> start(BlockCallback callback) override;
   // [control] Stops after the current block; idempotent.
-  void stop();
+  void stop() override;
+  DriverStatus status() const override;
 
   uint64_t blocks() const { return blocks_.load(std::memory_order_relaxed); }
   // [any] True once the audio thread has ended (stop_after_frames reached).
-  bool finished() const { return finished_.load(std::memory_order_acquire); }
+  bool finished() const { return thread_.finished(); }
   uint64_t xruns() const { return xruns_.load(std::memory_order_relaxed); }
   // [any] Media clock pacing: the first block's time (-1 before it ran),
   // and how often the clock moved under the driver (a step of the PTP
@@ -59,23 +61,24 @@ class DummyDriver {
   // callback times against CLOCK_MONOTONIC (nominal until the first blocks).
   double estimated_rate() const { return estimated_rate_.load(std::memory_order_relaxed); }
   // [control] Why real-time priority was not granted ("" if it was or not asked).
-  std::string realtime_warning() const;
+  std::string realtime_warning() const { return thread_.realtime_warning(); }
 
  private:
   void loop();
   void loop_on_media_clock(AudioBuffer& out, HostIo& host);
   DummyDriverOptions options_;
-  Callback callback_;
-  std::thread thread_;
-  std::atomic<bool> running_{false};
-  std::atomic<bool> finished_{false};
+  BlockCallback callback_;
+  DriverThread thread_;
   std::atomic<uint64_t> blocks_{0};
+  std::atomic<int64_t> frames_{0};  // the timeline: blocks run and skipped
   std::atomic<uint64_t> xruns_{0};
   std::atomic<int64_t> first_block_{-1};
   std::atomic<uint64_t> clock_steps_{0};
   std::atomic<double> estimated_rate_{0.0};
-  std::atomic<bool> rt_failed_{false};
-  std::string rt_warning_;
 };
+
+// [control] The registry's way in: the graph's rate and block, the first
+// Plan's output width, and the setup's duration and media clock.
+Expected<std::unique_ptr<Driver>> open_dummy_driver(const DriverSetup& setup);
 
 }  // namespace ac

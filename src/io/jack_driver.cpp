@@ -7,6 +7,7 @@
 
 #include "core/audio_section.h"
 #include "core/denormals.h"
+#include "io/jack_nodes.h"
 
 namespace ac {
 namespace {
@@ -66,6 +67,8 @@ Expected<std::unique_ptr<JackDriver>> JackDriver::open(const JackDriverOptions& 
   d->midi_out_buffers_.assign(kMaxMidiPorts, nullptr);
   if (auto ok = d->register_audio(plan->inputs, plan->outputs); !ok) return unexpected(ok.error());
   if (auto ok = d->register_midi(plan->new_midi_inputs, plan->new_midi_outputs); !ok) return unexpected(ok.error());
+  d->slots_ = std::move(*plan);
+  d->period_said_ = d->period_.load();
   jack_set_process_callback(c, &JackDriver::process, d.get());
   jack_set_xrun_callback(c, &JackDriver::xrun, d.get());
   jack_set_buffer_size_callback(c, &JackDriver::buffer_size, d.get());
@@ -184,7 +187,126 @@ Expected<void> JackDriver::register_midi(const std::vector<JackMidiPort>& inputs
   return {};
 }
 
-Expected<void> JackDriver::start(Callback callback) {
+Expected<std::unique_ptr<Driver>> open_jack_driver(const DriverSetup& setup) {
+  JackDriverOptions o;
+  o.client_name = driver_param(setup.params, "client-name", "audiocloud");
+  jack_ports_from_graph(*setup.graph, o);
+  o.sample_rate = setup.graph->sample_rate;
+  o.max_block = setup.graph->block_size;
+  o.bridged = setup.bridged;
+  if (setup.bridged) {
+    o.max_block = 8192;  // whole periods: the bridge times one callback per period
+  } else {
+    o.stop_after_frames = setup.stop_after_frames;
+  }
+  auto opened = JackDriver::open(o);
+  if (!opened) return unexpected(opened.error());
+  return std::unique_ptr<Driver>(std::move(*opened));
+}
+
+// A graph edit that adds ports: planned by prepare_edit(), registered by
+// commit(). Until then the compiler sees the planned slots.
+class JackDriver::PortEdit final : public DriverEdit {
+ public:
+  PortEdit(JackDriver& driver, JackPortPlan plan) : driver_(driver), plan_(std::move(plan)) {
+    driver_.pending_slots_ = &plan_;
+  }
+  ~PortEdit() override {
+    if (driver_.pending_slots_ == &plan_) driver_.pending_slots_ = nullptr;
+  }
+  PortEdit(const PortEdit&) = delete;
+  PortEdit& operator=(const PortEdit&) = delete;
+
+  std::vector<std::string> commit() override {
+    std::vector<std::string> lines;
+    const uint32_t had_in = driver_.audio_inputs(), had_out = driver_.audio_outputs();
+    driver_.pending_slots_ = nullptr;
+    auto added = driver_.add_ports(plan_);
+    if (!added) {
+      lines.push_back(added.error().to_string());
+      return lines;
+    }
+    driver_.slots_ = plan_;
+    const std::string& client = driver_.client_name();
+    for (uint32_t i = had_in; i < driver_.audio_inputs(); ++i)
+      lines.push_back("JACK port " + client + ":" + plan_.input_prefix + "_" + std::to_string(i + 1) + " added");
+    for (uint32_t i = had_out; i < driver_.audio_outputs(); ++i)
+      lines.push_back("JACK port " + client + ":" + plan_.output_prefix + "_" + std::to_string(i + 1) + " added");
+    for (const auto* list : {&plan_.new_midi_inputs, &plan_.new_midi_outputs})
+      for (const JackMidiPort& m : *list) lines.push_back("JACK port " + client + ":" + m.name + " added");
+    for (const std::string& w : *added) lines.push_back("warning: " + w);
+    return lines;
+  }
+
+ private:
+  JackDriver& driver_;
+  JackPortPlan plan_;
+};
+
+Expected<std::unique_ptr<DriverEdit>> JackDriver::prepare_edit(const Graph& next) {
+  JackDriverOptions wanted = options_;
+  jack_ports_from_graph(next, wanted);
+  auto planned = plan_ports(wanted);
+  if (!planned) return unexpected(planned.error());
+  const bool adds = planned->inputs > audio_inputs() || planned->outputs > audio_outputs() ||
+                    !planned->new_midi_inputs.empty() || !planned->new_midi_outputs.empty();
+  if (!adds) return std::unique_ptr<DriverEdit>{};
+  if (options_.bridged) {
+    return unexpected(make_error(ErrorDomain::io,
+                                 "this patch needs new JACK ports, which a client bridged to the PTP clock cannot add "
+                                 "while running (restart it with the new graph)"));
+  }
+  return std::unique_ptr<DriverEdit>(std::make_unique<PortEdit>(*this, std::move(*planned)));
+}
+
+HostSlotOf JackDriver::host_slots() {
+  return [this](const GraphNode& endpoint) -> uint32_t {
+    const JackPortPlan& p = pending_slots_ ? *pending_slots_ : slots_;
+    const auto& slots = endpoint.type->is_host_event_input ? p.midi_input_slot : p.midi_output_slot;
+    auto it = slots.find(jack_midi_port_name(endpoint));
+    return it == slots.end() ? UINT32_MAX : it->second;  // no stream: the endpoint stays silent
+  };
+}
+
+DriverStatus JackDriver::status() const {
+  DriverStatus s;
+  s.blocks = blocks();
+  s.frames = frames_.load(std::memory_order_relaxed);
+  s.xruns = xruns();
+  s.estimated_rate = options_.sample_rate;  // JACK's own DLL is the server's business
+  s.clock = DriverClock::device;
+  s.period = period();
+  s.finished = server_gone() || done_.load(std::memory_order_acquire);
+  if (server_gone()) s.failure = gone_reason();
+  return s;
+}
+
+std::vector<std::string> JackDriver::take_notices() {
+  std::vector<std::string> notices;
+  if (const uint32_t p = period(); p != period_said_) {
+    period_said_ = p;
+    notices.push_back("JACK buffer size is now " + std::to_string(p) + " frames");
+  }
+  return notices;
+}
+
+std::vector<std::string> JackDriver::report() const {
+  return {"JACK client " + name_ + ": " + std::to_string(midi_dropped()) +
+          " MIDI events dropped (too many in a period, or no MIDI 1.0 form), " + std::to_string(period_changes()) +
+          " buffer size changes"};
+}
+
+DeviceShape JackDriver::shape() const {
+  DeviceShape d;
+  d.capture_channels = audio_inputs();
+  d.playback_channels = audio_outputs();
+  d.event_inputs = midi_in_count_.load(std::memory_order_relaxed);
+  d.event_outputs = midi_out_count_.load(std::memory_order_relaxed);
+  d.period = period();
+  return d;
+}
+
+Expected<void> JackDriver::start(BlockCallback callback) {
   callback_ = std::move(callback);
   if (jack_activate(as_client(client_)) != 0) return fail("cannot activate the client");
   autoconnect(0, 0, 0, 0, warnings_);
@@ -321,6 +443,12 @@ int JackDriver::process(uint32_t frames, void* self) {
     d.midi_out_events_[k].clear();
   }
   const auto start = static_cast<int64_t>(jack_last_frame_time(c));
+  int64_t first = d.first_frame_.load(std::memory_order_relaxed);
+  if (first < 0) {
+    first = start;
+    d.first_frame_.store(start, std::memory_order_relaxed);
+  }
+  if (d.done_.load(std::memory_order_relaxed)) return 0;  // its duration is over: silence
   // Longer JACK periods run as several graph blocks, back to back. Input
   // events keep their period frame; a block sees those inside its piece
   // shifted to block-relative frames.
@@ -346,6 +474,10 @@ int JackDriver::process(uint32_t frames, void* self) {
     done += n;
     d.blocks_.fetch_add(1, std::memory_order_relaxed);
   }
+  const int64_t timeline = start + frames - first;
+  d.frames_.store(timeline, std::memory_order_relaxed);
+  if (d.options_.stop_after_frames >= 0 && timeline >= d.options_.stop_after_frames)
+    d.done_.store(true, std::memory_order_release);
   return 0;
 }
 

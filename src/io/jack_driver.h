@@ -18,7 +18,6 @@
 // (the Plan's host_slot) for the client's life, so ports are found by
 // name, not by their endpoints' order in the graph.
 #include <atomic>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +27,7 @@
 #include "core/expected.h"
 #include "core/sample_time.h"
 #include "graph/node.h"
+#include "io/driver.h"
 #include "midi/midi1_to_ump.h"
 #include "midi/ump_to_midi1.h"
 
@@ -50,6 +50,11 @@ struct JackDriverOptions {
   std::vector<JackMidiPort> midi_outputs;  // by host event slot
   double sample_rate = 48000.0;            // must match the server's
   FrameCount max_block = 64;               // longest piece passed to the callback
+  // Finished once the timeline (JACK frames since the first period) reached
+  // this (-1: never); later periods play silence.
+  int64_t stop_after_frames = -1;
+  // Run under a clock bridge: ports cannot be added while running.
+  bool bridged = false;
 };
 
 // Ports a running client needs for a new graph, checked but not yet
@@ -63,24 +68,32 @@ struct JackPortPlan {
   std::map<std::string, uint32_t> midi_input_slot, midi_output_slot;
 };
 
-class JackDriver {
+class JackDriver final : public Driver {
  public:
   static constexpr uint32_t kMaxAudioPorts = 64;  // per direction
   static constexpr uint32_t kMaxMidiPorts = 32;   // per direction
 
-  using Callback = std::function<void(SampleTime time, FrameCount frames, HostIo& host)>;
-
   // [control] Connects to the server (JACK_DEFAULT_SERVER or the default),
   // never starting one. Errors say what failed (no server, rate mismatch).
   static Expected<std::unique_ptr<JackDriver>> open(const JackDriverOptions& options);
-  ~JackDriver();
+  ~JackDriver() override;
 
   // [control] Activates the client (the callback runs on JACK's thread),
   // then makes the connections the options ask for. A pattern that matches
   // nothing is not an error: it is reported in warnings().
-  Expected<void> start(Callback callback);
+  Expected<void> start(BlockCallback callback) override;
   // [control] Deactivates and closes; idempotent.
-  void stop();
+  void stop() override;
+  DriverStatus status() const override;
+  std::vector<std::string> warnings() const override { return warnings_; }
+  std::vector<std::string> report() const override;
+  std::vector<std::string> take_notices() override;
+  std::string running_as() const override { return "JACK client " + name_; }
+  DeviceShape shape() const override;
+  // MIDI endpoints find their port by name (slots follow a prepared edit).
+  HostSlotOf host_slots() override;
+  // A graph that needs new ports: checked here, registered at commit().
+  Expected<std::unique_ptr<DriverEdit>> prepare_edit(const Graph& next) override;
 
   // [control] What it takes to give the client the ports `wanted` lists
   // (from jack_ports_from_graph of the new graph), without registering
@@ -105,9 +118,9 @@ class JackDriver {
   // MIDI events dropped: too many in one block, or no MIDI 1.0 form.
   uint64_t midi_dropped() const { return midi_dropped_.load(std::memory_order_relaxed); }
   const std::string& client_name() const { return name_; }
-  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
+  class PortEdit;
   JackDriver() = default;
   static int process(uint32_t frames, void* self);
   static int xrun(void* self);
@@ -142,7 +155,7 @@ class JackDriver {
   std::vector<Midi1ToUmp> parsers_;
   std::vector<UmpToMidi1> encoders_;
   std::vector<void*> midi_out_buffers_;  // this period's JACK buffers
-  Callback callback_;
+  BlockCallback callback_;
   std::vector<std::string> warnings_;
   std::atomic<bool> gone_{false};
   std::atomic<bool> rate_changed_{false};
@@ -152,6 +165,22 @@ class JackDriver {
   std::atomic<uint32_t> period_{0};
   std::atomic<uint64_t> period_changes_{0};
   std::atomic<uint64_t> midi_dropped_{0};
+  // The timeline: JACK frames since the first period (set there), and
+  // whether stop_after_frames was reached.
+  std::atomic<int64_t> first_frame_{-1};
+  std::atomic<int64_t> frames_{0};
+  std::atomic<bool> done_{false};
+  uint32_t period_said_ = 0;  // control: the buffer size last reported by take_notices()
+  // Control: every MIDI port's slot by name, as registered, and as a
+  // prepared edit would have them (the compiler asks during the edit).
+  JackPortPlan slots_;
+  const JackPortPlan* pending_slots_ = nullptr;
 };
+
+// [control] The registry's way in: ports from the graph's endpoints, the
+// client's name from the param "client-name" (default audiocloud). Under a
+// clock bridge it runs whole periods and the graph's side counts the
+// duration.
+Expected<std::unique_ptr<Driver>> open_jack_driver(const DriverSetup& setup);
 
 }  // namespace ac

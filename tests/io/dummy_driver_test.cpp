@@ -19,11 +19,11 @@ TEST(DummyDriver, RunsBlocksInOrderAndItsRateEstimateIsWithin50ppmAfter5s) {
   int64_t expected = 0;
   bool in_order = true;
   uint64_t calls = 0;
-  d.start([&](SampleTime t, FrameCount frames, HostIo&) {
+  ASSERT_TRUE(d.start([&](SampleTime t, FrameCount frames, HostIo&) {
     in_order = in_order && t.value >= expected && t.value % 64 == 0 && frames == 64;
     expected = t.value + frames;
     ++calls;
-  });
+  }));
   for (int i = 0; i < 1000 && !d.finished(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_TRUE(d.finished());
   d.stop();

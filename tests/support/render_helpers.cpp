@@ -93,7 +93,7 @@ std::string uneven_chains_graph() {
   std::string conns = "connections:\n  - mix.out -> out.in\n  - mix.out -> r.in\n";
   for (int c = 0; c < 16; ++c) {
     const std::string src = "s" + std::to_string(c);
-    nodes += "  " + src + ": {type: sine, params: {frequency: " + std::to_string(110 * (c + 1)) + ", level: -30}}\n";
+    nodes += "  " + src + ": {type: constant, params: {value: 0." + std::to_string(c + 1) + "}}\n";
     std::string prev = src;
     for (int k = 0; k < (c < 2 ? 16 : 8); ++k) {
       const std::string id = "f" + std::to_string(c) + "_" + std::to_string(k);

@@ -27,11 +27,14 @@ Channels render_graph(const Graph& graph, int64_t frames, uint32_t block_size = 
 // Same, from YAML.
 Channels render_yaml(const std::string& yaml, int64_t frames, uint32_t block_size = 0);
 
-// A graph whose nodes cost unevenly: sixteen sine chains into a mixer (and
-// the output, and a recorder writing rec.wav), the first two of 16 biquads
-// each, the rest of 8 gains, and a gain ramp from 0.5 s to 1.5 s. By step
-// count a thread gets half the chains; by cost, the two biquad chains weigh
-// about what the other fourteen do.
+// A graph whose nodes cost unevenly: sixteen chains from constant sources
+// into a mixer (and the output, and a recorder writing rec.wav), the first
+// two of 16 biquads each, the rest of 8 gains, and a gain ramp from 0.5 s
+// to 1.5 s. By step count one thread gets both biquad chains; by cost
+// (a biquad costs several gains) each biquad chain weighs about what seven
+// gain chains do, so a rebalance always moves them apart. (Sine sources
+// made every chain cost about the same, and whether the lists changed
+// depended on the machine's load.)
 std::string uneven_chains_graph();
 
 // The whole contents of a text file ("" if it cannot be read).
