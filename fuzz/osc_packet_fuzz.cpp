@@ -12,7 +12,7 @@
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
 #include "midi/midi_nodes.h"
-#include "midi/osc_server.h"
+#include "osc/osc_server.h"
 
 namespace {
 
@@ -35,7 +35,7 @@ struct World {
     auto e = ac::Engine::create(*g, ac::EngineOptions{});
     if (!e) std::abort();
     engine = std::move(*e);
-    clock.update(ac::SampleTime{0}, 1);
+    clock.update(ac::SampleTime{0}, ac::RealtimeNanos{1});
     auto s = ac::OscServer::open("udp:0", *engine, clock, {});
     if (!s) std::abort();
     server = std::move(*s);

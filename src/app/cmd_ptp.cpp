@@ -31,10 +31,10 @@ int run_ptp(const PtpArgs& args) {
   std::fprintf(stderr, "ptp: %s\n", (*ptp)->description().c_str());
   install_stop_signals();
   const VirtualClock& clock = (*ptp)->clock();
-  const int64_t started = VirtualClock::local_now();
-  int64_t next_report = started + 1000000000;
+  const LocalNanos started = VirtualClock::local_now();
+  LocalNanos next_report = started + 1000000000;
   while (!stop_requested()) {
-    const int64_t now = VirtualClock::local_now();
+    const LocalNanos now = VirtualClock::local_now();
     if (args.duration > 0 && now - started >= static_cast<int64_t>(args.duration * 1e9)) break;
     if (now < next_report) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, (next_report - now) / 1000000 + 1)));
@@ -45,10 +45,9 @@ int run_ptp(const PtpArgs& args) {
     // The virtual clock and the system clock read side by side (what the
     // interop tests call the true error when every clock shares the system
     // clock).
-    int64_t ptp_ns = 0;
     const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
-    const int64_t raw = pair.local_ns, real = pair.realtime_ns;
-    clock.to_ptp(raw, ptp_ns);
+    const LocalNanos raw = pair.local;
+    const int64_t ptp_ns = clock.to_ptp(raw).value_or(PtpNanos{}).ns, real = pair.realtime.ns;
     if (args.json) {
       std::printf(
           "{\"t\":%.3f,\"state\":\"%s\",\"offset_ns\":%lld,\"offset_mean_ns\":%.1f,\"offset_rms_ns\":%.1f,"

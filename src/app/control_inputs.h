@@ -11,7 +11,7 @@
 #include "app/live_graph.h"
 #include "core/clock_map.h"
 #include "graph/engine.h"
-#include "midi/osc_server.h"
+#include "osc/osc_server.h"
 
 namespace ac {
 
@@ -58,7 +58,7 @@ class SocketPatches final : public ControlInput {
   int number_ = 0;
 };
 
-// `run --osc udp:PORT` (midi/osc_server.h): parameters, events, patches;
+// `run --osc udp:PORT` (osc/osc_server.h): parameters, events, patches;
 // meter readings go to its subscribers every 200 ms.
 class OscControl final : public ControlInput {
  public:

@@ -46,10 +46,9 @@ Expected<GraphPtp> start_ptp_for_graph(const RunArgs& args, const Graph& graph) 
                ptp::to_string(c.grandmaster).c_str());
   // One second ahead covers building the engine (plug-ins compile before
   // the driver starts); the driver starts later if it has passed.
-  int64_t ptp_ns = 0;
-  (*clock)->clock().to_ptp(VirtualClock::local_now(), ptp_ns);
+  const PtpNanos now = (*clock)->clock().to_ptp(VirtualClock::local_now()).value_or(PtpNanos{});
   const auto rate = static_cast<uint32_t>(graph.sample_rate);
-  const int64_t ahead = media_samples(ptp_ns, rate) + rate;
+  const int64_t ahead = media_samples(now, rate) + rate;
   GraphPtp out;
   out.origin = (ahead / graph.block_size + 1) * graph.block_size;
   out.clock = std::move(*clock);

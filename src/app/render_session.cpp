@@ -105,7 +105,7 @@ Expected<void> RenderSession::compile_plan() {
   else
     executor_ = std::make_unique<SerialExecutor>();
   for (size_t i = 0; i < plan_->nodes.size(); ++i) {
-    if (auto* m = dynamic_cast<MeterNode*>(plan_->nodes[i].get())) meters_.emplace_back(plan_->node_ids[i], m);
+    if (LevelSource* m = plan_->nodes[i]->levels()) meters_.emplace_back(plan_->node_ids[i], m);
     if (auto* r = dynamic_cast<FileRecorderNode*>(plan_->nodes[i].get()))
       recorders_.emplace_back(plan_->node_ids[i], r);
   }
@@ -127,7 +127,7 @@ Expected<void> RenderSession::open_driver() {
   setup.params["encoding"] = args_.encoding;
   bar_ = std::make_unique<ProgressBar>(!args_.quiet);
   setup.progress = [this](int64_t done, int64_t total) {
-    for (auto& [id, m] : meters_) m->poll();  // keeps the meters' rings drained
+    for (auto& [id, m] : meters_) m->poll_levels();  // keeps the meters' rings drained
     bar_->update(done, total, plan_->config.sample_rate);
   };
   setup.progress_every = 64;
@@ -205,7 +205,7 @@ int RenderSession::report() {
       std::printf("  out[%zu]  peak %s  rms %s\n", c, dbfs(channels[c].peak).c_str(), dbfs(channels[c].rms).c_str());
   }
   for (auto& [id, m] : meters_) {
-    const auto& r = m->poll();
+    const auto& r = m->poll_levels();
     for (size_t c = 0; c < r.size(); ++c)
       std::printf("  meter %s[%zu]  peak %s  rms %s\n", id.c_str(), c, dbfs(r[c].peak_total).c_str(),
                   dbfs(r[c].rms_total).c_str());
@@ -222,12 +222,14 @@ int RenderSession::report() {
   for (size_t i = 0; i < p.nodes.size(); ++i) {
     if (const std::string why = p.nodes[i]->fault(); !why.empty())
       std::fprintf(stderr, "node '%s': %s\n", p.node_ids[i].c_str(), why.c_str());
+    for (const std::string& line : p.nodes[i]->counters())
+      std::printf("  node %s: %s\n", p.node_ids[i].c_str(), line.c_str());
   }
   // CPU share per node (read halves and write halves of one node add up).
   const double tps = cycle_ticks_per_second();
   std::vector<double> per_node(p.nodes.size(), 0.0);
   for (size_t s = 0; s < ran.steps.size(); ++s)
-    per_node[ran.steps[s].node] += static_cast<double>(ran.counters[s].ticks.load(std::memory_order_relaxed)) / tps;
+    per_node[ran.steps[s].node] += static_cast<double>(ran.run.counters[s].ticks.load(std::memory_order_relaxed)) / tps;
   const double total = std::accumulate(per_node.begin(), per_node.end(), 0.0);
   std::vector<size_t> order(per_node.size());
   std::iota(order.begin(), order.end(), 0);

@@ -14,7 +14,6 @@
 #include "app/commands.h"
 #include "app/progress_bar.h"
 #include "app/recorder_report.h"
-#include "dsp/meter.h"
 #include "dsp/sound_file.h"
 #include "graph/cost_sampler.h"
 #include "graph/executor.h"
@@ -57,7 +56,7 @@ class RenderSession {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<Driver> driver_;
   std::unique_ptr<ProgressBar> bar_;
-  std::vector<std::pair<std::string, MeterNode*>> meters_;
+  std::vector<std::pair<std::string, LevelSource*>> meters_;
   RecorderList recorders_;
   // Rebalancing: the Plan that took over (its counters hold the whole
   // render's), and what the costs were sampled from.

@@ -130,14 +130,15 @@ void RunSession::on_block(SampleTime t, FrameCount frames, HostIo& host) noexcep
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
   const int64_t real = int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-  clock_->update(t, real);
+  clock_->update(t, RealtimeNanos{real});
   // On the media clock, how late this block starts by the system clock:
   // an independent check of lock and pacing wherever the system clock is
   // itself synchronised to the grandmaster (the interop tests share one).
   // Modulo whole seconds: whether a grandmaster's PTP time is TAI or the
   // UTC it was given depends on its configuration.
   if (ptp_.clock) {
-    int64_t d = real - media_sample_time_ns(t.value, static_cast<uint32_t>(graph_.sample_rate));
+    // (PTP time and the system clock are two timescales: compared as numbers on purpose.)
+    int64_t d = real - media_sample_time(t.value, static_cast<uint32_t>(graph_.sample_rate)).ns;
     d -= std::llround(static_cast<double>(d) / 1e9) * 1000000000;
     lag_.add(d);
   }
@@ -282,6 +283,8 @@ int RunSession::summary() {
   std::vector<std::shared_ptr<Node>> keep;  // alive while reported
   for (const GraphNode& n : engine_->graph().nodes) {
     auto node = engine_->node(n.id);
+    if (!node) continue;
+    for (const std::string& line : node->counters()) std::printf("  node %s: %s\n", n.id.c_str(), line.c_str());
     if (const auto* r = dynamic_cast<const FileRecorderNode*>(node.get())) {
       recorders.emplace_back(n.id, r);
       keep.push_back(std::move(node));

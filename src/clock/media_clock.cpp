@@ -2,21 +2,21 @@
 
 namespace ac {
 
-int64_t media_samples(int64_t ptp_ns, uint32_t rate) {
+int64_t media_samples(PtpNanos ptp, uint32_t rate) {
   // Seconds and nanoseconds apart: ns * rate does not fit 64 bits.
-  const int64_t sec = ptp_ns / 1000000000, ns = ptp_ns % 1000000000;
+  const int64_t sec = ptp.ns / 1000000000, ns = ptp.ns % 1000000000;
   return sec * rate + (ns * rate) / 1000000000;
 }
 
-int64_t media_sample_time_ns(int64_t samples, uint32_t rate) {
+PtpNanos media_sample_time(int64_t samples, uint32_t rate) {
   // The first nanosecond at which the sample has begun (rounded up), so
   // that media_samples() of it gives the sample back.
   const int64_t sec = samples / rate, rem = samples % rate;
-  return sec * 1000000000 + (rem * 1000000000 + rate - 1) / rate;
+  return PtpNanos{sec * 1000000000 + (rem * 1000000000 + rate - 1) / rate};
 }
 
-uint32_t rtp_timestamp(int64_t ptp_ns, uint32_t rate, uint32_t offset) {
-  return static_cast<uint32_t>(static_cast<uint64_t>(media_samples(ptp_ns, rate)) + offset);
+uint32_t rtp_timestamp(PtpNanos ptp, uint32_t rate, uint32_t offset) {
+  return static_cast<uint32_t>(static_cast<uint64_t>(media_samples(ptp, rate)) + offset);
 }
 
 int64_t unwrap_rtp(uint32_t ts, uint32_t offset, int64_t near_samples) {

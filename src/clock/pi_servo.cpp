@@ -42,7 +42,7 @@ bool PiServo::outlier(int64_t offset) {
   return false;
 }
 
-double PiServo::sample(int64_t offset, int64_t local) {
+double PiServo::sample(int64_t offset, LocalNanos local) {
   const double max = options_.max_frequency_ppb;
   last_outlier_ = false;
   if (!locked_once_) {

@@ -15,6 +15,8 @@
 // seconds with less error under 1 and 5 µs of jitter.
 #include <cstdint>
 
+#include "core/clock_time.h"
+
 namespace ac {
 
 struct PiServoOptions {
@@ -52,12 +54,12 @@ class PiServo {
   explicit PiServo(const PiServoOptions& options = {});
 
   // [any] One offset measurement (local minus master, ns) taken at local
-  // time `local_ns`. Returns how fast the local clock runs against the
+  // time `local`. Returns how fast the local clock runs against the
   // master as the controller sees it, in parts per billion: the clock must
   // be slowed by that much (adjust its frequency by the negative), as
   // linuxptp applies its servo's output. In state jump, also step the clock
   // by -offset first.
-  double sample(int64_t offset_ns, int64_t local_ns);
+  double sample(int64_t offset_ns, LocalNanos local);
   ServoState state() const { return state_; }
   double kp() const { return kp_; }
   double ki() const { return ki_; }
@@ -82,7 +84,7 @@ class PiServo {
   // Collecting (unlocked): sums for the least-squares line through the
   // offsets, times in seconds from the first one.
   int collected_ = 0;
-  int64_t local0_ = 0;
+  LocalNanos local0_;
   double sum_t_ = 0, sum_o_ = 0, sum_tt_ = 0, sum_to_ = 0, last_t_ = 0;
   bool locked_once_ = false;      // since the last reset
   bool frequency_known_ = false;  // kept across resets

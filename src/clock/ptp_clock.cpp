@@ -33,12 +33,6 @@ ptp::ClockIdentity identity_of(const std::string& iface) {
 
 }  // namespace
 
-int64_t realtime_now_ns() noexcept {
-  timespec t{};
-  clock_gettime(CLOCK_REALTIME, &t);
-  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
-}
-
 bool ClockConfidence::usable() const noexcept {
   return (state == ptp::PortState::slave && locked_seconds >= 0.0) || state == ptp::PortState::master;
 }
@@ -73,7 +67,8 @@ Expected<std::unique_ptr<PtpClock>> PtpClock::start(const PtpClockOptions& optio
   auto clock = std::unique_ptr<PtpClock>(new PtpClock());
   // PTP time is TAI: the system clock (UTC) plus the UTC offset, until a
   // master says otherwise.
-  clock->clock_.set(VirtualClock::local_now(), realtime_now_ns() + int64_t{config.utc_offset} * 1000000000);
+  clock->clock_.set(VirtualClock::local_now(),
+                    PtpNanos{VirtualClock::realtime_now().ns + int64_t{config.utc_offset} * 1000000000});
   clock->description_ = options.iface + " (" + socket->address() + "), clock " + ptp::to_string(config.identity.clock) +
                         ", domain " + std::to_string(options.domain) + ", profile " + options.profile + ", " +
                         options.role + "; time stamps " + socket->timestamping() + "; hardware: " + socket->hardware();
@@ -102,8 +97,8 @@ void PtpClock::loop() {
   reference_options.sync_interval = 0.25;
   reference_options.first_step_threshold_ns = 1000;
   PiServo reference(reference_options);
-  int64_t next_reference = VirtualClock::local_now();
-  int64_t master_since = -1;
+  LocalNanos next_reference = VirtualClock::local_now();
+  std::optional<LocalNanos> master_since;
   uint64_t malformed = 0, seen_offsets = 0;
   double window[ClockConfidence::kWindow] = {};
   size_t window_count = 0, window_next = 0;
@@ -134,20 +129,21 @@ void PtpClock::loop() {
     flush();
     const ptp::PortStatus& st = port.status();
     if (st.state == ptp::PortState::master) {
-      if (master_since < 0) master_since = VirtualClock::local_now();
+      if (!master_since) master_since = VirtualClock::local_now();
       if (VirtualClock::local_now() >= next_reference) {
         next_reference += 250000000;
+        // Our PTP time against the system clock's TAI (its UTC plus the
+        // offset): the same instant read on two timescales.
         const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
-        const int64_t raw = pair.local_ns, real = pair.realtime_ns;
-        int64_t ptp_ns = 0;
-        clock_.to_ptp(raw, ptp_ns);
-        const int64_t error = ptp_ns - (real + int64_t{utc_offset} * 1000000000);
+        const LocalNanos raw = pair.local;
+        const PtpNanos ptp = clock_.to_ptp(raw).value_or(PtpNanos{});
+        const int64_t error = ptp.ns - (pair.realtime.ns + int64_t{utc_offset} * 1000000000);
         const double ppb = reference.sample(error, raw);
         if (reference.state() == ServoState::jump) clock_.step(raw, -reference.step_ns());
         if (reference.state() != ServoState::unlocked) clock_.set_frequency(raw, -ppb);
       }
     } else {
-      master_since = -1;
+      master_since.reset();
       reference.reset();
       next_reference = VirtualClock::local_now();
     }
@@ -173,9 +169,9 @@ void PtpClock::loop() {
     }
     c.path_delay_ns = st.path_delay_ns;
     c.frequency_ppb = clock_.frequency_ppb();
-    const int64_t now = VirtualClock::local_now();
-    const int64_t since = st.state == ptp::PortState::master ? master_since : st.locked_since;
-    c.locked_seconds = since >= 0 ? static_cast<double>(now - since) / 1e9 : -1.0;
+    const LocalNanos now = VirtualClock::local_now();
+    const std::optional<LocalNanos> since = st.state == ptp::PortState::master ? master_since : st.locked_since;
+    c.locked_seconds = since ? static_cast<double>(now - *since) / 1e9 : -1.0;
     c.syncs = st.syncs;
     c.malformed = malformed;
     c.outliers = st.outliers;

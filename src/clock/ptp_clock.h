@@ -84,7 +84,4 @@ class PtpClock {
   ClockConfidence confidence_;
 };
 
-// [any] CLOCK_REALTIME now, in ns.
-int64_t realtime_now_ns() noexcept;
-
 }  // namespace ac

@@ -102,7 +102,8 @@ Unexpected fail(std::string why) {
 
 }  // namespace
 
-Timestamp Timestamp::from_ns(int64_t ns) {
+Timestamp Timestamp::from_ptp(PtpNanos ptp) {
+  const int64_t ns = ptp.ns;
   Timestamp t;
   t.seconds = static_cast<uint64_t>(ns / 1000000000);
   t.nanoseconds = static_cast<uint32_t>(ns % 1000000000);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock_time.h"
 #include "core/expected.h"
 
 namespace ac::ptp {
@@ -40,8 +41,8 @@ struct PortIdentity {
 struct Timestamp {
   uint64_t seconds = 0;
   uint32_t nanoseconds = 0;
-  int64_t to_ns() const { return static_cast<int64_t>(seconds) * 1000000000 + nanoseconds; }
-  static Timestamp from_ns(int64_t ns);
+  PtpNanos to_ptp() const { return PtpNanos{static_cast<int64_t>(seconds) * 1000000000 + nanoseconds}; }
+  static Timestamp from_ptp(PtpNanos t);
   auto operator<=>(const Timestamp&) const = default;
 };
 

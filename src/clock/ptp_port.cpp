@@ -16,18 +16,16 @@ int64_t Port::interval_ns(int8_t log) const {
   return static_cast<int64_t>(std::ldexp(1e9, log));
 }
 
-int64_t Port::ptp_now(int64_t local) const {
-  int64_t t = 0;
-  clock_.to_ptp(local, t);
-  return t;
+PtpNanos Port::ptp_at(LocalNanos local) const {
+  return clock_.to_ptp(local).value_or(PtpNanos{});
 }
 
-void Port::start(int64_t now) {
+void Port::start(LocalNanos now) {
   become(PortState::listening, now);
   announce_deadline_ = now + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
 }
 
-void Port::become(PortState s, int64_t now) {
+void Port::become(PortState s, LocalNanos now) {
   if (status_.state == s) return;
   status_.state = s;
   if (s == PortState::master) {
@@ -38,7 +36,7 @@ void Port::become(PortState s, int64_t now) {
     next_announce_ = now;
     next_sync_ = now;
   } else if (s == PortState::uncalibrated || s == PortState::listening) {
-    status_.locked_since = -1;
+    status_.locked_since.reset();
   } else if (s == PortState::slave) {
     status_.locked_since = now;
   }
@@ -64,13 +62,13 @@ std::vector<Outgoing> Port::take_outgoing() {
   return out;
 }
 
-void Port::decide(int64_t now) {
+void Port::decide(LocalNanos now) {
   // Qualified foreign masters: two Announces within four intervals (9.3.2.5).
   const int64_t window = 4 * interval_ns(config_.profile.log_announce);
   std::optional<DataSet> best;
   PortIdentity best_port;
   for (Foreign& f : foreign_) {
-    f.seen.erase(std::remove_if(f.seen.begin(), f.seen.end(), [&](int64_t t) { return now - t > window; }),
+    f.seen.erase(std::remove_if(f.seen.begin(), f.seen.end(), [&](LocalNanos t) { return now - t > window; }),
                  f.seen.end());
     if (f.seen.size() < 2) continue;
     if (!best || better(f.data, *best)) {
@@ -99,7 +97,7 @@ void Port::decide(int64_t now) {
         have_t1_ = false;
         have_delay_ = false;
         delay_count_ = 0;
-        t3_local_ = -1;
+        t3_local_.reset();
         next_delay_req_ = now;
         status_.state = PortState::initializing;  // force the transition below
         become(PortState::uncalibrated, now);
@@ -112,7 +110,7 @@ void Port::decide(int64_t now) {
   }
 }
 
-void Port::tick(int64_t now) {
+void Port::tick(LocalNanos now) {
   const PortState s = status_.state;
   if (s != PortState::master && now > announce_deadline_) {
     // The parent (or anyone) went quiet: forget it and decide again.
@@ -129,7 +127,7 @@ void Port::tick(int64_t now) {
     if (now >= next_announce_) {
       Message a = header_for(MessageType::announce, announce_seq_++, config_.profile.log_announce);
       a.header.flags = flags::ptp_timescale | flags::utc_offset_valid;
-      a.announce.origin = Timestamp::from_ns(ptp_now(now));
+      a.announce.origin = Timestamp::from_ptp(ptp_at(now));
       a.announce.utc_offset = config_.utc_offset;
       a.announce.priority1 = config_.self.priority1;
       a.announce.quality = config_.self.quality;
@@ -148,26 +146,26 @@ void Port::tick(int64_t now) {
       if (next_sync_ <= now) next_sync_ = now + interval_ns(config_.profile.log_sync);
     }
   }
-  if ((status_.state == PortState::slave || status_.state == PortState::uncalibrated) && parent_ && t2_local_ >= 0 &&
+  if ((status_.state == PortState::slave || status_.state == PortState::uncalibrated) && parent_ && t2_local_ &&
       now >= next_delay_req_) {
     send(header_for(MessageType::delay_req, delay_seq_++, 0x7F), true, true);
-    t3_local_ = -1;
+    t3_local_.reset();
     next_delay_req_ = now + interval_ns(config_.profile.log_min_delay_req);
   }
 }
 
-void Port::on_tx_stamp(MessageType type, uint16_t sequence, int64_t tx) {
+void Port::on_tx_stamp(MessageType type, uint16_t sequence, LocalNanos tx) {
   if (type == MessageType::sync && status_.state == PortState::master) {
     Message fu = header_for(MessageType::follow_up, sequence, config_.profile.log_sync);
     fu.header.flags = flags::ptp_timescale;
-    fu.timestamp = Timestamp::from_ns(ptp_now(tx));
+    fu.timestamp = Timestamp::from_ptp(ptp_at(tx));
     send(fu, false, false);
   } else if (type == MessageType::delay_req && static_cast<uint16_t>(delay_seq_ - 1) == sequence) {
     t3_local_ = tx;
   }
 }
 
-void Port::on_message(const Message& m, int64_t rx) {
+void Port::on_message(const Message& m, LocalNanos rx) {
   const Header& h = m.header;
   if (h.domain != config_.profile.domain || h.source.clock == config_.identity.clock) {
     if (h.domain != config_.profile.domain) ++status_.rejected;
@@ -197,17 +195,17 @@ void Port::on_message(const Message& m, int64_t rx) {
       ++status_.syncs;
       t2_local_ = rx;
       sync_seq_seen_ = h.sequence;
-      t1_ = (h.correction >> 16);
+      t1_ = PtpNanos{h.correction >> 16};
       have_t1_ = false;
       if (!(h.flags & flags::two_step)) {
-        t1_ += m.timestamp.to_ns();
+        t1_ += m.timestamp.to_ptp().ns;
         have_t1_ = true;
         slave_sync_complete(rx);
       }
       return;
     case MessageType::follow_up:
-      if (!from_parent || h.sequence != sync_seq_seen_ || t2_local_ < 0) return;
-      t1_ += m.timestamp.to_ns() + (h.correction >> 16);
+      if (!from_parent || h.sequence != sync_seq_seen_ || !t2_local_) return;
+      t1_ += m.timestamp.to_ptp().ns + (h.correction >> 16);
       have_t1_ = true;
       slave_sync_complete(rx);
       return;
@@ -216,21 +214,21 @@ void Port::on_message(const Message& m, int64_t rx) {
       {
         Message r = header_for(MessageType::delay_resp, h.sequence, config_.profile.log_min_delay_req);
         r.header.correction = h.correction;
-        r.timestamp = Timestamp::from_ns(ptp_now(rx));
+        r.timestamp = Timestamp::from_ptp(ptp_at(rx));
         r.requesting_port = h.source;
         send(r, false, false);
       }
       return;
     case MessageType::delay_resp: {
-      if (!from_parent || !(m.requesting_port == config_.identity) || t3_local_ < 0 || !have_t1_ ||
+      if (!from_parent || !(m.requesting_port == config_.identity) || !t3_local_ || !t2_local_ || !have_t1_ ||
           h.sequence != static_cast<uint16_t>(delay_seq_ - 1)) {
         return;
       }
       ++status_.delay_resps;
       config_.profile.log_min_delay_req = h.log_interval == 0x7F ? config_.profile.log_min_delay_req : h.log_interval;
-      const int64_t t4 = m.timestamp.to_ns() - (h.correction >> 16);
+      const PtpNanos t4 = m.timestamp.to_ptp() - (h.correction >> 16);
       // [(t2 - t1) + (t4 - t3)] / 2, the slave's times read on the clock as it is now.
-      const int64_t delay = ((ptp_now(t2_local_) - t1_) + (t4 - ptp_now(t3_local_))) / 2;
+      const int64_t delay = ((ptp_at(*t2_local_) - t1_) + (t4 - ptp_at(*t3_local_))) / 2;
       if (delay >= 0) {
         delays_[delay_next_] = delay;
         delay_next_ = (delay_next_ + 1) % kDelayWindow;
@@ -251,7 +249,7 @@ void Port::on_message(const Message& m, int64_t rx) {
         have_delay_ = true;
         status_.path_delay_ns = mean_delay_;
       }
-      t3_local_ = -1;
+      t3_local_.reset();
       return;
     }
     default:
@@ -259,15 +257,15 @@ void Port::on_message(const Message& m, int64_t rx) {
   }
 }
 
-void Port::slave_sync_complete(int64_t now) {
+void Port::slave_sync_complete(LocalNanos now) {
   if (status_.state != PortState::slave && status_.state != PortState::uncalibrated) return;
   // Like linuxptp, the servo waits for a path delay: an offset without it
   // is off by the delay, and the jump when it arrives would wind up the
   // integral.
   if (!have_delay_) return;
-  const int64_t offset = ptp_now(t2_local_) - t1_ - mean_delay_;
+  const int64_t offset = ptp_at(*t2_local_) - t1_ - mean_delay_;
   status_.offset_ns = offset;
-  const double ppb = servo_.sample(offset, t2_local_);
+  const double ppb = servo_.sample(offset, *t2_local_);
   status_.outliers = servo_.outliers();
   if (!servo_.last_was_outlier()) ++status_.offsets;
   switch (servo_.state()) {

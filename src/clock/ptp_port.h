@@ -6,8 +6,8 @@
 // delay, two-step Sync, the BMCA over qualified foreign masters, announce
 // receipt timeout, and the servo disciplining a VirtualClock.
 //
-// Times: `local` is the node's monotonic raw clock in ns (what time stamps
-// are taken on); PTP time is VirtualClock's.
+// Times: LocalNanos are the node's monotonic raw clock (what time stamps
+// are taken on); PtpNanos are PTP time, VirtualClock's.
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -53,7 +53,7 @@ struct PortStatus {
   int64_t offset_ns = 0;      // last measured offset from the master
   int64_t path_delay_ns = 0;  // mean path delay
   double frequency_ppb = 0.0;
-  int64_t locked_since = -1;  // local ns, -1: not locked
+  std::optional<LocalNanos> locked_since;  // none: not locked
   uint64_t syncs = 0, delay_resps = 0, announces = 0, rejected = 0;
   uint64_t offsets = 0;   // offsets measured and used
   uint64_t outliers = 0;  // offsets the servo left out (late time stamps)
@@ -64,16 +64,16 @@ class Port {
   Port(const PortConfig& config, VirtualClock& clock);
 
   // [ptp thread] Starts listening at local time `now`.
-  void start(int64_t now);
-  // [ptp thread] A received message; `rx` is the receive time stamp (local)
-  // for event messages.
-  void on_message(const Message& m, int64_t rx);
-  // [ptp thread] The send time stamp (local) of an event message sent with
+  void start(LocalNanos now);
+  // [ptp thread] A received message; `rx` is the receive time stamp for
+  // event messages (the time of receipt for the others).
+  void on_message(const Message& m, LocalNanos rx);
+  // [ptp thread] The send time stamp of an event message sent with
   // wants_tx_stamp.
-  void on_tx_stamp(MessageType type, uint16_t sequence, int64_t tx);
+  void on_tx_stamp(MessageType type, uint16_t sequence, LocalNanos tx);
   // [ptp thread] Timers: announce and sync intervals, Delay_Req, receipt
   // timeout, state decision.
-  void tick(int64_t now);
+  void tick(LocalNanos now);
   // [ptp thread] What to send now.
   std::vector<Outgoing> take_outgoing();
 
@@ -83,16 +83,16 @@ class Port {
   struct Foreign {
     DataSet data;
     PortIdentity port;
-    std::vector<int64_t> seen;  // receive times of recent Announces
+    std::vector<LocalNanos> seen;  // receive times of recent Announces
     Message last;
   };
-  void decide(int64_t now);
-  void become(PortState s, int64_t now);
+  void decide(LocalNanos now);
+  void become(PortState s, LocalNanos now);
   void send(Message m, bool event, bool stamp);
   Message header_for(MessageType t, uint16_t seq, int8_t log_interval) const;
-  void slave_sync_complete(int64_t now);
+  void slave_sync_complete(LocalNanos now);
   int64_t interval_ns(int8_t log) const;
-  int64_t ptp_now(int64_t local) const;
+  PtpNanos ptp_at(LocalNanos local) const;
 
   PortConfig config_;
   VirtualClock& clock_;
@@ -101,15 +101,15 @@ class Port {
   std::vector<Outgoing> out_;
   std::vector<Foreign> foreign_;
   std::optional<PortIdentity> parent_;
-  // Timers (local ns).
-  int64_t next_announce_ = 0, next_sync_ = 0, next_delay_req_ = 0, announce_deadline_ = 0;
+  // Timers.
+  LocalNanos next_announce_, next_sync_, next_delay_req_, announce_deadline_;
   uint16_t announce_seq_ = 0, sync_seq_ = 0, delay_seq_ = 0;
   // Slave exchange state.
   uint16_t sync_seq_seen_ = 0;
-  int64_t t2_local_ = -1;  // Sync received
-  int64_t t1_ = 0;         // precise origin + corrections (PTP ns)
+  std::optional<LocalNanos> t2_local_;  // Sync received
+  PtpNanos t1_;                         // precise origin + corrections
   bool have_t1_ = false;
-  int64_t t3_local_ = -1;  // Delay_Req sent
+  std::optional<LocalNanos> t3_local_;  // Delay_Req sent
   int64_t mean_delay_ = 0;
   bool have_delay_ = false;
   // The last path delay measurements: their median is the delay used (as

@@ -28,12 +28,6 @@ Unexpected fail(const std::string& what) {
   return unexpected(make_error(ErrorDomain::clock, "PTP socket: " + what + ": " + std::strerror(errno)));
 }
 
-int64_t now_ns(clockid_t id) {
-  timespec t{};
-  clock_gettime(id, &t);
-  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
-}
-
 std::string ipv4_of(const std::string& iface) {
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) return "";
@@ -97,19 +91,19 @@ Expected<int> open_one(const std::string& iface, const std::string& address, uin
   return fd;
 }
 
-// The software time stamp in a message's control data, as realtime ns.
-std::optional<int64_t> stamp_of(msghdr& h) {
+// The software time stamp in a message's control data, on the system clock.
+std::optional<RealtimeNanos> stamp_of(msghdr& h) {
   for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
     if (c->cmsg_level != SOL_SOCKET) continue;
     if (c->cmsg_type == SCM_TIMESTAMPING) {
       timespec ts[3];
       std::memcpy(ts, CMSG_DATA(c), sizeof ts);
-      return int64_t{ts[0].tv_sec} * 1000000000 + ts[0].tv_nsec;
+      return RealtimeNanos{int64_t{ts[0].tv_sec} * 1000000000 + ts[0].tv_nsec};
     }
     if (c->cmsg_type == SCM_TIMESTAMPNS) {
       timespec ts;
       std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+      return RealtimeNanos{int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec};
     }
   }
   return std::nullopt;
@@ -117,9 +111,9 @@ std::optional<int64_t> stamp_of(msghdr& h) {
 
 }  // namespace
 
-int64_t realtime_to_raw(int64_t realtime_ns) {
+LocalNanos realtime_to_raw(RealtimeNanos realtime) {
   const VirtualClock::Pair now = VirtualClock::local_and_realtime();
-  return realtime_ns - now.realtime_ns + now.local_ns;
+  return now.local + (realtime - now.realtime);
 }
 
 Expected<Socket> Socket::open(const std::string& iface) {
@@ -181,7 +175,7 @@ std::optional<Received> Socket::receive(int timeout_ms) {
   h.msg_control = control;
   h.msg_controllen = sizeof control;
   const ssize_t n = recvmsg(fd, &h, 0);
-  const int64_t fallback = now_ns(CLOCK_MONOTONIC_RAW);
+  const LocalNanos fallback = VirtualClock::local_now();
   if (n < 0) return std::nullopt;
   r.bytes.resize(static_cast<size_t>(n));
   const auto stamp = stamp_of(h);
@@ -189,16 +183,16 @@ std::optional<Received> Socket::receive(int timeout_ms) {
   return r;
 }
 
-Expected<std::optional<int64_t>> Socket::send(std::span<const uint8_t> bytes, bool event, bool stamp) {
+Expected<std::optional<LocalNanos>> Socket::send(std::span<const uint8_t> bytes, bool event, bool stamp) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(event ? 319 : 320);
   inet_pton(AF_INET, kGroup, &to.sin_addr);
   const int fd = event ? event_fd_ : general_fd_;
   if (sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) return fail("send");
-  const int64_t after = now_ns(CLOCK_MONOTONIC_RAW);
-  if (!event || !stamp) return std::optional<int64_t>{};
-  if (!so_timestamping_) return std::optional<int64_t>{after};
+  const LocalNanos after = VirtualClock::local_now();
+  if (!event || !stamp) return std::optional<LocalNanos>{};
+  if (!so_timestamping_) return std::optional<LocalNanos>{after};
   // The transmit stamp comes back on the error queue with the packet.
   for (int tries = 0; tries < 100; ++tries) {
     pollfd p{fd, POLLPRI, 0};
@@ -212,10 +206,10 @@ Expected<std::optional<int64_t>> Socket::send(std::span<const uint8_t> bytes, bo
     h.msg_control = control;
     h.msg_controllen = sizeof control;
     if (recvmsg(fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) continue;
-    if (auto s = stamp_of(h)) return std::optional<int64_t>{realtime_to_raw(*s)};
+    if (auto s = stamp_of(h)) return std::optional<LocalNanos>{realtime_to_raw(*s)};
   }
   ++missing_tx_stamps_;
-  return std::optional<int64_t>{after};  // no stamp came back: the send time read after
+  return std::optional<LocalNanos>{after};  // no stamp came back: the send time read after
 }
 
 }  // namespace ac::ptp

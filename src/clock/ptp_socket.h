@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "core/clock_time.h"
 #include "core/expected.h"
 
 namespace ac::ptp {
 
 struct Received {
   std::vector<uint8_t> bytes;
-  int64_t stamp = 0;  // local (CLOCK_MONOTONIC_RAW) ns
+  LocalNanos stamp;  // when it arrived
   bool event = false;
 };
 
@@ -34,8 +35,8 @@ class Socket {
   // Waits up to `timeout_ms` for a packet on either socket.
   std::optional<Received> receive(int timeout_ms);
   // Sends to the PTP multicast group; for event messages with `stamp`,
-  // returns the transmit time stamp (local ns).
-  Expected<std::optional<int64_t>> send(std::span<const uint8_t> bytes, bool event, bool stamp);
+  // returns the transmit time stamp.
+  Expected<std::optional<LocalNanos>> send(std::span<const uint8_t> bytes, bool event, bool stamp);
 
   const std::string& timestamping() const { return timestamping_; }  // "software (SO_TIMESTAMPING)" ...
   const std::string& hardware() const { return hardware_; }          // what the interface offers
@@ -50,7 +51,8 @@ class Socket {
   std::string timestamping_, hardware_, address_, iface_;
 };
 
-// realtime ns → CLOCK_MONOTONIC_RAW ns, by the two clocks read now.
-int64_t realtime_to_raw(int64_t realtime_ns);
+// The system clock's time `realtime` on CLOCK_MONOTONIC_RAW, by the two
+// clocks read now.
+LocalNanos realtime_to_raw(RealtimeNanos realtime);
 
 }  // namespace ac::ptp

@@ -7,27 +7,34 @@
 
 namespace ac {
 
-int64_t VirtualClock::local_now() noexcept {
+namespace {
+
+int64_t read_ns(clockid_t id) {
   timespec t{};
-  clock_gettime(CLOCK_MONOTONIC_RAW, &t);
+  clock_gettime(id, &t);
   return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
 }
 
+}  // namespace
+
+LocalNanos VirtualClock::local_now() noexcept {
+  return LocalNanos{read_ns(CLOCK_MONOTONIC_RAW)};
+}
+
+RealtimeNanos VirtualClock::realtime_now() noexcept {
+  return RealtimeNanos{read_ns(CLOCK_REALTIME)};
+}
+
 VirtualClock::Pair VirtualClock::local_and_realtime() noexcept {
-  auto read = [](clockid_t id) {
-    timespec t{};
-    clock_gettime(id, &t);
-    return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
-  };
   Pair best;
   int64_t best_window = INT64_MAX;
   for (int i = 0; i < 5; ++i) {
-    const int64_t r1 = read(CLOCK_REALTIME);
-    const int64_t raw = read(CLOCK_MONOTONIC_RAW);
-    const int64_t r2 = read(CLOCK_REALTIME);
+    const int64_t r1 = read_ns(CLOCK_REALTIME);
+    const int64_t raw = read_ns(CLOCK_MONOTONIC_RAW);
+    const int64_t r2 = read_ns(CLOCK_REALTIME);
     if (r2 - r1 < best_window) {
       best_window = r2 - r1;
-      best = Pair{raw, r1 + (r2 - r1) / 2};
+      best = Pair{LocalNanos{raw}, RealtimeNanos{r1 + (r2 - r1) / 2}};
     }
   }
   return best;
@@ -65,42 +72,40 @@ VirtualClock::Model VirtualClock::load() const noexcept {
   }
 }
 
-void VirtualClock::set(int64_t local_ns, int64_t ptp_ns) noexcept {
+void VirtualClock::set(LocalNanos local, PtpNanos ptp) noexcept {
   Model m = writer_;
-  m.base_local = local_ns;
-  m.base_ptp = ptp_ns;
+  m.base_local = local.ns;
+  m.base_ptp = ptp.ns;
   m.valid = true;
   store(m);
 }
 
-void VirtualClock::step(int64_t local_ns, int64_t delta_ns) noexcept {
+void VirtualClock::step(LocalNanos local, int64_t delta_ns) noexcept {
   Model m = writer_;
-  m.base_ptp = at(m, local_ns) + delta_ns;
-  m.base_local = local_ns;
+  m.base_ptp = at(m, local.ns) + delta_ns;
+  m.base_local = local.ns;
   store(m);
 }
 
-void VirtualClock::set_frequency(int64_t local_ns, double ppb) noexcept {
+void VirtualClock::set_frequency(LocalNanos local, double ppb) noexcept {
   Model m = writer_;
-  m.base_ptp = at(m, local_ns);  // rebase: no jump in time
-  m.base_local = local_ns;
+  m.base_ptp = at(m, local.ns);  // rebase: no jump in time
+  m.base_local = local.ns;
   m.ppb = ppb;
   store(m);
 }
 
-bool VirtualClock::to_ptp(int64_t local_ns, int64_t& ptp_ns) const noexcept {
+std::optional<PtpNanos> VirtualClock::to_ptp(LocalNanos local) const noexcept {
   const Model m = load();
-  if (!m.valid) return false;
-  ptp_ns = at(m, local_ns);
-  return true;
+  if (!m.valid) return std::nullopt;
+  return PtpNanos{at(m, local.ns)};
 }
 
-bool VirtualClock::to_local(int64_t ptp_ns, int64_t& local_ns) const noexcept {
+std::optional<LocalNanos> VirtualClock::to_local(PtpNanos ptp) const noexcept {
   const Model m = load();
-  if (!m.valid) return false;
-  const auto d = static_cast<double>(ptp_ns - m.base_ptp) / (1.0 + m.ppb * 1e-9);
-  local_ns = m.base_local + static_cast<int64_t>(std::llround(d));
-  return true;
+  if (!m.valid) return std::nullopt;
+  const auto d = static_cast<double>(ptp.ns - m.base_ptp) / (1.0 + m.ppb * 1e-9);
+  return LocalNanos{m.base_local + static_cast<int64_t>(std::llround(d))};
 }
 
 double VirtualClock::frequency_ppb() const noexcept {

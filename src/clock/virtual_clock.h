@@ -7,28 +7,33 @@
 // locks; there is one writer (the PTP thread).
 #include <atomic>
 #include <cstdint>
+#include <optional>
+
+#include "core/clock_time.h"
 
 namespace ac {
 
 class VirtualClock {
  public:
-  // [writer] PTP time `ptp_ns` at local time `local_ns`, running at the
-  // local rate.
-  void set(int64_t local_ns, int64_t ptp_ns) noexcept;
-  // [writer] Moves PTP time by `delta_ns` from `local_ns` on.
-  void step(int64_t local_ns, int64_t delta_ns) noexcept;
-  // [writer] From `local_ns` on, PTP time runs `ppb` parts per billion
+  // [writer] PTP time `ptp` at local time `local`, running at the local
+  // rate.
+  void set(LocalNanos local, PtpNanos ptp) noexcept;
+  // [writer] Moves PTP time by `delta_ns` from `local` on.
+  void step(LocalNanos local, int64_t delta_ns) noexcept;
+  // [writer] From `local` on, PTP time runs `ppb` parts per billion
   // faster than the local clock (negative: slower).
-  void set_frequency(int64_t local_ns, double ppb) noexcept;
+  void set_frequency(LocalNanos local, double ppb) noexcept;
 
-  // [any] PTP time at local time `local_ns` (false before set()).
-  bool to_ptp(int64_t local_ns, int64_t& ptp_ns) const noexcept;
-  // [any] Local time at which PTP time reads `ptp_ns`.
-  bool to_local(int64_t ptp_ns, int64_t& local_ns) const noexcept;
+  // [any] PTP time at local time `local` (none before set()).
+  std::optional<PtpNanos> to_ptp(LocalNanos local) const noexcept;
+  // [any] Local time at which PTP time reads `ptp` (none before set()).
+  std::optional<LocalNanos> to_local(PtpNanos ptp) const noexcept;
   double frequency_ppb() const noexcept;
 
-  // [any] CLOCK_MONOTONIC_RAW now, in ns.
-  static int64_t local_now() noexcept;
+  // [any] CLOCK_MONOTONIC_RAW now.
+  static LocalNanos local_now() noexcept;
+  // [any] CLOCK_REALTIME now.
+  static RealtimeNanos realtime_now() noexcept;
 
   // [any] The raw clock and the system clock (CLOCK_REALTIME, which
   // software time stamps use) at one instant: the raw clock read between
@@ -36,8 +41,8 @@ class VirtualClock {
   // whose reads were closest together, so that an interrupt or preemption
   // between two reads (microseconds) does not become an error in time.
   struct Pair {
-    int64_t local_ns = 0;
-    int64_t realtime_ns = 0;
+    LocalNanos local;
+    RealtimeNanos realtime;
   };
   static Pair local_and_realtime() noexcept;
 

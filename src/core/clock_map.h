@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/clock_time.h"
 #include "core/sample_time.h"
 
 namespace ac {
@@ -20,8 +21,10 @@ class ClockMap {
   explicit ClockMap(double sample_rate, double tolerance_seconds = 0.02)
       : rate_(sample_rate), tolerance_ns_(static_cast<int64_t>(tolerance_seconds * 1e9)) {}
 
-  // [audio] The block starting at `time` began at `realtime_ns`.
-  void update(SampleTime time, int64_t realtime_ns) noexcept {
+  // [audio] The block starting at `time` began at `realtime` (the system
+  // clock).
+  void update(SampleTime time, RealtimeNanos realtime) noexcept {
+    const int64_t realtime_ns = realtime.ns;
     if (anchored_) {
       const int64_t predicted =
           anchor_ns_ + static_cast<int64_t>(static_cast<double>(time.value - anchor_sample_) * 1e9 / rate_);
@@ -41,9 +44,10 @@ class ClockMap {
     anchor_ns_ = realtime_ns;
   }
 
-  // [control] The sample at wall-clock instant `realtime_ns`, once a block
+  // [control] The sample at system-clock instant `realtime`, once a block
   // has run.
-  std::optional<SampleTime> sample_at(int64_t realtime_ns) const noexcept {
+  std::optional<SampleTime> sample_at(RealtimeNanos realtime) const noexcept {
+    const int64_t realtime_ns = realtime.ns;
     for (;;) {
       const uint32_t s1 = seq_.load(std::memory_order_acquire);
       if (s1 == 0) return std::nullopt;

@@ -17,7 +17,7 @@ struct SourceLocation {
 };
 
 // Which layer's rules an error broke. One category per layer (STYLE.md).
-enum class ErrorDomain : uint8_t { core, graph, dsp, midi, plugin, clock, io, app };
+enum class ErrorDomain : uint8_t { core, graph, dsp, midi, osc, plugin, clock, io, net, cluster, control, app };
 
 struct Error {
   ErrorDomain domain = ErrorDomain::core;

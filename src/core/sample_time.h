@@ -29,10 +29,6 @@ using FrameOffset = uint32_t;
 // A count of frames (block sizes, latencies, ramp lengths).
 using FrameCount = uint32_t;
 
-// Nanoseconds on the PTP timescale (used by the clock layer).
-struct PtpNanos {
-  int64_t value = 0;
-  constexpr auto operator<=>(const PtpNanos&) const = default;
-};
+// Nanoseconds of PTP, local and system clock time: core/clock_time.h.
 
 }  // namespace ac

@@ -68,3 +68,12 @@ NodeType meter_node_type() {
 }
 
 }  // namespace ac
+
+namespace ac {
+
+std::vector<std::string> MeterNode::counters() const {
+  if (dropped() == 0) return {};
+  return {std::to_string(dropped()) + " readings dropped (nobody polled the meter for seconds)"};
+}
+
+}  // namespace ac

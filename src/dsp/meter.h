@@ -11,14 +11,9 @@
 
 namespace ac {
 
-struct MeterChannelReading {
-  float peak = 0.0f;        // largest |x| since the previous poll
-  double rms = 0.0;         // since the previous poll
-  float peak_total = 0.0f;  // since the start
-  double rms_total = 0.0;   // since the start
-};
+using MeterChannelReading = LevelReading;
 
-class MeterNode final : public Node {
+class MeterNode final : public Node, public LevelSource {
  public:
   MeterNode(const NodeOptions& options, const NodeLayout& layout);
   Expected<void> prepare(const StreamConfig& config) override;
@@ -28,7 +23,10 @@ class MeterNode final : public Node {
   // channel. Call it at least every second (the ring holds ~5 s at 64
   // frames); records that did not fit are counted in dropped().
   const std::vector<MeterChannelReading>& poll();
+  const std::vector<LevelReading>& poll_levels() override { return poll(); }
+  LevelSource* levels() override { return this; }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::vector<std::string> counters() const override;
   uint32_t channels() const { return channels_; }
 
  private:

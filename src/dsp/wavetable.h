@@ -28,9 +28,6 @@ class WavetableBank {
     return tables_[index_of_limit_[h]].data();
   }
 
-  // Harmonic counts of the tables, ascending (for tests).
-  const std::vector<uint32_t>& harmonic_counts() const { return counts_; }
-
  private:
   explicit WavetableBank(Waveform w);
   std::vector<uint32_t> counts_;

@@ -23,7 +23,7 @@ void CostSampler::sample() {
   if (!plan_) return;
   const Plan& plan = *plan_;
   // The cheap check first: maintain() calls this often.
-  const uint64_t blocks_now = plan.block_counters.blocks.load(std::memory_order_relaxed);
+  const uint64_t blocks_now = plan.run.block_counters.blocks.load(std::memory_order_relaxed);
   if (blocks_now < last_blocks_ + min_window_blocks_) return;
   // Each node's summed cost (halves of a split node added), straight from
   // the step counters: the deadline report would also trace the critical
@@ -32,7 +32,7 @@ void CostSampler::sample() {
   total_us_.assign(plan.nodes.size(), 0.0);
   for (size_t s = 0; s < plan.steps.size(); ++s)
     total_us_[plan.steps[s].node] +=
-        static_cast<double>(plan.counters[s].ticks.load(std::memory_order_relaxed)) * us_per_tick;
+        static_cast<double>(plan.run.counters[s].ticks.load(std::memory_order_relaxed)) * us_per_tick;
   const auto blocks = static_cast<double>(blocks_now - last_blocks_);
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     History& h = history_[plan.nodes[i].get()];

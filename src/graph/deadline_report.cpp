@@ -9,7 +9,7 @@ namespace ac {
 DeadlineReport read_deadline_report(const Plan& plan) {
   DeadlineReport r;
   const double us_per_tick = 1e6 / cycle_ticks_per_second();
-  const BlockCounters& b = plan.block_counters;
+  const BlockCounters& b = plan.run.block_counters;
   r.blocks = b.blocks.load(std::memory_order_relaxed);
   r.misses = b.misses.load(std::memory_order_relaxed);
   const double frames = static_cast<double>(b.total_frames.load(std::memory_order_relaxed));
@@ -24,7 +24,7 @@ DeadlineReport read_deadline_report(const Plan& plan) {
   r.nodes.resize(plan.nodes.size());
   for (size_t i = 0; i < plan.nodes.size(); ++i) r.nodes[i].id = plan.node_ids[i];
   for (size_t s = 0; s < n; ++s) {
-    const StepCounters& c = plan.counters[s];
+    const StepCounters& c = plan.run.counters[s];
     NodeCost& nc = r.nodes[plan.steps[s].node];
     step_mean[s] =
         r.blocks ? static_cast<double>(c.ticks.load(std::memory_order_relaxed)) / static_cast<double>(r.blocks) : 0;
@@ -65,7 +65,7 @@ DeadlineReport read_deadline_report(const Plan& plan) {
 std::vector<std::string> bypassed_nodes(const Plan& plan) {
   std::vector<std::string> out;
   for (size_t s = 0; s < plan.steps.size(); ++s) {
-    if (plan.counters[s].bypassed.load(std::memory_order_acquire)) out.push_back(plan.node_ids[plan.steps[s].node]);
+    if (plan.run.counters[s].bypassed.load(std::memory_order_acquire)) out.push_back(plan.node_ids[plan.steps[s].node]);
   }
   return out;
 }
@@ -75,8 +75,8 @@ bool restore_node(Plan& plan, const std::string& node_id) {
   for (size_t s = 0; s < plan.steps.size(); ++s) {
     if (plan.node_ids[plan.steps[s].node] != node_id) continue;
     found = true;
-    plan.counters[s].over_in_row.store(0, std::memory_order_relaxed);
-    plan.counters[s].bypassed.store(false, std::memory_order_release);
+    plan.run.counters[s].over_in_row.store(0, std::memory_order_relaxed);
+    plan.run.counters[s].bypassed.store(false, std::memory_order_release);
   }
   return found;
 }

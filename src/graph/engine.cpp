@@ -37,7 +37,7 @@ Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOption
   e->live_nodes_ = (*plan)->nodes;
   e->live_ghost_.assign(graph.nodes.size(), false);
   e->target_ = std::move(graph);
-  (*plan)->live_since.store(0, std::memory_order_relaxed);
+  (*plan)->run.live_since.store(0, std::memory_order_relaxed);
   e->published_ = plan->get();
   e->costs_.follow(*e->published_);
   e->current_ = plan->release();
@@ -223,7 +223,7 @@ Expected<std::string> Engine::restore(const std::string& id) {
 Expected<bool> Engine::rebalance(uint64_t min_blocks) {
   if (options_.threads <= 1 || clean_ || !published_ || balanced_ == publications_) return false;
   if (pending_.load(std::memory_order_acquire) != nullptr) return false;  // not live yet
-  if (published_->block_counters.blocks.load(std::memory_order_relaxed) < min_blocks) return false;
+  if (published_->run.block_counters.blocks.load(std::memory_order_relaxed) < min_blocks) return false;
   costs_.sample();
   if (!costs_.ready()) return false;  // call maintain() more often
   balanced_ = publications_;          // tried once per Plan, whatever comes of it
@@ -246,7 +246,7 @@ size_t Engine::maintain() {
   reclaimed_ += freed;
   if (options_.threads > 1) costs_.sample();
   if (clean_ && published_) {
-    const int64_t since = published_->live_since.load(std::memory_order_acquire);
+    const int64_t since = published_->run.live_since.load(std::memory_order_acquire);
     if (since >= 0 && last_block_.load(std::memory_order_acquire) - since >= options_.crossfade_frames) {
       publish(std::move(clean_), clean_graph_, {});
       live_ghost_.assign(clean_graph_.nodes.size(), false);
@@ -262,7 +262,7 @@ Plan* Engine::plan_for_block(SampleTime time) noexcept {
   if (!next) return current_;
   skip_past_events(*next, time);
   for (const SwapSet& set : next->swap_sets) next->nodes[set.node]->set_param(set.param, set.value, 0);
-  next->live_since.store(time.value, std::memory_order_release);
+  next->run.live_since.store(time.value, std::memory_order_release);
   retired_.try_push(current_);  // room was checked above
   current_ = next;
   swaps_.fetch_add(1, std::memory_order_relaxed);
@@ -291,12 +291,12 @@ Plan* Engine::begin_block(SampleTime time, FrameCount frames) noexcept {
     for (uint32_t n = 0; n < plan->nodes.size(); ++n) {
       if (plan->nodes[n].get() == q.node) node = n;
     }
-    if (node == kNoIndex || plan->node_inbox[node] == kNoIndex) {
+    if (node == kNoIndex || plan->routing.node_inbox[node] == kNoIndex) {
       params_dropped_.fetch_add(1, std::memory_order_relaxed);  // the node left the graph
       continue;
     }
     const auto frame = static_cast<FrameOffset>(q.at <= time.value ? 0 : q.at - time.value);
-    if (!plan->inboxes[plan->node_inbox[node]].push({frame, q.param, q.value, q.ramp_frames}))
+    if (!plan->routing.inboxes[plan->routing.node_inbox[node]].push({frame, q.param, q.value, q.ramp_frames}))
       params_dropped_.fetch_add(1, std::memory_order_relaxed);
   }
   pending_count_ = kept;

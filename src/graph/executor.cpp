@@ -35,7 +35,7 @@ float fade_gain(Connection::Fade fade, int64_t frame, FrameCount length) noexcep
 
 void gather_inputs(Plan& plan, const PlanStep& step, SampleTime time, FrameCount frames) noexcept {
   const PlanInputChannel* chans = plan.input_channels.data() + step.first_input_channel;
-  const int64_t since = plan.has_fades ? plan.live_since.load(std::memory_order_relaxed) : 0;
+  const int64_t since = plan.has_fades ? plan.run.live_since.load(std::memory_order_relaxed) : 0;
   for (uint32_t i = 0; i < step.input_channels_count; ++i) {
     const PlanInputChannel& in = chans[i];
     if (in.mode != PlanInputChannel::Mode::mix) continue;
@@ -45,7 +45,7 @@ void gather_inputs(Plan& plan, const PlanStep& step, SampleTime time, FrameCount
       const float* s = plan.buffer(src.buffer);
       const bool add = k > 0;
       if (src.delay_line != kNoIndex) {
-        run_delay(*plan.delays[src.delay_line], s, dst, frames, add);
+        run_delay(*plan.run.delays[src.delay_line], s, dst, frames, add);
       } else if (src.fade != Connection::Fade::none) {
         const int64_t start = time.value - since;
         for (FrameCount f = 0; f < frames; ++f) {
@@ -65,8 +65,8 @@ void gather_inputs(Plan& plan, const PlanStep& step, SampleTime time, FrameCount
 // in connection order. Bounded by the sources' sizes; never allocates.
 void merge_events(Plan& plan, const PlanStep& step) noexcept {
   for (uint32_t m = 0; m < step.event_merge_count; ++m) {
-    const PlanEventMerge& merge = plan.event_merges[step.first_event_merge + m];
-    EventBuffer& dst = plan.event_buffers[merge.target];
+    const PlanEventMerge& merge = plan.routing.event_merges[step.first_event_merge + m];
+    EventBuffer& dst = plan.routing.event_buffers[merge.target];
     dst.clear();
     constexpr uint32_t kMaxSources = 64;
     uint32_t cursor[kMaxSources] = {};
@@ -75,7 +75,8 @@ void merge_events(Plan& plan, const PlanStep& step) noexcept {
       uint32_t best = n;
       FrameOffset best_at = 0;
       for (uint32_t k = 0; k < n; ++k) {
-        const EventSpan all = plan.event_buffers[plan.event_merge_sources[merge.first_source + k]].all();
+        const EventSpan all =
+            plan.routing.event_buffers[plan.routing.event_merge_sources[merge.first_source + k]].all();
         if (cursor[k] >= all.size()) continue;
         const FrameOffset at = all.first[cursor[k]].at;
         if (best == n || at < best_at) {
@@ -84,7 +85,8 @@ void merge_events(Plan& plan, const PlanStep& step) noexcept {
         }
       }
       if (best == n) break;
-      const EventSpan all = plan.event_buffers[plan.event_merge_sources[merge.first_source + best]].all();
+      const EventSpan all =
+          plan.routing.event_buffers[plan.routing.event_merge_sources[merge.first_source + best]].all();
       dst.push(all.first[cursor[best]++]);
     }
   }
@@ -93,18 +95,18 @@ void merge_events(Plan& plan, const PlanStep& step) noexcept {
 // Every event output starts the block empty; inputs with several sources
 // are merged.
 void prepare_events(Plan& plan, const PlanStep& step) noexcept {
-  EventBuffer* const* out = plan.event_out_ptrs.data() + step.first_event_out;
+  EventBuffer* const* out = plan.routing.event_out_ptrs.data() + step.first_event_out;
   for (uint32_t p = 0; p < step.event_out_ports; ++p) out[p]->clear();
   if (step.event_merge_count) merge_events(plan, step);
 }
 
 void set_window(Plan& plan, const PlanStep& step, FrameOffset offset, FrameCount frames) noexcept {
-  ConstAudioView* in = plan.in_views.data() + step.first_input_view;
+  ConstAudioView* in = plan.run.in_views.data() + step.first_input_view;
   for (uint32_t p = 0; p < step.input_ports; ++p) {
     in[p].offset = offset;
     in[p].frames = frames;
   }
-  AudioView* out = plan.out_views.data() + step.first_output_view;
+  AudioView* out = plan.run.out_views.data() + step.first_output_view;
   for (uint32_t p = 0; p < step.output_ports; ++p) {
     out[p].offset = offset;
     out[p].frames = frames;
@@ -130,34 +132,34 @@ void call(Node& node, PlanStep::Kind kind, ProcessContext& ctx) noexcept {
 void set_block_frames(Plan& plan, FrameCount frames) noexcept {
   // Views hold the whole block between cuts; rewrite them only when the
   // block length changes (rare: the last block of a render).
-  if (frames == plan.view_frames) return;
-  for (auto& v : plan.in_views) v.frames = frames;
-  for (auto& v : plan.out_views) v.frames = frames;
-  plan.view_frames = frames;
+  if (frames == plan.run.view_frames) return;
+  for (auto& v : plan.run.in_views) v.frames = frames;
+  for (auto& v : plan.run.out_views) v.frames = frames;
+  plan.run.view_frames = frames;
 }
 
 // A bypassed node: its events still apply (so it comes back with the right
 // parameters) but it does not run; outputs get its inputs or silence.
 void run_bypassed(Plan& plan, const PlanStep& step, size_t s, SampleTime time, FrameCount frames) noexcept {
-  uint32_t& cursor = plan.event_cursor[s];
+  uint32_t& cursor = plan.run.event_cursor[s];
   const PlanEvent* events = plan.events.data() + step.first_event;
   while (cursor < step.event_count && events[cursor].at < time + frames) {
     const PlanEvent& e = events[cursor++];
     step.node_ptr->set_param(e.param, e.value, e.ramp_frames);
   }
   if (step.inbox != kNoIndex) {
-    ParamInbox& inbox = plan.inboxes[step.inbox];
+    ParamInbox& inbox = plan.routing.inboxes[step.inbox];
     for (uint32_t i = 0; i < inbox.size(); ++i)
       step.node_ptr->set_param(inbox[i].param, inbox[i].value, inbox[i].ramp_frames);
     inbox.clear();
   }
   if (step.bypass_passes && step.event_in_ports > 0 && step.event_out_ports > 0) {
-    for (const UmpEvent& e : plan.event_in_ptrs[step.first_event_in]->all()) {
-      plan.event_out_ptrs[step.first_event_out]->push(e);
+    for (const UmpEvent& e : plan.routing.event_in_ptrs[step.first_event_in]->all()) {
+      plan.routing.event_out_ptrs[step.first_event_out]->push(e);
     }
   }
-  const ConstAudioView* in = plan.in_views.data() + step.first_input_view;
-  const AudioView* out = plan.out_views.data() + step.first_output_view;
+  const ConstAudioView* in = plan.run.in_views.data() + step.first_input_view;
+  const AudioView* out = plan.run.out_views.data() + step.first_output_view;
   for (uint32_t p = 0; p < step.output_ports; ++p) {
     for (uint32_t c = 0; c < out[p].channel_count; ++c) {
       const bool pass = step.bypass_passes && p < step.input_ports && c < in[p].channel_count;
@@ -174,18 +176,18 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
   Node& node = *step.node_ptr;
   if (step.has_mix) gather_inputs(plan, step, time, frames);
   if (step.event_out_ports || step.event_merge_count) prepare_events(plan, step);
-  if (step.budget_share > 0.0f && plan.counters[s].bypassed.load(std::memory_order_relaxed)) {
+  if (step.budget_share > 0.0f && plan.run.counters[s].bypassed.load(std::memory_order_relaxed)) {
     run_bypassed(plan, step, s, time, frames);
     return;
   }
   ProcessContext ctx;
   ctx.host = host;
-  ctx.inputs = plan.in_views.data() + step.first_input_view;
-  ctx.outputs = plan.out_views.data() + step.first_output_view;
+  ctx.inputs = plan.run.in_views.data() + step.first_input_view;
+  ctx.outputs = plan.run.out_views.data() + step.first_output_view;
   ctx.input_count = step.input_ports;
   ctx.output_count = step.output_ports;
-  ctx.event_inputs = plan.event_in_ptrs.data() + step.first_event_in;
-  ctx.event_outputs = plan.event_out_ptrs.data() + step.first_event_out;
+  ctx.event_inputs = plan.routing.event_in_ptrs.data() + step.first_event_in;
+  ctx.event_outputs = plan.routing.event_out_ptrs.data() + step.first_event_out;
   ctx.event_input_count = step.event_in_ports;
   ctx.event_output_count = step.event_out_ports;
   ctx.host_slot = step.host_slot;
@@ -193,12 +195,12 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
   ctx.frames = frames;
   ctx.block_offset = 0;
 
-  ctx.param_targets = plan.param_targets.data() + step.first_param_target;
+  ctx.param_targets = plan.routing.param_targets.data() + step.first_param_target;
   ctx.param_target_count = step.param_target_count;
 
-  uint32_t& cursor = plan.event_cursor[s];
+  uint32_t& cursor = plan.run.event_cursor[s];
   const PlanEvent* events = plan.events.data() + step.first_event;
-  ParamInbox* inbox = step.inbox != kNoIndex ? &plan.inboxes[step.inbox] : nullptr;
+  ParamInbox* inbox = step.inbox != kNoIndex ? &plan.routing.inboxes[step.inbox] : nullptr;
   const uint32_t inbox_size = inbox ? inbox->size() : 0;
   const SampleTime end = time + frames;
   if ((cursor >= step.event_count || events[cursor].at >= end) && inbox_size == 0) {
@@ -237,7 +239,7 @@ void run_step(Plan& plan, size_t s, SampleTime time, FrameCount frames, HostIo* 
 }
 
 void account_step(Plan& plan, size_t s, uint64_t ticks, FrameCount frames) noexcept {
-  StepCounters& c = plan.counters[s];
+  StepCounters& c = plan.run.counters[s];
   // One writer per step per block: plain load/store, no read-modify-write.
   c.ticks.store(c.ticks.load(std::memory_order_relaxed) + ticks, std::memory_order_relaxed);
   c.last.store(ticks, std::memory_order_relaxed);
@@ -255,7 +257,7 @@ void account_step(Plan& plan, size_t s, uint64_t ticks, FrameCount frames) noexc
 }
 
 void finish_block(Plan& plan, uint64_t ticks, FrameCount frames) noexcept {
-  BlockCounters& b = plan.block_counters;
+  BlockCounters& b = plan.run.block_counters;
   b.blocks.store(b.blocks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   b.last_ticks.store(ticks, std::memory_order_relaxed);
   b.total_ticks.store(b.total_ticks.load(std::memory_order_relaxed) + ticks, std::memory_order_relaxed);
@@ -268,14 +270,14 @@ void finish_block(Plan& plan, uint64_t ticks, FrameCount frames) noexcept {
   size_t worst = 0;
   uint64_t worst_ticks = 0;
   for (size_t s = 0; s < plan.steps.size(); ++s) {
-    const uint64_t t = plan.counters[s].last.load(std::memory_order_relaxed);
+    const uint64_t t = plan.run.counters[s].last.load(std::memory_order_relaxed);
     if (t > worst_ticks) {
       worst_ticks = t;
       worst = s;
     }
   }
   if (!plan.steps.empty()) {
-    auto& m = plan.counters[worst].misses;
+    auto& m = plan.run.counters[worst].misses;
     m.store(m.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
 }
@@ -301,19 +303,19 @@ void SerialExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo*
 }
 
 void rewind(Plan& plan) {
-  std::fill(plan.event_cursor.begin(), plan.event_cursor.end(), 0u);
+  std::fill(plan.run.event_cursor.begin(), plan.run.event_cursor.end(), 0u);
   for (size_t s = 0; s < plan.steps.size(); ++s) {
-    StepCounters& c = plan.counters[s];
+    StepCounters& c = plan.run.counters[s];
     c.ticks.store(0, std::memory_order_relaxed);
     c.last.store(0, std::memory_order_relaxed);
     c.max.store(0, std::memory_order_relaxed);
     c.misses.store(0, std::memory_order_relaxed);
   }
-  BlockCounters& b = plan.block_counters;
+  BlockCounters& b = plan.run.block_counters;
   for (auto* c : {&b.blocks, &b.misses, &b.last_ticks, &b.max_ticks, &b.total_ticks, &b.total_frames}) {
     c->store(0, std::memory_order_relaxed);
   }
-  for (auto& d : plan.delays) {
+  for (auto& d : plan.run.delays) {
     std::fill(d->ring.begin(), d->ring.end(), 0.0f);
     d->pos = 0;
   }

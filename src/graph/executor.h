@@ -10,7 +10,7 @@ namespace ac {
 // [audio] Runs one block of `frames` (1..plan.config.max_block) frames whose
 // first frame is at `time`. `host` carries the driver's input and output
 // (may be null). No allocation, no locks, bounded time; adds each step's cost
-// in cycle_now() ticks to plan.counters[step].ticks.
+// in cycle_now() ticks to plan.run.counters[step].ticks.
 void run_block(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept;
 
 // Something that runs a Plan one block at a time. Drivers hold one.

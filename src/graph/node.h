@@ -11,6 +11,7 @@
 #include "core/event_buffer.h"
 #include "core/expected.h"
 #include "core/sample_time.h"
+#include "graph/node_taps.h"
 #include "graph/param_inbox.h"
 #include "graph/param_spec.h"
 #include "graph/smoothed_param.h"
@@ -144,6 +145,16 @@ class Node {
   // [control] Why the node is not doing its work ("" when it is): a
   // plug-in that trapped and is bypassed. Read while the node runs.
   virtual std::string fault() const { return {}; }
+
+  // [control] Counters a user should hear of at the end of a run (events
+  // dropped because a queue was full ...), a line each; "" when there is
+  // nothing to say. Read while the node runs.
+  virtual std::vector<std::string> counters() const { return {}; }
+
+  // [control] The levels the node measures, if it is a meter (null if not).
+  virtual LevelSource* levels() { return nullptr; }
+  // [control] Where events from outside the graph enter it (null if not).
+  virtual EventInlet* inlet() { return nullptr; }
 
   uint32_t param_count() const { return static_cast<uint32_t>(params_.size()); }
   // [any] Current value of a parameter (as of the last processed frame).

@@ -33,6 +33,9 @@ struct NodeType {
   // slot (in graph order) into HostIo::event_input / event_output.
   bool is_host_event_input = false;
   bool is_host_event_output = false;
+  // True when its nodes take events from outside the graph (Node::inlet()):
+  // control surfaces may post to them.
+  bool is_event_inlet = false;
 };
 
 }  // namespace ac

@@ -81,7 +81,7 @@ void ParallelExecutor::worker_main(uint32_t index) {
 }
 
 bool ParallelExecutor::try_hold(uint32_t list) noexcept {
-  ThreadList& l = plan_->lists[list];
+  ThreadList& l = plan_->run.lists[list];
   // Read first: a list someone runs or that is finished costs no write.
   if (l.held.load(std::memory_order_relaxed) != 0 || l.done_block.load(std::memory_order_acquire) == block_) {
     return false;
@@ -92,40 +92,42 @@ bool ParallelExecutor::try_hold(uint32_t list) noexcept {
 
 void ParallelExecutor::run_list(uint32_t list, uint32_t until) noexcept {
   Plan& plan = *plan_;
-  ThreadList& l = plan.lists[list];
+  ThreadList& l = plan.run.lists[list];
+  const ThreadListRange range = plan.schedule.lists[list];
   // Progress stays in a register while this thread holds the list; the
   // next holder reads it after taking `held`, which the release publishes.
-  uint32_t at = l.begin + l.progress;
+  uint32_t at = range.begin + l.progress;
   // One timestamp per step, chained (as in the serial executor); the chain
   // restarts after a wait so waiting is not charged to a node.
   uint64_t t0 = cycle_now();
-  while (at < l.end) {
-    const uint32_t s = plan.list_steps[at];
+  while (at < range.end) {
+    const uint32_t s = plan.schedule.list_steps[at];
     const PlanStep& step = plan.steps[s];
     if (step.cross_pred_count) {
-      for (uint32_t k = 0; k < step.cross_pred_count; ++k) wait_for(plan.cross_preds[step.first_cross_pred + k]);
+      for (uint32_t k = 0; k < step.cross_pred_count; ++k)
+        wait_for(plan.schedule.cross_preds[step.first_cross_pred + k]);
       t0 = cycle_now();
     }
     run_step(plan, s, time_, frames_, host_);
     const uint64_t t1 = cycle_now();
     account_step(plan, s, t1 - t0, frames_);
     t0 = t1;
-    if (step.read_across) plan.counters[s].done_block.store(block_, std::memory_order_release);
+    if (step.read_across) plan.run.counters[s].done_block.store(block_, std::memory_order_release);
     ++at;
     if (s == until) break;
   }
-  l.progress = at - l.begin;
-  if (at == l.end) l.done_block.store(block_, std::memory_order_release);
+  l.progress = at - range.begin;
+  if (at == range.end) l.done_block.store(block_, std::memory_order_release);
 }
 
 void ParallelExecutor::wait_for(uint32_t p) noexcept {
   Plan& plan = *plan_;
-  const auto& done = plan.counters[p].done_block;
+  const auto& done = plan.run.counters[p].done_block;
   while (done.load(std::memory_order_acquire) != block_) {
-    const uint32_t list = plan.step_list[p];
+    const uint32_t list = plan.schedule.step_list[p];
     if (try_hold(list)) {
       run_list(list, p);
-      plan.lists[list].held.store(0, std::memory_order_release);
+      plan.run.lists[list].held.store(0, std::memory_order_release);
     } else {
       cpu_relax();
     }
@@ -133,17 +135,17 @@ void ParallelExecutor::wait_for(uint32_t p) noexcept {
 }
 
 void ParallelExecutor::work(uint32_t thread) noexcept {
-  const uint32_t lists = plan_->schedule_threads;
+  const uint32_t lists = plan_->schedule.threads;
   for (uint32_t k = 0; k < lists; ++k) {
     const uint32_t list = (thread + k) % lists;
     if (!try_hold(list)) continue;
     run_list(list, UINT32_MAX);
-    plan_->lists[list].held.store(0, std::memory_order_release);
+    plan_->run.lists[list].held.store(0, std::memory_order_release);
   }
 }
 
 void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostIo* host) noexcept {
-  if (plan.schedule_threads != threads_) {
+  if (plan.schedule.threads != threads_) {
     // Not compiled for this pool: still correct, one thread.
     run_block(plan, time, frames, host);
     return;
@@ -166,8 +168,8 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
   time_ = time;
   frames_ = frames;
   host_ = host;
-  block_ = ++plan.parallel_blocks;
-  for (uint32_t t = 0; t < threads_; ++t) plan.lists[t].progress = 0;
+  block_ = ++plan.run.parallel_blocks;
+  for (uint32_t t = 0; t < threads_; ++t) plan.run.lists[t].progress = 0;
   epoch_.store(epoch, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) futex_wake_all(epoch_);
   work(0);
@@ -175,7 +177,7 @@ void ParallelExecutor::run(Plan& plan, SampleTime time, FrameCount frames, HostI
   // close the block (even epoch) so no late worker enters, and wait for
   // those inside to leave.
   for (uint32_t t = 0; t < threads_; ++t) {
-    while (plan.lists[t].done_block.load(std::memory_order_acquire) != block_) cpu_relax();
+    while (plan.run.lists[t].done_block.load(std::memory_order_acquire) != block_) cpu_relax();
   }
   epoch_.store(epoch + 1, std::memory_order_seq_cst);
   while (active_.load(std::memory_order_seq_cst) != 0) cpu_relax();

@@ -1,10 +1,11 @@
 #pragma once
 // A Plan is a compiled graph: the nodes in the order they run, every input
 // and output channel bound to a buffer in one pre-allocated pool, the delay
-// lines that align parallel paths, and each node's timed events. Its shape is
-// immutable after compile(); the executor that runs it writes only the
-// per-run state at the bottom (view windows, event cursors, delay lines,
-// cost counters). Nothing in it allocates after compile().
+// lines that align parallel paths, and each node's timed events. Its shape
+// (everything but `run`) is fixed once compile() returns; the executor that
+// runs it writes only PlanRunState (view windows, event cursors, delay
+// lines, cost counters) and the contents of the buffers, event buffers and
+// inboxes the shape points at. Nothing in it allocates after compile().
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -122,16 +123,6 @@ struct alignas(64) StepCounters {
   std::atomic<uint64_t> ticks{0};  // accumulated cost, cycle_now() ticks
 };
 
-// One thread's list in a parallel Plan, with who is running it.
-struct alignas(64) ThreadList {
-  uint32_t begin = 0, end = 0;    // into Plan::list_steps
-  uint32_t progress = 0;          // steps done this block; written back by the holder on release
-  std::atomic<uint32_t> held{0};  // 1 while a thread runs it
-  // Its own cache line: other threads spin on it at the end of a block, and
-  // must not be disturbed by (or disturb) the holder's work.
-  alignas(64) std::atomic<uint64_t> done_block{0};  // the block in which it finished
-};
-
 // Block-level deadline accounting, written only by the thread that runs
 // blocks (the driver), read by control threads.
 struct alignas(64) BlockCounters {
@@ -151,15 +142,95 @@ struct SwapSet {
   float value = 0.0f;
 };
 
+// One thread's steps in a parallel Plan: a range of PlanSchedule::list_steps.
+struct ThreadListRange {
+  uint32_t begin = 0, end = 0;
+};
+
+// The static schedule of a parallel Plan (CompileOptions::threads > 1): per
+// thread, the steps it runs in order; per step, the inputs it waits for
+// from other threads.
+struct PlanSchedule {
+  uint32_t threads = 1;
+  std::vector<uint32_t> list_steps;    // every thread's steps, list after list
+  std::vector<ThreadListRange> lists;  // per thread: its steps in list_steps
+  std::vector<uint32_t> step_list;     // per step: which list holds it
+  std::vector<uint32_t> cross_preds;   // PlanStep::first_cross_pred indexes here
+};
+
+// The buffer pool: `count` buffers of config.max_block frames, plus one
+// zero buffer that no node writes. Buffers start on cache lines and are
+// padded to whole lines, so steps on different threads never write to the
+// same line. In a parallel Plan each thread's buffers also lie in pages of
+// their own: a core's prefetcher streams ahead through the page it is
+// reading, and would otherwise keep pulling in the lines the other core is
+// about to write (measured: 10 % of the wide graph's time on 2 threads).
+struct PlanBuffers {
+  uint32_t count = 0;
+  uint32_t naive_count = 0;  // what one buffer per output channel and mix would take
+  size_t stride = 0;         // floats per buffer, whole lines
+  std::vector<float> pool;
+  float* base = nullptr;       // pool.data() rounded up to a page
+  std::vector<size_t> offset;  // per buffer: floats from base
+  std::vector<float> zero;
+  std::vector<const float*> in_pointers;  // channel tables for the input views
+  std::vector<float*> out_pointers;       // channel tables for the output views
+  float* buffer(uint32_t i) { return base + offset[i]; }
+};
+
+// Event and parameter routing: where each step's event ports read and
+// write, and where run-time parameter changes wait for their node.
+struct PlanRouting {
+  // event_buffers[0] is always empty (unconnected inputs); then one buffer
+  // per event output port and per merged input.
+  std::vector<EventBuffer> event_buffers;
+  std::vector<const EventBuffer*> event_in_ptrs;  // per step, per event input
+  std::vector<EventBuffer*> event_out_ptrs;       // per step, per event output
+  std::vector<PlanEventMerge> event_merges;
+  std::vector<uint32_t> event_merge_sources;
+  // One inbox per node with parameters (on its process or read-half step),
+  // and the targets nodes drive, per step.
+  std::vector<ParamInbox> inboxes;
+  std::vector<ParamTargetRef> param_targets;
+  std::vector<uint32_t> node_inbox;  // per graph node: its inbox, or kNoIndex
+  // Host event endpoints, by slot: graph node indices.
+  std::vector<uint32_t> host_event_inputs;
+  std::vector<uint32_t> host_event_outputs;
+};
+
+// One thread list's state while a parallel Plan runs.
+struct alignas(64) ThreadList {
+  uint32_t progress = 0;          // steps done this block; written back by the holder on release
+  std::atomic<uint32_t> held{0};  // 1 while a thread runs it
+  // Its own cache line: other threads spin on it at the end of a block, and
+  // must not be disturbed by (or disturb) the holder's work.
+  alignas(64) std::atomic<uint64_t> done_block{0};  // the block in which it finished
+};
+
+// What changes while a Plan runs, written only by the executor running it
+// (counters also read by control threads, through relaxed atomics).
+struct PlanRunState {
+  std::vector<ConstAudioView> in_views;  // per step, per input port
+  std::vector<AudioView> out_views;      // per step, per output port
+  FrameCount view_frames = 0;            // the window every view holds between cuts
+  std::vector<uint32_t> event_cursor;    // per step: its next timed event
+  // Alignment delays and the audio in them, indexed by PlanSource::delay_line.
+  std::vector<std::shared_ptr<AlignmentDelay>> delays;
+  std::unique_ptr<StepCounters[]> counters;  // per step
+  BlockCounters block_counters;
+  std::unique_ptr<ThreadList[]> lists;  // parallel Plans: per thread list
+  uint64_t parallel_blocks = 0;         // blocks run by a parallel executor
+  std::atomic<int64_t> live_since{-1};  // set by the audio thread at the swap
+};
+
 struct Plan {
+  // ---- the compiled shape: fixed once compile() returns ----
   StreamConfig config;
   // Hot swap: fades on connections run from the block the Plan goes live.
   FrameCount fade_frames = 480;
   bool has_fades = false;
-  std::atomic<int64_t> live_since{-1};  // set by the audio thread at the swap
   std::vector<SwapSet> swap_sets;
-  double ticks_per_frame = 0.0;  // cycle_now() ticks in one frame's period
-  BlockCounters block_counters;
+  double ticks_per_frame = 0.0;              // cycle_now() ticks in one frame's period
   bool parallel_safe = false;                // buffers reused only along dependencies
   std::vector<std::shared_ptr<Node>> nodes;  // by graph node index
   std::vector<std::string> node_ids;
@@ -169,71 +240,24 @@ struct Plan {
   std::vector<PlanSource> sources;
   std::vector<PlanEvent> events;
   std::vector<uint32_t> successors;  // step indices, per step (deduplicated)
-
-  // Event routing. event_buffers[0] is always empty (unconnected inputs);
-  // then one buffer per event output port and per merged input.
-  std::vector<EventBuffer> event_buffers;
-  std::vector<const EventBuffer*> event_in_ptrs;  // per step, per event input
-  std::vector<EventBuffer*> event_out_ptrs;       // per step, per event output
-  std::vector<PlanEventMerge> event_merges;
-  std::vector<uint32_t> event_merge_sources;
-  // Run-time parameter changes: one inbox per node with parameters (on its
-  // process or read-half step), and the targets nodes drive, per step.
-  std::vector<ParamInbox> inboxes;
-  std::vector<ParamTargetRef> param_targets;
-  std::vector<uint32_t> node_inbox;  // per graph node: its inbox, or kNoIndex
-
-  // Host event endpoints, by slot: graph node indices.
-  std::vector<uint32_t> host_event_inputs;
-  std::vector<uint32_t> host_event_outputs;
-
-  // Buffer pool: buffer_count buffers of config.max_block frames, plus one
-  // zero buffer that no node writes.
-  uint32_t buffer_count = 0;
-  std::vector<float> pool;
-  std::vector<float> zero;
-  std::vector<const float*> in_pointers;  // channel tables for in_views
-  std::vector<float*> out_pointers;       // channel tables for out_views
+  PlanRouting routing;
+  PlanBuffers buffers;
+  PlanSchedule schedule;
 
   // Latency, per graph node: frames from the graph's sources to the node's
   // output, after compensation.
   std::vector<FrameCount> node_latency;    // the node's own
   std::vector<FrameCount> output_latency;  // at its output
   FrameCount total_latency = 0;            // at the host output (or max)
-  uint32_t naive_buffer_count = 0;         // one per output channel + mix
   uint32_t host_output_node = kNoIndex;
   uint32_t host_input_node = kNoIndex;
   uint32_t host_output_channels = 0;
   uint32_t host_input_channels = 0;
 
-  // ---- per-run state, written only by the executor running this Plan ----
-  std::vector<ConstAudioView> in_views;
-  std::vector<AudioView> out_views;
-  std::vector<std::shared_ptr<AlignmentDelay>> delays;
-  std::vector<uint32_t> event_cursor;  // per step
-  // Per step: cost (written by whichever thread ran the step, read by
-  // control threads: relaxed atomics) and when it last finished.
-  std::unique_ptr<StepCounters[]> counters;
-  // The static schedule (CompileOptions::threads > 1): per thread, the steps
-  // it runs in order; per step, the inputs it waits for from other threads.
-  uint32_t schedule_threads = 1;
-  std::vector<uint32_t> list_steps;
-  std::unique_ptr<ThreadList[]> lists;
-  std::vector<uint32_t> step_list;  // per step: which list holds it
-  std::vector<uint32_t> cross_preds;
-  uint64_t parallel_blocks = 0;  // blocks run by a parallel executor
-  FrameCount view_frames = 0;    // the window every view holds between cuts
+  // ---- what changes while it runs ----
+  PlanRunState run;
 
-  // Buffers start on cache lines and are padded to whole lines, so steps on
-  // different threads never write to the same line. In a parallel Plan each
-  // thread's buffers also lie in pages of their own: a core's prefetcher
-  // streams ahead through the page it is reading, and would otherwise keep
-  // pulling in the lines the other core is about to write (measured: 10 %
-  // of the wide graph's time on 2 threads).
-  size_t buffer_stride = 0;           // floats per buffer, whole lines
-  float* pool_base = nullptr;         // pool.data() rounded up to a page
-  std::vector<size_t> buffer_offset;  // per buffer: floats from pool_base
-  float* buffer(uint32_t i) { return pool_base + buffer_offset[i]; }
+  float* buffer(uint32_t i) { return buffers.buffer(i); }
 };
 
 }  // namespace ac

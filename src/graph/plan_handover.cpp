@@ -17,7 +17,7 @@ void skip_past_events(Plan& next, SampleTime time) noexcept {
       else
         hi = mid;
     }
-    next.event_cursor[s] = lo;
+    next.run.event_cursor[s] = lo;
   }
 }
 
@@ -30,8 +30,8 @@ void carry_counters(const Plan& from, Plan& to) {
   for (size_t s = 0; s < to.steps.size(); ++s) {
     auto it = step_of.find({to.steps[s].node, to.steps[s].kind});
     if (it == step_of.end()) continue;
-    const StepCounters& a = from.counters[it->second];
-    StepCounters& b = to.counters[s];
+    const StepCounters& a = from.run.counters[it->second];
+    StepCounters& b = to.run.counters[s];
     copy(b.last, a.last);
     copy(b.max, a.max);
     copy(b.misses, a.misses);
@@ -39,8 +39,8 @@ void carry_counters(const Plan& from, Plan& to) {
     copy(b.bypassed, a.bypassed);
     copy(b.ticks, a.ticks);
   }
-  const BlockCounters& a = from.block_counters;
-  BlockCounters& b = to.block_counters;
+  const BlockCounters& a = from.run.block_counters;
+  BlockCounters& b = to.run.block_counters;
   copy(b.blocks, a.blocks);
   copy(b.misses, a.misses);
   copy(b.last_ticks, a.last_ticks);
@@ -56,7 +56,8 @@ Expected<std::unique_ptr<Plan>> rebalanced_plan(const Graph& graph, const Plan& 
   options.node_cost = costs.costs_us(running.nodes);
   auto next = compile(graph, options);
   if (!next) return next;
-  if ((*next)->step_list == running.step_list) return std::unique_ptr<Plan>{};  // as good as the costs make it
+  if ((*next)->schedule.step_list == running.schedule.step_list)
+    return std::unique_ptr<Plan>{};  // as good as the costs make it
   return next;
 }
 

@@ -37,7 +37,7 @@ std::map<std::tuple<uint32_t, uint32_t, uint32_t>, FrameCount> inserted_delays(c
           const PlanSource& s = plan.sources[in.first_source + k];
           if (s.delay_line != kNoIndex) {
             auto& d = out[{step.node, p, c}];
-            d = std::max(d, plan.delays[s.delay_line]->frames);
+            d = std::max(d, plan.run.delays[s.delay_line]->frames);
           }
         }
       }
@@ -105,8 +105,8 @@ std::string describe_plan(const Plan& plan, const Graph& graph) {
   }
   o << "total latency: " << plan.total_latency << " frames (" << plan.total_latency * ms_per_frame << " ms)\n";
   o << "parallelism: " << plan_parallelism(plan) << " (steps / longest dependent chain)\n";
-  o << "buffers: " << plan.buffer_count << " used vs " << plan.naive_buffer_count << " one-per-port ("
-    << plan.buffer_count * plan.config.max_block * sizeof(float) << " bytes)\n";
+  o << "buffers: " << plan.buffers.count << " used vs " << plan.buffers.naive_count << " one-per-port ("
+    << plan.buffers.count * plan.config.max_block * sizeof(float) << " bytes)\n";
   return o.str();
 }
 

@@ -1,13 +1,17 @@
 #include "io/bridged_driver.h"
 
+#include <cstdarg>
 #include <cstdio>
 
 namespace ac {
 namespace {
 
-std::string format(const char* fmt, auto... args) {
+__attribute__((format(printf, 1, 2))) std::string format(const char* fmt, ...) {
   char line[256];
-  std::snprintf(line, sizeof line, fmt, args...);
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(line, sizeof line, fmt, args);
+  va_end(args);
   return line;
 }
 

@@ -18,7 +18,7 @@ uint64_t skipped_before(int64_t& next, SampleTime time, FrameCount frames) {
 }  // namespace
 
 double bridge_now() noexcept {
-  return static_cast<double>(VirtualClock::local_now()) * 1e-9;
+  return static_cast<double>(VirtualClock::local_now().ns) * 1e-9;
 }
 
 Expected<std::unique_ptr<DeviceBridge>> DeviceBridge::create(const DeviceBridgeOptions& options) {

@@ -130,11 +130,7 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
   const VirtualClock& clock = *options_.media_clock;
   const auto rate = static_cast<uint32_t>(options_.sample_rate);
   const int64_t block = options_.block;
-  auto media_now = [&] {
-    int64_t ptp = 0;
-    clock.to_ptp(VirtualClock::local_now(), ptp);
-    return media_samples(ptp, rate);
-  };
+  auto media_now = [&] { return media_samples(clock.to_ptp(VirtualClock::local_now()).value_or(PtpNanos{}), rate); };
   auto next_whole_block = [&] { return (media_now() / block + 1) * block; };
   int64_t frame = options_.start_at >= 0 ? options_.start_at : next_whole_block();
   if (frame < media_now()) frame = next_whole_block();
@@ -144,9 +140,8 @@ void DummyDriver::loop_on_media_clock(AudioBuffer& out, HostIo& host) {
   const auto period_ns = static_cast<int64_t>(1e9 * options_.block / options_.sample_rate);
   while (thread_.running()) {
     // Sleep until the block's first sample is due.
-    int64_t due_local = 0;
-    clock.to_local(media_sample_time_ns(frame, rate), due_local);
-    const int64_t wait = due_local - VirtualClock::local_now();
+    const LocalNanos due = clock.to_local(media_sample_time(frame, rate)).value_or(LocalNanos{});
+    const int64_t wait = due - VirtualClock::local_now();
     if (first >= 0 && wait > 2 * period_ns + 100000000) {
       // The clock stepped back (a new grandmaster): re-anchor the grid.
       frame = next_whole_block();

@@ -222,7 +222,7 @@ Expected<RenderResult> render_offline(Plan& first, const RenderOptions& options)
   result.channels = (*driver)->channels();
   const double tps = cycle_ticks_per_second();
   for (size_t s = 0; s < running->steps.size(); ++s) {
-    result.step_seconds.push_back(static_cast<double>(running->counters[s].ticks.load(std::memory_order_relaxed)) /
+    result.step_seconds.push_back(static_cast<double>(running->run.counters[s].ticks.load(std::memory_order_relaxed)) /
                                   tps);
   }
   return result;

@@ -47,6 +47,7 @@ NodeType osc_events_node_type() {
   NodeType t;
   t.name = "osc_events";
   t.summary = "UMP events sent over OSC (/events/<id>) enter the graph here, on their sample";
+  t.is_event_inlet = true;
   t.layout = [](const NodeOptions&) -> Expected<NodeLayout> {
     NodeLayout l;
     l.event_outputs = {{"midi", 1}};

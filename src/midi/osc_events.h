@@ -5,6 +5,7 @@
 // control thread posts through a lock-free ring; the audio side holds
 // events until their block.
 #include <atomic>
+#include <string>
 #include <vector>
 
 #include "core/spsc_ring.h"
@@ -13,7 +14,7 @@
 
 namespace ac {
 
-class OscEventsNode final : public Node {
+class OscEventsNode final : public Node, public EventInlet {
  public:
   static constexpr uint32_t kCapacity = 1024;
 
@@ -23,8 +24,13 @@ class OscEventsNode final : public Node {
 
   // [control] Queues a UMP packet for sample time `at` (negative: as soon
   // as possible). False when the queue is full.
-  bool post(int64_t at, const uint32_t (&words)[4]) noexcept;
+  bool post(int64_t at, const uint32_t (&words)[4]) noexcept override;
+  EventInlet* inlet() override { return this; }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::vector<std::string> counters() const override {
+    if (dropped() == 0) return {};
+    return {std::to_string(dropped()) + " events dropped (queue or block full)"};
+  }
 
  private:
   struct Item {

@@ -148,6 +148,12 @@ class WasmNode final : public Node {
     }
   }
 
+  std::vector<std::string> counters() const override {
+    const uint64_t dropped = runner_ ? runner_->dropped_events() : 0;
+    if (dropped == 0) return {};
+    return {std::to_string(dropped) + " events dropped (more in one call than the plug-in's event list holds)"};
+  }
+
   std::string fault() const override {
     const TrapCode t = fault_.load(std::memory_order_acquire);
     if (t == TrapCode::none) return {};

@@ -115,7 +115,7 @@ void PluginRunner::begin(uint32_t frames) noexcept {
 
 bool PluginRunner::push_event(uint32_t frame, uint32_t type, const uint32_t (&data)[4]) noexcept {
   if (in_count_ >= io_.events_in_capacity) {
-    ++dropped_;
+    dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return false;
   }
   uint32_t e[6] = {frame, type, data[0], data[1], data[2], data[3]};

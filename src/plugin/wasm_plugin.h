@@ -4,6 +4,7 @@
 // descriptor read. LoadedPlugin is shared by every node of one file;
 // PluginRunner is one running instance with its io offsets, what a node
 // drives on the audio thread.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -72,7 +73,8 @@ class PluginRunner {
   // After run(): events the plug-in emitted, clamped to its list and the call.
   uint32_t output_event_count() const noexcept { return out_count_; }
   void output_event(uint32_t i, uint32_t& frame, uint32_t& type, uint32_t (&data)[4]) const noexcept;
-  uint64_t dropped_events() const noexcept { return dropped_; }
+  // [any] Events that did not fit the plug-in's event list, since creation.
+  uint64_t dropped_events() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
   // [control, not while running] State as bytes (see docs/spec/plugin-abi.md
   // "State"): the plug-in id, then the plug-in's own bytes.
@@ -90,7 +92,7 @@ class PluginRunner {
   PluginIo io_;
   uint8_t* base_ = nullptr;
   uint32_t frames_ = 0, in_count_ = 0, out_count_ = 0;
-  uint64_t dropped_ = 0;
+  std::atomic<uint64_t> dropped_{0};  // written on the audio thread only
 };
 
 }  // namespace ac::wasm

@@ -45,7 +45,7 @@ Result simulate(double drift_ppm, double jitter_ns, double seconds, PiServoOptio
     double late = 0.0;
     if (d.late_every > 0 && i % d.late_every == d.late_every - 1) late = d.late_ns;
     const auto measured = static_cast<int64_t>(std::llround(error_ns + noise(rng) + late));
-    const double ppb = servo.sample(measured, static_cast<int64_t>(i * dt * 1e9));
+    const double ppb = servo.sample(measured, LocalNanos{static_cast<int64_t>(i * dt * 1e9)});
     if (servo.state() == ServoState::jump) {
       error_ns -= static_cast<double>(servo.step_ns());
       ++r.jumps;
@@ -91,7 +91,7 @@ TEST(PiServo, LinuxptpSoftwareGainsSettleFarMoreSlowlyHere) {
 
 TEST(PiServo, SmallInitialErrorIsSlewedNotStepped) {
   PiServo servo;
-  for (int i = 0; i <= 16; ++i) servo.sample(5000 + 100 * i, int64_t{125000000} * i);
+  for (int i = 0; i <= 16; ++i) servo.sample(5000 + 100 * i, LocalNanos{int64_t{125000000} * i});
   EXPECT_EQ(servo.state(), ServoState::locked);  // 5 µs is under the 20 µs first-step threshold
 }
 
@@ -107,7 +107,7 @@ TEST(PiServo, TheFirstEstimateFitsALineThroughTwoSecondsOfOffsets) {
   for (; i < 40 && servo.state() == ServoState::unlocked; ++i) {
     const double t = 0.125 * i;
     const double offset = 300000.0 + 25000.0 * t;  // 300 µs off, 25 ppm fast
-    servo.sample(std::llround(offset + noise(rng)), std::llround(t * 1e9));
+    servo.sample(std::llround(offset + noise(rng)), LocalNanos{std::llround(t * 1e9)});
   }
   ASSERT_EQ(servo.state(), ServoState::jump);
   EXPECT_EQ(i, 17);  // the sample at 2.0 s
@@ -121,14 +121,14 @@ TEST(PiServo, RelockingAfterAResetKeepsTheFrequencyAndTakesTwoSamples) {
   PiServo servo;
   int64_t t = 0;
   const int64_t dt = 125000000;
-  for (int i = 0; i < 17; ++i, t += dt) servo.sample(1000 + 40 * i * 125, t);  // 40 ppm
+  for (int i = 0; i < 17; ++i, t += dt) servo.sample(1000 + 40 * i * 125, LocalNanos{t});  // 40 ppm
   ASSERT_NE(servo.state(), ServoState::unlocked);
   const double found = servo.drift_ppb();
   EXPECT_NEAR(found, 40000.0, 1.0);
   servo.reset();
-  servo.sample(300000, t);
+  servo.sample(300000, LocalNanos{t});
   EXPECT_EQ(servo.state(), ServoState::unlocked);
-  servo.sample(300200, t + dt);
+  servo.sample(300200, LocalNanos{t + dt});
   EXPECT_EQ(servo.state(), ServoState::jump);
   EXPECT_EQ(servo.drift_ppb(), found);
   EXPECT_EQ(servo.step_ns(), 300100);  // their mean: the frequency is known
@@ -147,7 +147,8 @@ TEST(PiServo, LateTimeStampsAreLeftOutAndCounted) {
   const Result raw = simulate(80.0, 1000.0, 120.0, believing, late);
   EXPECT_GT(raw.max_ns, 10000.0);
   PiServo servo;
-  for (int i = 0; i < 100; ++i) servo.sample(i == 60 ? 200000 : (i % 2 ? 500 : -500), int64_t{125000000} * i);
+  for (int i = 0; i < 100; ++i)
+    servo.sample(i == 60 ? 200000 : (i % 2 ? 500 : -500), LocalNanos{int64_t{125000000} * i});
   EXPECT_EQ(servo.outliers(), 1u);
 }
 

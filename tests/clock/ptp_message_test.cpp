@@ -107,7 +107,7 @@ TEST(PtpMessage, TwoStepSyncFollowUpDelayReqDelayResp) {
   auto fu_back = decode(fu_bytes);
   ASSERT_TRUE(fu_back);
   EXPECT_EQ(fu_back->timestamp, fu.timestamp);
-  EXPECT_EQ(fu_back->timestamp.to_ns(), 1700000000123456789);
+  EXPECT_EQ(fu_back->timestamp.to_ptp().ns, 1700000000123456789);
 
   Message req = base(MessageType::delay_req, 0, 0x7F, 9);
   EXPECT_EQ(encode(req), cat(header_bytes(0x01, 44, 0, 0x01, 0x7F, 9), std::vector<uint8_t>(10, 0)));

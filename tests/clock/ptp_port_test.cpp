@@ -22,8 +22,8 @@ struct Node {
   VirtualClock clock;
   std::unique_ptr<Port> port;
   bool alive = true;
-  int64_t local(int64_t true_ns) const {
-    return offset_ns + static_cast<int64_t>(std::llround(static_cast<double>(true_ns) * rate));
+  LocalNanos local(int64_t true_ns) const {
+    return LocalNanos{offset_ns + static_cast<int64_t>(std::llround(static_cast<double>(true_ns) * rate))};
   }
 };
 
@@ -47,7 +47,7 @@ class Network {
     c.self.quality.clock_class = slave_only ? 255 : 248;
     c.slave_only = slave_only;
     // True PTP time for masters: their clocks read true time (+ TAI offset).
-    n->clock.set(n->local(0), slave_only ? 0 : int64_t{1700000000} * 1000000000);
+    n->clock.set(n->local(0), PtpNanos{slave_only ? 0 : int64_t{1700000000} * 1000000000});
     if (ppm != 0.0 && !slave_only) n->clock.set_frequency(n->local(0), -ppm * 1e3);
     n->port = std::make_unique<Port>(c, n->clock);
     n->port->start(n->local(0));
@@ -102,9 +102,8 @@ class Network {
 
   // The slave's PTP time minus the master's, at true time now.
   int64_t error(size_t slave, size_t master) {
-    int64_t s = 0, m = 0;
-    nodes_[slave]->clock.to_ptp(nodes_[slave]->local(now_), s);
-    nodes_[master]->clock.to_ptp(nodes_[master]->local(now_), m);
+    const PtpNanos s = nodes_[slave]->clock.to_ptp(nodes_[slave]->local(now_)).value_or(PtpNanos{});
+    const PtpNanos m = nodes_[master]->clock.to_ptp(nodes_[master]->local(now_)).value_or(PtpNanos{});
     return s - m;
   }
   int64_t now() const { return now_; }
@@ -171,16 +170,16 @@ TEST(PtpPort, BestMasterWinsAndTheNextTakesOverWhenItStops) {
 
 TEST(PtpPort, OtherDomainsAreIgnoredAndCounted) {
   VirtualClock clock;
-  clock.set(0, 0);
+  clock.set(LocalNanos{0}, PtpNanos{0});
   PortConfig c;
   c.identity = {{1, 2, 3, 4, 5, 6, 7, 8}, 1};
   Port p(c, clock);
-  p.start(0);
+  p.start(LocalNanos{0});
   Message m;
   m.header.type = MessageType::announce;
   m.header.domain = 5;
   m.header.source = {{9, 9, 9, 9, 9, 9, 9, 9}, 1};
-  p.on_message(m, 1000);
+  p.on_message(m, LocalNanos{1000});
   EXPECT_EQ(p.status().rejected, 1u);
   EXPECT_EQ(p.status().announces, 0u);
 }

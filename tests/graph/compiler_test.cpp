@@ -67,7 +67,7 @@ TEST(LatencyCompensation, WithoutLatencyNothingIsInserted) {
       r);
   auto plan = compile(g);
   ASSERT_TRUE(plan);
-  EXPECT_TRUE((*plan)->delays.empty());
+  EXPECT_TRUE((*plan)->run.delays.empty());
   EXPECT_EQ((*plan)->total_latency, 0u);
 }
 
@@ -84,8 +84,8 @@ TEST(BufferReuse, ALongChainNeedsTwoBuffers) {
   const Graph g = test::load_or_fail(yaml, r);
   auto plan = compile(g);
   ASSERT_TRUE(plan);
-  EXPECT_EQ((*plan)->naive_buffer_count, static_cast<uint32_t>(kChain + 1));
-  EXPECT_EQ((*plan)->buffer_count, 2u);
+  EXPECT_EQ((*plan)->buffers.naive_count, static_cast<uint32_t>(kChain + 1));
+  EXPECT_EQ((*plan)->buffers.count, 2u);
   // The reuse is not paid for with wrong samples: 100 x -0.1 dB = -10 dB.
   const auto out = test::render_graph(g, 256);
   float expected = 1.0f;

@@ -42,10 +42,10 @@ void block(Plan& p, const std::string& id, double us) {
   for (size_t s = 0; s < p.steps.size(); ++s) {
     if (p.steps[s].node != node) continue;
     const auto ticks = static_cast<uint64_t>(std::llround(us * cycle_ticks_per_second() / 1e6));
-    p.counters[s].ticks.fetch_add(ticks, std::memory_order_relaxed);
+    p.run.counters[s].ticks.fetch_add(ticks, std::memory_order_relaxed);
     break;
   }
-  p.block_counters.blocks.fetch_add(1, std::memory_order_relaxed);
+  p.run.block_counters.blocks.fetch_add(1, std::memory_order_relaxed);
 }
 
 double cost_of(const CostSampler& c, const Plan& p, const std::string& id) {

@@ -190,14 +190,14 @@ TEST(ParallelExecutor, FanOutPlansKeepSiblingsInSeparateBuffers) {
   auto serial = compile(g, CompileOptions{false, 1});
   auto parallel = compile(g, CompileOptions{false, 2});
   ASSERT_TRUE(serial && parallel);
-  EXPECT_LT((*serial)->buffer_count, (*parallel)->buffer_count);
-  EXPECT_EQ((*parallel)->buffer_count, 3u);  // the source's, and one per thread
+  EXPECT_LT((*serial)->buffers.count, (*parallel)->buffers.count);
+  EXPECT_EQ((*parallel)->buffers.count, 3u);  // the source's, and one per thread
   const Plan& p = **parallel;
   for (size_t i = 1; i < p.steps.size(); ++i) {
     for (size_t j = i + 1; j < p.steps.size(); ++j) {
-      if (p.step_list[i] == p.step_list[j]) continue;
-      EXPECT_NE(p.out_views[p.steps[i].first_output_view].channels[0],
-                p.out_views[p.steps[j].first_output_view].channels[0])
+      if (p.schedule.step_list[i] == p.schedule.step_list[j]) continue;
+      EXPECT_NE(p.run.out_views[p.steps[i].first_output_view].channels[0],
+                p.run.out_views[p.steps[j].first_output_view].channels[0])
           << "steps " << i << " and " << j << " run on different threads";
     }
   }
@@ -226,12 +226,12 @@ TEST(ParallelExecutor, ChainsGoToThreadsWholeAndReuseTheirThreadsBuffers) {
   auto parallel = compile(g, CompileOptions{false, 2});
   ASSERT_TRUE(serial && parallel);
   const Plan& p = **parallel;
-  EXPECT_TRUE(p.cross_preds.empty());
+  EXPECT_TRUE(p.schedule.cross_preds.empty());
   size_t changes = 0;
-  for (size_t s = 1; s < p.steps.size(); ++s) changes += p.step_list[s] != p.step_list[s - 1];
+  for (size_t s = 1; s < p.steps.size(); ++s) changes += p.schedule.step_list[s] != p.schedule.step_list[s - 1];
   EXPECT_EQ(changes, 1u) << "each thread's steps are one range of the order";
-  EXPECT_EQ(p.lists[0].end - p.lists[0].begin, p.lists[1].end - p.lists[1].begin);
-  EXPECT_LE(p.buffer_count, 2 * (*serial)->buffer_count);
+  EXPECT_EQ(p.schedule.lists[0].end - p.schedule.lists[0].begin, p.schedule.lists[1].end - p.schedule.lists[1].begin);
+  EXPECT_LE(p.buffers.count, 2 * (*serial)->buffers.count);
 }
 
 // A core's prefetcher streams ahead through the page it reads: buffers of
@@ -246,18 +246,18 @@ TEST(ParallelExecutor, EachThreadsBuffersLieInPagesOfTheirOwn) {
     const auto plan = next_plan(gen, r, false, 2, block);
     ASSERT_TRUE(plan);
     const Plan& p = *plan;
-    const auto base = reinterpret_cast<uintptr_t>(p.pool_base);
-    const uintptr_t end = base + p.pool.size() * sizeof(float);
+    const auto base = reinterpret_cast<uintptr_t>(p.buffers.base);
+    const uintptr_t end = base + p.buffers.pool.size() * sizeof(float);
     EXPECT_EQ(base % 4096, 0u);
     std::map<uintptr_t, std::set<uint32_t>> threads_of_page;
     for (size_t s = 0; s < p.steps.size(); ++s) {
       const PlanStep& st = p.steps[s];
       for (uint32_t k = 0; k < st.output_ports; ++k) {
-        const AudioView& v = p.out_views[st.first_output_view + k];
+        const AudioView& v = p.run.out_views[st.first_output_view + k];
         for (uint32_t c = 0; c < v.channel_count; ++c) {
           const auto at = reinterpret_cast<uintptr_t>(v.channels[c]);
           if (at < base || at >= end) continue;  // not the pool's (host buffers)
-          threads_of_page[(at - base) / 4096].insert(p.step_list[s]);
+          threads_of_page[(at - base) / 4096].insert(p.schedule.step_list[s]);
         }
       }
     }

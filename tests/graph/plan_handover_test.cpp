@@ -30,13 +30,13 @@ TEST(PlanHandover, CountersCarryOverStepForStepAndPastEventsAreSkipped) {
   Plan& a = **first;
   // Counters as if it had run: distinct figures per step.
   for (size_t s = 0; s < a.steps.size(); ++s) {
-    a.counters[s].ticks.store(1000 * (s + 1));
-    a.counters[s].max.store(100 * (s + 1));
-    a.counters[s].misses.store(s);
+    a.run.counters[s].ticks.store(1000 * (s + 1));
+    a.run.counters[s].max.store(100 * (s + 1));
+    a.run.counters[s].misses.store(s);
   }
-  a.block_counters.blocks.store(50);
-  a.block_counters.total_frames.store(50 * 64);
-  a.counters[a.steps.size() - 1].bypassed.store(true);
+  a.run.block_counters.blocks.store(50);
+  a.run.block_counters.total_frames.store(50 * 64);
+  a.run.counters[a.steps.size() - 1].bypassed.store(true);
 
   o.reuse = a.nodes;
   o.reuse_delays_from = &a;
@@ -64,8 +64,8 @@ TEST(PlanHandover, CountersCarryOverStepForStepAndPastEventsAreSkipped) {
     if (b.node_ids[b.steps[s].node] != "ga" || b.steps[s].event_count == 0) continue;
     ++checked;
     ASSERT_EQ(b.steps[s].event_count, 3u);
-    EXPECT_EQ(b.event_cursor[s], 1u);
-    EXPECT_EQ(b.events[b.steps[s].first_event + b.event_cursor[s]].at.value, 200);
+    EXPECT_EQ(b.run.event_cursor[s], 1u);
+    EXPECT_EQ(b.events[b.steps[s].first_event + b.run.event_cursor[s]].at.value, 200);
   }
   EXPECT_EQ(checked, 1);
 }

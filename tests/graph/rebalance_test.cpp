@@ -100,7 +100,7 @@ std::string graph_text() {
 size_t steps_with_slow_node(const Plan& p) {
   for (size_t s = 0; s < p.steps.size(); ++s) {
     if (p.node_ids[p.steps[s].node] != "slow") continue;
-    const ThreadList& l = p.lists[p.step_list[s]];
+    const ThreadListRange& l = p.schedule.lists[p.schedule.step_list[s]];
     return l.end - l.begin;
   }
   return 0;

@@ -47,9 +47,13 @@ TEST(PluginRtSafety, WasmNodesRunWithoutAllocatingOrLocking) {
   });
   test::use_test_cache();
   for (uint32_t block : {64u, 1024u}) {
-    const auto v = test::run_guarded(graph(), r, 200, block);
+    test::GuardedOutcome outcome;
+    const auto v = test::run_guarded(graph(), r, 200, block, &outcome);
     EXPECT_EQ(v.total(), 0u) << "block " << block << ": " << v.allocations << " allocations, " << v.frees << " frees, "
                              << v.locks << " locks; first: " << v.first;
+    // ... while the plug-ins really ran: none faulted, and the chain made sound.
+    EXPECT_TRUE(outcome.faults.empty()) << "block " << block << ": " << outcome.faults.front();
+    EXPECT_GT(outcome.output_peak, 1e-3f) << "block " << block << ": the output stayed silent";
   }
 }
 

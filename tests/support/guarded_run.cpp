@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "graph/compiler.h"
@@ -11,7 +12,8 @@
 
 namespace ac::test {
 
-RtViolations run_guarded(const std::string& yaml, const NodeRegistry& r, int blocks, uint32_t block_size) {
+RtViolations run_guarded(const std::string& yaml, const NodeRegistry& r, int blocks, uint32_t block_size,
+                         GuardedOutcome* outcome) {
   auto g = load_graph_text(yaml, "rt.yaml", r);
   if (!g) {
     ADD_FAILURE() << g.error().to_string();
@@ -42,13 +44,22 @@ RtViolations run_guarded(const std::string& yaml, const NodeRegistry& r, int blo
   host.event_input_count = 2;
   host.event_output = event_out_ptrs;
   host.event_output_count = 2;
+  float peak = 0.0f;
   reset_rt_violations();
   for (int b = 0; b < blocks; ++b) {
     const FrameCount frames = (b % 3 == 2) ? block_size / 2 + 1 : block_size;
     for (auto& o : event_out) o.clear();
     run_block(**plan, SampleTime{static_cast<int64_t>(b) * block_size}, frames, &host);
+    for (FrameCount i = 0; i < frames; ++i) peak = std::max({peak, std::fabs(out_l[i]), std::fabs(out_r[i])});
   }
   const auto seen = rt_violations();
+  if (outcome) {
+    outcome->output_peak = peak;
+    for (size_t i = 0; i < (*plan)->nodes.size(); ++i) {
+      if (const std::string why = (*plan)->nodes[i]->fault(); !why.empty())
+        outcome->faults.push_back((*plan)->node_ids[i] + ": " + why);
+    }
+  }
   for (auto& n : (*plan)->nodes) n->deactivate();
   return seen;
 }

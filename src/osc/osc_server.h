@@ -18,6 +18,10 @@
 // they name, as the OSC 1.0 specification says. Replies go to the sender
 // and every subscriber; errors come back as /error s. Malformed packets are
 // counted and dropped. Everything runs on the thread that calls poll().
+//
+// This is the socket shell: liblo receives and decodes, osc/osc_router.h
+// decides what a message asks for, and the server carries it out on the
+// engine and answers.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,6 +32,7 @@
 #include "core/clock_map.h"
 #include "core/expected.h"
 #include "graph/engine.h"
+#include "osc/osc_router.h"
 
 namespace ac {
 
@@ -76,7 +81,15 @@ class OscServer {
   OscServer(Engine& engine, const ClockMap& clock, Hooks hooks)
       : engine_(engine), clock_(clock), hooks_(std::move(hooks)) {}
   static void on_error(int num, const char* msg, const char* where);
-  void handle(const char* path, const char* types, void** argv, int argc, void* msg);
+  void handle(const OscMessage& message, void* from);
+  // Carrying out each kind of action; `from` is the lo_message to answer.
+  void set_params(const osc_action::SetParams& a, const std::string& path, void* from);
+  void query_params(const osc_action::QueryParams& a, void* from);
+  void post_event(const osc_action::PostEvent& a, const std::string& path, void* from);
+  void list_params(void* from);
+  void apply_patch(const osc_action::ApplyPatch& a, void* from);
+  void subscribe(const osc_action::Subscribe& a, void* from);
+  void reply_text(void* from, const std::string& path, const std::string& text);
   void reply(void* to, const std::string& path, void* message);
   void fail(void* to, const std::string& text);
 
