@@ -1,4 +1,4 @@
-# Strict warnings for the project's own targets (STYLE.md "Build").
+# Strict warnings for the project's own targets (docs/architecture.md, "Conventions").
 function(audiocloud_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor

@@ -14,6 +14,7 @@ scripts/check_format.sh
 
 echo "== release: build and test"
 scripts/build.sh release
+scripts/check_function_size.sh build/release
 ctest --preset release
 
 if [[ "${AUDIOCLOUD_QUICK:-0}" == "1" ]]; then exit 0; fi

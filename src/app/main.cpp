@@ -5,50 +5,111 @@
 
 #include "app/commands.h"
 
+namespace {
+
+CLI::App* add_render(CLI::App& app, ac::RenderArgs& a) {
+  CLI::App* r = app.add_subcommand("render", "render a graph offline, as fast as possible, to a sound file");
+  r->add_option("graph", a.graph, "graph file (YAML)")->required();
+  r->add_option("-o,--output", a.output, "output file (default: <graph name>.wav here); .wav .flac .aiff");
+  r->add_flag("--no-output", a.no_output, "write no file (recorders in the graph still write theirs)");
+  r->add_option("-d,--duration", a.duration,
+                "length: 10s, 500ms, 48000 (samples), '8 beats' (default: the graph's duration or 10s)");
+  r->add_option("--format", a.format, "wav, flac or aiff (default: from the extension)");
+  r->add_option("--encoding", a.encoding, "pcm16, pcm24, pcm32 or float (default pcm24)");
+  r->add_option("-j,--threads", a.threads,
+                "threads running nodes (1 = serial; default: every CPU this process may use when the graph is wide "
+                "enough, else 1)");
+  r->add_flag("-q,--quiet", a.quiet, "no progress bar");
+  return r;
+}
+
+CLI::App* add_run(CLI::App& app, ac::RunArgs& a) {
+  CLI::App* rn =
+      app.add_subcommand("run", "run a graph in real time; each line on stdin is a graph patch applied live");
+  rn->add_option("graph", a.graph, "graph file (YAML)")->required();
+  rn->add_option("--driver", a.driver, "audio driver: dummy (paced by the monotonic clock), jack or alsa");
+  rn->add_option("--device", a.device, "ALSA playback device (hw:0, plughw:1,0, default ...)");
+  rn->add_option("--capture-device", a.capture_device, "ALSA capture device");
+  rn->add_option("--period", a.period, "ALSA frames per period");
+  rn->add_option("--periods", a.periods, "ALSA periods in the device buffer");
+  rn->add_option("--osc", a.osc, "OSC control: udp:PORT or tcp:PORT (/node/<id>/<param>, /list, /graph/patch ...)");
+  rn->add_option("--name", a.client_name, "JACK client name (default audiocloud)");
+  rn->add_option("-j,--threads", a.threads, "threads running nodes (1 = serial)");
+  rn->add_option("-d,--duration", a.duration, "stop after this long (default: until SIGINT/SIGTERM)");
+  rn->add_option("--control", a.control, "a local control socket (Unix socket path): one patch per line, answered");
+  rn->add_option("--ptp-iface", a.ptp_iface, "graphs with 'clock: ptp': the network interface of the PTP clock");
+  rn->add_option("--ptp-timeout", a.ptp_timeout, "graphs with 'clock: ptp': seconds to wait for lock (default 30)");
+  rn->add_option("--bridge-latency", a.bridge_latency_ms,
+                 "graphs with 'clock: ptp' on JACK: ms each clock bridge holds (default 20)")
+      ->check(CLI::Range(2.0, 1000.0));
+  rn->add_option("--ptp-role", a.ptp_role, "graphs with 'clock: ptp': auto (default), master or slave")
+      ->check(CLI::IsMember({"auto", "master", "slave"}));
+  return rn;
+}
+
+CLI::App* add_graph(CLI::App& app, ac::GraphArgs& a) {
+  CLI::App* g = app.add_subcommand("graph", "compile a graph and print its plan: order, latency, buffers");
+  g->add_option("graph", a.graph, "graph file (YAML)")->required();
+  g->add_option("--dot", a.dot, "also write Graphviz to FILE ('-' prints only the dot)");
+  return g;
+}
+
+CLI::App* add_plugin(CLI::App& app, ac::PluginArgs& a) {
+  CLI::App* pl =
+      app.add_subcommand("plugin", "WASM plug-ins: inspect, compile into the cache, swap into a running graph");
+  pl->require_subcommand(1);
+  auto* pli = pl->add_subcommand("inspect", "validate a plug-in and print its descriptor, imports and exports");
+  pli->add_option("file", a.file, "plug-in module (.wasm)")->required();
+  pli->add_option("--engine", a.engine, "auto, compiled or interpreted");
+  pli->callback([&] { a.action = "inspect"; });
+  auto* plb = pl->add_subcommand("build", "compile a plug-in ahead of time into the cache; print the times");
+  plb->add_option("file", a.file, "plug-in module (.wasm)")->required();
+  plb->add_flag("--explicit-bounds", a.explicit_bounds, "bounds-check every access instead of guard pages");
+  plb->add_option("--cache", a.cache_dir,
+                  "cache directory (default $AUDIOCLOUD_CACHE_DIR or ~/.cache/audiocloud/wasm)");
+  plb->callback([&] { a.action = "build"; });
+  auto* pls =
+      pl->add_subcommand("swap", "replace the plug-in of a running graph's wasm node (crossfaded, state carried over)");
+  pls->add_option("node", a.node, "node id in the running graph")->required();
+  pls->add_option("file", a.file, "the new plug-in module (.wasm)")->required();
+  pls->add_option("--osc", a.osc, "the running graph's OSC port: udp:PORT (`run --osc udp:PORT`)")->required();
+  pls->add_option("--host", a.host, "where it runs (default 127.0.0.1)");
+  pls->callback([&] { a.action = "swap"; });
+  return pl;
+}
+
+CLI::App* add_ptp(CLI::App& app, ac::PtpArgs& a) {
+  CLI::App* pt = app.add_subcommand("ptp", "run a PTPv2 ordinary clock on an interface; print its state every second");
+  pt->add_option("--iface", a.iface, "network interface (UDP/IPv4 multicast)")->required();
+  pt->add_flag_callback(
+      "--master", [&] { a.role = "master"; }, "act as grandmaster (never a slave)");
+  pt->add_flag_callback(
+      "--slave", [&] { a.role = "slave"; }, "slave only");
+  pt->add_flag_callback(
+      "--auto", [&] { a.role = "auto"; }, "the best master clock algorithm decides (default)");
+  pt->add_option("--domain", a.domain, "PTP domain (0..127)")->check(CLI::Range(0, 127));
+  pt->add_option("--profile", a.profile, "aes67 (sync 2^-3 s, announce 2^1 s) or default (sync 1 s, announce 2 s)")
+      ->check(CLI::IsMember({"aes67", "default"}));
+  pt->add_option("--priority1", a.priority1, "priority1 (0..255, lower wins)")->check(CLI::Range(0, 255));
+  pt->add_flag("--json", a.json, "one JSON object per line");
+  pt->add_option("--duration", a.duration, "stop after this many seconds");
+  return pt;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"audiocloud — one real-time signal graph for MIDI, plug-ins and audio networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "audiocloud 0.1.0");
-
   ac::RenderArgs render;
-  auto* r = app.add_subcommand("render", "render a graph offline, as fast as possible, to a sound file");
-  r->add_option("graph", render.graph, "graph file (YAML)")->required();
-  r->add_option("-o,--output", render.output, "output file (default: <graph name>.wav here); .wav .flac .aiff");
-  r->add_flag("--no-output", render.no_output, "write no file (recorders in the graph still write theirs)");
-  r->add_option("-d,--duration", render.duration,
-                "length: 10s, 500ms, 48000 (samples), '8 beats' (default: the graph's duration or 10s)");
-  r->add_option("--format", render.format, "wav, flac or aiff (default: from the extension)");
-  r->add_option("--encoding", render.encoding, "pcm16, pcm24, pcm32 or float (default pcm24)");
-  r->add_option("-j,--threads", render.threads,
-                "threads running nodes (1 = serial; default: every CPU this process may use when the graph is wide "
-                "enough, else 1)");
-  r->add_flag("-q,--quiet", render.quiet, "no progress bar");
-
   ac::RunArgs run;
-  auto* rn = app.add_subcommand("run", "run a graph in real time; each line on stdin is a graph patch applied live");
-  rn->add_option("graph", run.graph, "graph file (YAML)")->required();
-  rn->add_option("--driver", run.driver, "audio driver: dummy (paced by the monotonic clock), jack or alsa");
-  rn->add_option("--device", run.device, "ALSA playback device (hw:0, plughw:1,0, default ...)");
-  rn->add_option("--capture-device", run.capture_device, "ALSA capture device");
-  rn->add_option("--period", run.period, "ALSA frames per period");
-  rn->add_option("--periods", run.periods, "ALSA periods in the device buffer");
-  rn->add_option("--osc", run.osc, "OSC control: udp:PORT or tcp:PORT (/node/<id>/<param>, /list, /graph/patch ...)");
-  rn->add_option("--name", run.client_name, "JACK client name (default audiocloud)");
-  rn->add_option("-j,--threads", run.threads, "threads running nodes (1 = serial)");
-  rn->add_option("-d,--duration", run.duration, "stop after this long (default: until SIGINT/SIGTERM)");
-  rn->add_option("--control", run.control, "a local control socket (Unix socket path): one patch per line, answered");
-  rn->add_option("--ptp-iface", run.ptp_iface, "graphs with 'clock: ptp': the network interface of the PTP clock");
-  rn->add_option("--ptp-timeout", run.ptp_timeout, "graphs with 'clock: ptp': seconds to wait for lock (default 30)");
-  rn->add_option("--bridge-latency", run.bridge_latency_ms,
-                 "graphs with 'clock: ptp' on JACK: ms each clock bridge holds (default 20)")
-      ->check(CLI::Range(2.0, 1000.0));
-  rn->add_option("--ptp-role", run.ptp_role, "graphs with 'clock: ptp': auto (default), master or slave")
-      ->check(CLI::IsMember({"auto", "master", "slave"}));
-
   ac::GraphArgs graph;
-  auto* g = app.add_subcommand("graph", "compile a graph and print its plan: order, latency, buffers");
-  g->add_option("graph", graph.graph, "graph file (YAML)")->required();
-  g->add_option("--dot", graph.dot, "also write Graphviz to FILE ('-' prints only the dot)");
+  ac::PluginArgs plugin;
+  ac::PtpArgs ptp;
+  CLI::App* r = add_render(app, render);
+  CLI::App* rn = add_run(app, run);
+  CLI::App* g = add_graph(app, graph);
 
   bool nodes_json = false;
   auto* n = app.add_subcommand("nodes", "list node types with their ports and parameters");
@@ -58,44 +119,11 @@ int main(int argc, char** argv) {
   auto* pa = app.add_subcommand("patch", "send one graph patch to a running graph's control socket; print the answer");
   pa->add_option("--control", patch_socket, "the socket given to run --control")->required();
   pa->add_option("patch", patch_text, "the patch, e.g. '{set: {amp.gain: -6}}'")->required();
-  ac::PluginArgs plugin;
-  auto* pl = app.add_subcommand("plugin", "WASM plug-ins: inspect, compile into the cache, swap into a running graph");
-  pl->require_subcommand(1);
-  auto* pli = pl->add_subcommand("inspect", "validate a plug-in and print its descriptor, imports and exports");
-  pli->add_option("file", plugin.file, "plug-in module (.wasm)")->required();
-  pli->add_option("--engine", plugin.engine, "auto, compiled or interpreted");
-  pli->callback([&] { plugin.action = "inspect"; });
-  auto* plb = pl->add_subcommand("build", "compile a plug-in ahead of time into the cache; print the times");
-  plb->add_option("file", plugin.file, "plug-in module (.wasm)")->required();
-  plb->add_flag("--explicit-bounds", plugin.explicit_bounds, "bounds-check every access instead of guard pages");
-  plb->add_option("--cache", plugin.cache_dir,
-                  "cache directory (default $AUDIOCLOUD_CACHE_DIR or ~/.cache/audiocloud/wasm)");
-  plb->callback([&] { plugin.action = "build"; });
-  auto* pls =
-      pl->add_subcommand("swap", "replace the plug-in of a running graph's wasm node (crossfaded, state carried over)");
-  pls->add_option("node", plugin.node, "node id in the running graph")->required();
-  pls->add_option("file", plugin.file, "the new plug-in module (.wasm)")->required();
-  pls->add_option("--osc", plugin.osc, "the running graph's OSC port: udp:PORT (`run --osc udp:PORT`)")->required();
-  pls->add_option("--host", plugin.host, "where it runs (default 127.0.0.1)");
-  pls->callback([&] { plugin.action = "swap"; });
+  CLI::App* pl = add_plugin(app, plugin);
+  CLI::App* pt = add_ptp(app, ptp);
 
   std::string conformance_dir = "conformance";
   bool conformance_verbose = false;
-  ac::PtpArgs ptp;
-  auto* pt = app.add_subcommand("ptp", "run a PTPv2 ordinary clock on an interface; print its state every second");
-  pt->add_option("--iface", ptp.iface, "network interface (UDP/IPv4 multicast)")->required();
-  pt->add_flag_callback(
-      "--master", [&] { ptp.role = "master"; }, "act as grandmaster (never a slave)");
-  pt->add_flag_callback(
-      "--slave", [&] { ptp.role = "slave"; }, "slave only");
-  pt->add_flag_callback(
-      "--auto", [&] { ptp.role = "auto"; }, "the best master clock algorithm decides (default)");
-  pt->add_option("--domain", ptp.domain, "PTP domain (0..127)")->check(CLI::Range(0, 127));
-  pt->add_option("--profile", ptp.profile, "aes67 (sync 2^-3 s, announce 2^1 s) or default (sync 1 s, announce 2 s)")
-      ->check(CLI::IsMember({"aes67", "default"}));
-  pt->add_option("--priority1", ptp.priority1, "priority1 (0..255, lower wins)")->check(CLI::Range(0, 255));
-  pt->add_flag("--json", ptp.json, "one JSON object per line");
-  pt->add_option("--duration", ptp.duration, "stop after this many seconds");
   auto* c = app.add_subcommand("conformance", "run the conformance vectors in DIR");
   c->add_option("dir", conformance_dir, "folder of vectors (default: conformance)");
   c->add_flag("-v,--verbose", conformance_verbose, "print passing vectors too");

@@ -210,23 +210,25 @@ bool ClockBridge::resample(uint32_t frames) noexcept {
   return false;
 }
 
-void ClockBridge::read(float* const* channels, uint32_t frames, double time, uint64_t skipped) noexcept {
-  frames = std::min(frames, options_.reader_block);
-  const uint32_t nch = options_.channels;
-  bool reader_skipped = false;
+double ClockBridge::reader_time(double time, uint64_t skipped) noexcept {
   if (!reader_started_) {
     reader_dll_.reset(time, options_.reader_block / options_.rate, kDllLockHz);
     reader_started_ = true;
   } else {
-    if (skipped > 0) {
-      reader_dll_.skip((skipped + options_.reader_block / 2) / options_.reader_block);
-      reader_skipped = true;
-    }
+    if (skipped > 0) reader_dll_.skip((skipped + options_.reader_block / 2) / options_.reader_block);
     reader_dll_.update(time);
     if (reader_dll_.updates() == kDllLockUpdates) reader_dll_.set_bandwidth(kDllHz);
   }
-  const double t = reader_dll_.updates() == 0 ? time : reader_dll_.previous_time();
   pub_reader_rate_.store(options_.reader_block / reader_dll_.period(), std::memory_order_relaxed);
+  return reader_dll_.updates() == 0 ? time : reader_dll_.previous_time();
+}
+
+void ClockBridge::read(float* const* channels, uint32_t frames, double time, uint64_t skipped) noexcept {
+  frames = std::min(frames, options_.reader_block);
+  const uint32_t nch = options_.channels;
+  // (Skipped frames before the first block are not a skip: nothing was read yet.)
+  const bool reader_skipped = reader_started_ && skipped > 0;
+  const double t = reader_time(time, skipped);
   auto silence = [&] {
     for (uint32_t c = 0; c < nch; ++c) std::fill(channels[c], channels[c] + frames, 0.0f);
     read_span_ = Span{read_span_.end, read_span_.end};

@@ -88,6 +88,10 @@ class ClockBridge {
   const ClockBridgeOptions& options() const noexcept { return options_; }
 
  private:
+  // [reader] The reader's block time, smoothed by its delay-locked loop
+  // (which also learns the reader's rate); `skipped` frames were lost
+  // before this block.
+  double reader_time(double time, uint64_t skipped) noexcept;
   explicit ClockBridge(const ClockBridgeOptions& options);
   struct WriterClock {
     uint64_t frames = 0;  // frames written so far

@@ -39,10 +39,24 @@ bool ClockConfidence::usable() const noexcept {
 
 struct PtpClock::State {
   State(ptp::Socket s, const ptp::PortConfig& c, VirtualClock& clock)
-      : socket(std::move(s)), config(c), port(c, clock) {}
+      : socket(std::move(s)), config(c), port(c, clock), reference(reference_options()) {}
+  static PiServoOptions reference_options() {
+    PiServoOptions o;
+    o.sync_interval = 0.25;
+    o.first_step_threshold_ns = 1000;
+    return o;
+  }
   ptp::Socket socket;
   ptp::PortConfig config;
   ptp::Port port;
+  // As master: the servo that keeps the clock on the system clock.
+  PiServo reference;
+  LocalNanos next_reference;
+  std::optional<LocalNanos> master_since;
+  // For the confidence snapshot.
+  uint64_t malformed = 0, seen_offsets = 0;
+  double window[ClockConfidence::kWindow] = {};
+  size_t window_count = 0, window_next = 0;
 };
 
 Expected<std::unique_ptr<PtpClock>> PtpClock::start(const PtpClockOptions& options) {
@@ -88,96 +102,97 @@ ClockConfidence PtpClock::confidence() const {
   return confidence_;
 }
 
-void PtpClock::loop() {
+void PtpClock::send_outgoing() {
   ptp::Port& port = state_->port;
-  ptp::Socket& socket = state_->socket;
-  const int16_t utc_offset = state_->config.utc_offset;
-  port.start(VirtualClock::local_now());
-  PiServoOptions reference_options;
-  reference_options.sync_interval = 0.25;
-  reference_options.first_step_threshold_ns = 1000;
-  PiServo reference(reference_options);
-  LocalNanos next_reference = VirtualClock::local_now();
-  std::optional<LocalNanos> master_since;
-  uint64_t malformed = 0, seen_offsets = 0;
-  double window[ClockConfidence::kWindow] = {};
-  size_t window_count = 0, window_next = 0;
-  auto flush = [&] {
-    for (int round = 0; round < 4; ++round) {
-      auto out = port.take_outgoing();
-      if (out.empty()) return;
-      for (ptp::Outgoing& o : out) {
-        const auto bytes = ptp::encode(o.message);
-        auto sent = socket.send(bytes, o.event, o.wants_tx_stamp);
-        if (!sent) {
-          std::fprintf(stderr, "ptp: %s\n", sent.error().message.c_str());
-          continue;
-        }
-        if (o.wants_tx_stamp && *sent) port.on_tx_stamp(o.message.header.type, o.message.header.sequence, **sent);
+  for (int round = 0; round < 4; ++round) {
+    auto out = port.take_outgoing();
+    if (out.empty()) return;
+    for (ptp::Outgoing& o : out) {
+      const auto bytes = ptp::encode(o.message);
+      auto sent = state_->socket.send(bytes, o.event, o.wants_tx_stamp);
+      if (!sent) {
+        std::fprintf(stderr, "ptp: %s\n", sent.error().message.c_str());
+        continue;
       }
+      if (o.wants_tx_stamp && *sent) port.on_tx_stamp(o.message.header.type, o.message.header.sequence, **sent);
     }
-  };
+  }
+}
+
+// As grandmaster the reference is the system clock: our PTP time against
+// its TAI (its UTC plus the offset), the same instant on two timescales,
+// four times a second.
+void PtpClock::follow_reference() {
+  State& s = *state_;
+  if (s.port.status().state != ptp::PortState::master) {
+    s.master_since.reset();
+    s.reference.reset();
+    s.next_reference = VirtualClock::local_now();
+    return;
+  }
+  if (!s.master_since) s.master_since = VirtualClock::local_now();
+  if (VirtualClock::local_now() < s.next_reference) return;
+  s.next_reference += 250000000;
+  const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
+  const PtpNanos ptp = clock_.to_ptp(pair.local).value_or(PtpNanos{});
+  const int64_t error = ptp.ns - (pair.realtime.ns + int64_t{s.config.utc_offset} * 1000000000);
+  const double ppb = s.reference.sample(error, pair.local);
+  if (s.reference.state() == ServoState::jump) clock_.step(pair.local, -s.reference.step_ns());
+  if (s.reference.state() != ServoState::unlocked) clock_.set_frequency(pair.local, -ppb);
+}
+
+void PtpClock::publish_confidence() {
+  State& s = *state_;
+  const ptp::PortStatus& st = s.port.status();
+  if (st.offsets != s.seen_offsets) {  // a new offset, outliers left out
+    s.seen_offsets = st.offsets;
+    s.window[s.window_next] = static_cast<double>(st.offset_ns);
+    s.window_next = (s.window_next + 1) % ClockConfidence::kWindow;
+    s.window_count = std::min(s.window_count + 1, ClockConfidence::kWindow);
+  }
+  ClockConfidence c;
+  c.state = st.state;
+  c.grandmaster = st.grandmaster;
+  c.grandmaster_class = st.grandmaster_class;
+  c.offset_ns = st.offset_ns;
+  double sum = 0, sum2 = 0;
+  for (size_t i = 0; i < s.window_count; ++i) {
+    sum += s.window[i];
+    sum2 += s.window[i] * s.window[i];
+  }
+  if (s.window_count > 0) {
+    c.offset_mean_ns = sum / static_cast<double>(s.window_count);
+    c.offset_rms_ns = std::sqrt(sum2 / static_cast<double>(s.window_count));
+  }
+  c.path_delay_ns = st.path_delay_ns;
+  c.frequency_ppb = clock_.frequency_ppb();
+  const LocalNanos now = VirtualClock::local_now();
+  const std::optional<LocalNanos> since = st.state == ptp::PortState::master ? s.master_since : st.locked_since;
+  c.locked_seconds = since ? static_cast<double>(now - *since) / 1e9 : -1.0;
+  c.syncs = st.syncs;
+  c.malformed = s.malformed;
+  c.outliers = st.outliers;
+  c.missing_tx_stamps = s.socket.missing_tx_stamps();
+  std::lock_guard<std::mutex> lock(mutex_);
+  confidence_ = c;
+}
+
+void PtpClock::loop() {
+  State& s = *state_;
+  s.port.start(VirtualClock::local_now());
+  s.next_reference = VirtualClock::local_now();
   while (running_.load()) {
-    if (auto r = socket.receive(5)) {
+    if (auto r = s.socket.receive(5)) {
       auto m = ptp::decode(r->bytes);
       if (m)
-        port.on_message(*m, r->stamp);
+        s.port.on_message(*m, r->stamp);
       else
-        ++malformed;
+        ++s.malformed;
     }
-    port.tick(VirtualClock::local_now());
-    flush();
-    const ptp::PortStatus& st = port.status();
-    if (st.state == ptp::PortState::master) {
-      if (!master_since) master_since = VirtualClock::local_now();
-      if (VirtualClock::local_now() >= next_reference) {
-        next_reference += 250000000;
-        // Our PTP time against the system clock's TAI (its UTC plus the
-        // offset): the same instant read on two timescales.
-        const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
-        const LocalNanos raw = pair.local;
-        const PtpNanos ptp = clock_.to_ptp(raw).value_or(PtpNanos{});
-        const int64_t error = ptp.ns - (pair.realtime.ns + int64_t{utc_offset} * 1000000000);
-        const double ppb = reference.sample(error, raw);
-        if (reference.state() == ServoState::jump) clock_.step(raw, -reference.step_ns());
-        if (reference.state() != ServoState::unlocked) clock_.set_frequency(raw, -ppb);
-      }
-    } else {
-      master_since.reset();
-      reference.reset();
-      next_reference = VirtualClock::local_now();
-    }
-    if (st.offsets != seen_offsets) {  // a new offset, outliers left out
-      seen_offsets = st.offsets;
-      window[window_next] = static_cast<double>(st.offset_ns);
-      window_next = (window_next + 1) % ClockConfidence::kWindow;
-      window_count = std::min(window_count + 1, ClockConfidence::kWindow);
-    }
-    ClockConfidence c;
-    c.state = st.state;
-    c.grandmaster = st.grandmaster;
-    c.grandmaster_class = st.grandmaster_class;
-    c.offset_ns = st.offset_ns;
-    double sum = 0, sum2 = 0;
-    for (size_t i = 0; i < window_count; ++i) {
-      sum += window[i];
-      sum2 += window[i] * window[i];
-    }
-    if (window_count > 0) {
-      c.offset_mean_ns = sum / static_cast<double>(window_count);
-      c.offset_rms_ns = std::sqrt(sum2 / static_cast<double>(window_count));
-    }
-    c.path_delay_ns = st.path_delay_ns;
-    c.frequency_ppb = clock_.frequency_ppb();
-    const LocalNanos now = VirtualClock::local_now();
-    const std::optional<LocalNanos> since = st.state == ptp::PortState::master ? master_since : st.locked_since;
-    c.locked_seconds = since ? static_cast<double>(now - *since) / 1e9 : -1.0;
-    c.syncs = st.syncs;
-    c.malformed = malformed;
-    c.outliers = st.outliers;
-    c.missing_tx_stamps = socket.missing_tx_stamps();
-    std::lock_guard<std::mutex> lock(mutex_);
-    confidence_ = c;
+    s.port.tick(VirtualClock::local_now());
+    send_outgoing();
+    follow_reference();
+    publish_confidence();
   }
 }
 

@@ -72,7 +72,11 @@ class PtpClock {
 
  private:
   PtpClock() = default;
+  // The PTP thread: receive, tick, send, follow the reference, publish.
   void loop();
+  void send_outgoing();
+  void follow_reference();
+  void publish_confidence();
 
   struct State;
   std::unique_ptr<State> state_;

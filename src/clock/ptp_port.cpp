@@ -173,88 +173,109 @@ void Port::on_message(const Message& m, LocalNanos rx) {
   }
   const bool from_parent = parent_ && h.source == *parent_;
   switch (h.type) {
-    case MessageType::announce: {
-      ++status_.announces;
-      auto it = std::find_if(foreign_.begin(), foreign_.end(), [&](const Foreign& f) { return f.port == h.source; });
-      if (it == foreign_.end()) {
-        foreign_.push_back({});
-        it = foreign_.end() - 1;
-        it->port = h.source;
-      }
-      it->data = data_set_of(m, config_.identity);
-      it->seen.push_back(rx);
-      it->last = m;
-      if (from_parent) {
-        announce_deadline_ = rx + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
-      }
-      decide(rx);
-      return;
-    }
+    case MessageType::announce:
+      return on_announce(m, rx, from_parent);
     case MessageType::sync:
-      if (!from_parent) return;
-      ++status_.syncs;
-      t2_local_ = rx;
-      sync_seq_seen_ = h.sequence;
-      t1_ = PtpNanos{h.correction >> 16};
-      have_t1_ = false;
-      if (!(h.flags & flags::two_step)) {
-        t1_ += m.timestamp.to_ptp().ns;
-        have_t1_ = true;
-        slave_sync_complete(rx);
-      }
+      if (from_parent) on_sync(m, rx);
       return;
     case MessageType::follow_up:
-      if (!from_parent || h.sequence != sync_seq_seen_ || !t2_local_) return;
-      t1_ += m.timestamp.to_ptp().ns + (h.correction >> 16);
-      have_t1_ = true;
-      slave_sync_complete(rx);
+      if (from_parent) on_follow_up(m, rx);
       return;
     case MessageType::delay_req:
-      if (status_.state != PortState::master) return;
-      {
-        Message r = header_for(MessageType::delay_resp, h.sequence, config_.profile.log_min_delay_req);
-        r.header.correction = h.correction;
-        r.timestamp = Timestamp::from_ptp(ptp_at(rx));
-        r.requesting_port = h.source;
-        send(r, false, false);
-      }
+      if (status_.state == PortState::master) on_delay_req(m, rx);
       return;
-    case MessageType::delay_resp: {
-      if (!from_parent || !(m.requesting_port == config_.identity) || !t3_local_ || !t2_local_ || !have_t1_ ||
-          h.sequence != static_cast<uint16_t>(delay_seq_ - 1)) {
-        return;
-      }
-      ++status_.delay_resps;
-      config_.profile.log_min_delay_req = h.log_interval == 0x7F ? config_.profile.log_min_delay_req : h.log_interval;
-      const PtpNanos t4 = m.timestamp.to_ptp() - (h.correction >> 16);
-      // [(t2 - t1) + (t4 - t3)] / 2, the slave's times read on the clock as it is now.
-      const int64_t delay = ((ptp_at(*t2_local_) - t1_) + (t4 - ptp_at(*t3_local_))) / 2;
-      if (delay >= 0) {
-        delays_[delay_next_] = delay;
-        delay_next_ = (delay_next_ + 1) % kDelayWindow;
-        delay_count_ = std::min(delay_count_ + 1, kDelayWindow);
-        // Insertion sort of at most ten values (std::sort here trips GCC
-        // 12's -Warray-bounds under ASan).
-        int64_t sorted[kDelayWindow] = {};
-        for (size_t i = 0; i < delay_count_; ++i) {
-          size_t j = i;
-          while (j > 0 && sorted[j - 1] > delays_[i]) {
-            sorted[j] = sorted[j - 1];
-            --j;
-          }
-          sorted[j] = delays_[i];
-        }
-        mean_delay_ =
-            delay_count_ % 2 ? sorted[delay_count_ / 2] : (sorted[delay_count_ / 2 - 1] + sorted[delay_count_ / 2]) / 2;
-        have_delay_ = true;
-        status_.path_delay_ns = mean_delay_;
-      }
-      t3_local_.reset();
+    case MessageType::delay_resp:
+      if (from_parent) on_delay_resp(m);
       return;
-    }
     default:
       return;
   }
+}
+
+void Port::on_announce(const Message& m, LocalNanos rx, bool from_parent) {
+  const Header& h = m.header;
+  ++status_.announces;
+  auto it = std::find_if(foreign_.begin(), foreign_.end(), [&](const Foreign& f) { return f.port == h.source; });
+  if (it == foreign_.end()) {
+    foreign_.push_back({});
+    it = foreign_.end() - 1;
+    it->port = h.source;
+  }
+  it->data = data_set_of(m, config_.identity);
+  it->seen.push_back(rx);
+  it->last = m;
+  if (from_parent) {
+    announce_deadline_ = rx + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
+  }
+  decide(rx);
+}
+
+void Port::on_sync(const Message& m, LocalNanos rx) {
+  const Header& h = m.header;
+  ++status_.syncs;
+  t2_local_ = rx;
+  sync_seq_seen_ = h.sequence;
+  t1_ = PtpNanos{h.correction >> 16};
+  have_t1_ = false;
+  if (!(h.flags & flags::two_step)) {
+    t1_ += m.timestamp.to_ptp().ns;
+    have_t1_ = true;
+    slave_sync_complete(rx);
+  }
+}
+
+void Port::on_follow_up(const Message& m, LocalNanos rx) {
+  const Header& h = m.header;
+  if (h.sequence != sync_seq_seen_ || !t2_local_) return;
+  t1_ += m.timestamp.to_ptp().ns + (h.correction >> 16);
+  have_t1_ = true;
+  slave_sync_complete(rx);
+}
+
+void Port::on_delay_req(const Message& m, LocalNanos rx) {
+  const Header& h = m.header;
+  Message r = header_for(MessageType::delay_resp, h.sequence, config_.profile.log_min_delay_req);
+  r.header.correction = h.correction;
+  r.timestamp = Timestamp::from_ptp(ptp_at(rx));
+  r.requesting_port = h.source;
+  send(r, false, false);
+}
+
+void Port::on_delay_resp(const Message& m) {
+  const Header& h = m.header;
+  if (!(m.requesting_port == config_.identity) || !t3_local_ || !t2_local_ || !have_t1_ ||
+      h.sequence != static_cast<uint16_t>(delay_seq_ - 1)) {
+    return;
+  }
+  ++status_.delay_resps;
+  config_.profile.log_min_delay_req = h.log_interval == 0x7F ? config_.profile.log_min_delay_req : h.log_interval;
+  const PtpNanos t4 = m.timestamp.to_ptp() - (h.correction >> 16);
+  // [(t2 - t1) + (t4 - t3)] / 2, the slave's times read on the clock as it is now.
+  const int64_t delay = ((ptp_at(*t2_local_) - t1_) + (t4 - ptp_at(*t3_local_))) / 2;
+  if (delay >= 0) add_delay(delay);
+  t3_local_.reset();
+}
+
+// The path delay used is the median of the last kDelayWindow measured.
+void Port::add_delay(int64_t delay) {
+  delays_[delay_next_] = delay;
+  delay_next_ = (delay_next_ + 1) % kDelayWindow;
+  delay_count_ = std::min(delay_count_ + 1, kDelayWindow);
+  // Insertion sort of at most ten values (std::sort here trips GCC 12's
+  // -Warray-bounds under ASan).
+  int64_t sorted[kDelayWindow] = {};
+  for (size_t i = 0; i < delay_count_; ++i) {
+    size_t j = i;
+    while (j > 0 && sorted[j - 1] > delays_[i]) {
+      sorted[j] = sorted[j - 1];
+      --j;
+    }
+    sorted[j] = delays_[i];
+  }
+  mean_delay_ =
+      delay_count_ % 2 ? sorted[delay_count_ / 2] : (sorted[delay_count_ / 2 - 1] + sorted[delay_count_ / 2]) / 2;
+  have_delay_ = true;
+  status_.path_delay_ns = mean_delay_;
 }
 
 void Port::slave_sync_complete(LocalNanos now) {

@@ -91,6 +91,13 @@ class Port {
   void send(Message m, bool event, bool stamp);
   Message header_for(MessageType t, uint16_t seq, int8_t log_interval) const;
   void slave_sync_complete(LocalNanos now);
+  // on_message() by type (messages of our domain from another clock).
+  void on_announce(const Message& m, LocalNanos rx, bool from_parent);
+  void on_sync(const Message& m, LocalNanos rx);       // from the parent
+  void on_follow_up(const Message& m, LocalNanos rx);  // from the parent
+  void on_delay_req(const Message& m, LocalNanos rx);  // as master
+  void on_delay_resp(const Message& m);                // from the parent
+  void add_delay(int64_t delay);
   int64_t interval_ns(int8_t log) const;
   PtpNanos ptp_at(LocalNanos local) const;
 

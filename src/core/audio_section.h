@@ -1,8 +1,8 @@
 #pragma once
 // Marks the stretch of a thread that runs a block. Production code pays one
 // thread-local increment; the real-time guard in the test binaries reads the
-// mark to fail any allocation, free or lock made inside it (DESIGN.md
-// principle 3).
+// mark to fail any allocation, free or lock made inside it
+// (docs/architecture.md, principle 3).
 namespace ac {
 
 // [any] True while the calling thread is inside an AudioSection.

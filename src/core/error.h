@@ -16,7 +16,7 @@ struct SourceLocation {
   bool known() const { return line != 0; }
 };
 
-// Which layer's rules an error broke. One category per layer (STYLE.md).
+// Which layer's rules an error broke. One category per layer (docs/architecture.md, "Conventions").
 enum class ErrorDomain : uint8_t { core, graph, dsp, midi, osc, plugin, clock, io, net, cluster, control, app };
 
 struct Error {

@@ -1,6 +1,6 @@
 #pragma once
 // Expected<T>: a value or an ac::Error. GCC 12 has std::expected only in
-// C++23 mode; this is the small in-house stand-in STYLE.md allows, with the
+// C++23 mode; this is the small in-house stand-in docs/architecture.md ("Conventions") allows, with the
 // same spelling for the parts we use so a later switch is mechanical.
 #include <cassert>
 #include <utility>

@@ -14,55 +14,39 @@ BiquadCoefficients design_biquad(BiquadShape shape, double fs, double f0, double
   const double cw = std::cos(w0);
   const double sw = std::sin(w0);
   const double alpha = sw / (2.0 * q);
-  double b0 = 1, b1 = 0, b2 = 0, a0 = 1, a1 = 0, a2 = 0;
+  // The denominator most shapes share (the cookbook's); peaking and the
+  // shelves set their own.
+  double b0 = 1, b1 = 0, b2 = 0, a0 = 1 + alpha, a1 = -2 * cw, a2 = 1 - alpha;
   switch (shape) {
     case BiquadShape::lowpass:
       b0 = (1 - cw) / 2;
       b1 = 1 - cw;
       b2 = (1 - cw) / 2;
-      a0 = 1 + alpha;
-      a1 = -2 * cw;
-      a2 = 1 - alpha;
       break;
     case BiquadShape::highpass:
       b0 = (1 + cw) / 2;
       b1 = -(1 + cw);
       b2 = (1 + cw) / 2;
-      a0 = 1 + alpha;
-      a1 = -2 * cw;
-      a2 = 1 - alpha;
       break;
     case BiquadShape::bandpass_skirt:
       b0 = sw / 2;
       b1 = 0;
       b2 = -sw / 2;
-      a0 = 1 + alpha;
-      a1 = -2 * cw;
-      a2 = 1 - alpha;
       break;
     case BiquadShape::bandpass:
       b0 = alpha;
       b1 = 0;
       b2 = -alpha;
-      a0 = 1 + alpha;
-      a1 = -2 * cw;
-      a2 = 1 - alpha;
       break;
     case BiquadShape::notch:
       b0 = 1;
       b1 = -2 * cw;
       b2 = 1;
-      a0 = 1 + alpha;
-      a1 = -2 * cw;
-      a2 = 1 - alpha;
       break;
     case BiquadShape::allpass:
       b0 = 1 - alpha;
       b1 = -2 * cw;
       b2 = 1 + alpha;
-      a0 = 1 + alpha;
-      a1 = -2 * cw;
-      a2 = 1 - alpha;
       break;
     case BiquadShape::peaking:
       b0 = 1 + alpha * a;

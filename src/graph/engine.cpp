@@ -96,81 +96,75 @@ void Engine::publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector
   delete pending_.exchange(plan.release(), std::memory_order_acq_rel);
 }
 
-Expected<void> Engine::replace(Graph next, const std::set<std::string>& rebuild) {
-  // 1. Which running instances carry over: same id, type and options.
-  std::map<std::string, size_t> live_by_id;
+Engine::Carry Engine::carry_over(const Graph& next, const std::set<std::string>& rebuild) const {
+  Carry c;
   for (size_t j = 0; j < live_graph_.nodes.size(); ++j) {
-    if (!live_ghost_[j] && !rebuild.count(live_graph_.nodes[j].id)) live_by_id[live_graph_.nodes[j].id] = j;
+    if (!live_ghost_[j] && !rebuild.count(live_graph_.nodes[j].id)) c.live_by_id[live_graph_.nodes[j].id] = j;
   }
-  std::vector<std::shared_ptr<Node>> reuse(next.nodes.size());
-  std::vector<bool> kept_live(live_graph_.nodes.size(), false);
-  std::vector<SwapSet> sets;
+  c.reuse.resize(next.nodes.size());
+  c.kept_live.assign(live_graph_.nodes.size(), false);
   for (size_t i = 0; i < next.nodes.size(); ++i) {
-    auto it = live_by_id.find(next.nodes[i].id);
-    if (it == live_by_id.end()) continue;
+    auto it = c.live_by_id.find(next.nodes[i].id);
+    if (it == c.live_by_id.end()) continue;
     const GraphNode& was = live_graph_.nodes[it->second];
     const GraphNode& now = next.nodes[i];
     if (was.type->name != now.type->name || !(was.options == now.options)) continue;
-    reuse[i] = live_nodes_[it->second];
-    kept_live[it->second] = true;
+    c.reuse[i] = live_nodes_[it->second];
+    c.kept_live[it->second] = true;
     for (ParamId p = 0; p < now.params.size() && p < was.params.size(); ++p) {
-      if (now.params[p] != was.params[p]) sets.push_back({static_cast<uint32_t>(i), p, now.params[p]});
+      if (now.params[p] != was.params[p]) c.sets.push_back({static_cast<uint32_t>(i), p, now.params[p]});
     }
   }
-  auto clean = build(next, reuse);
-  if (!clean) return unexpected(clean.error());
+  return c;
+}
 
-  // A node replaced by one of the same type with other options (a plug-in
-  // swapped for another build) starts from the running one's state where
-  // the two agree on it; the crossfade below then hides the hand-over.
+// A node replaced by one of the same type with other options (a plug-in
+// swapped for another build) starts from the running one's state where the
+// two agree on it; the crossfade then hides the hand-over.
+void Engine::carry_state(const Graph& next, const Carry& carry, Plan& clean) {
   swap_notes_.clear();
   for (size_t i = 0; i < next.nodes.size(); ++i) {
-    auto it = live_by_id.find(next.nodes[i].id);
-    if (reuse[i] || it == live_by_id.end()) continue;
+    auto it = carry.live_by_id.find(next.nodes[i].id);
+    if (carry.reuse[i] || it == carry.live_by_id.end()) continue;
     if (live_graph_.nodes[it->second].type->name != next.nodes[i].type->name) continue;
     auto state = live_nodes_[it->second]->save_state();
     if (!state) continue;  // the type keeps no state
-    auto loaded = (*clean)->nodes[i]->load_state(*state);
+    auto loaded = clean.nodes[i]->load_state(*state);
     swap_notes_.push_back(
         "node '" + next.nodes[i].id +
         "': " + (loaded ? std::string("state carried over") : "state not carried over: " + loaded.error().message));
   }
+}
 
-  // 2. The transitional graph: the new one, plus every running node that
-  //    does not carry over (a ghost, still fed as before), plus the wires
-  //    that disappear (fading out); wires that appear fade in.
-  Graph trans = next;
-  std::vector<std::shared_ptr<Node>> trans_nodes = (*clean)->nodes;
-  std::vector<bool> trans_ghost(next.nodes.size(), false);
+// The new graph, plus every running node that does not carry over (a
+// ghost, still fed as before), plus the wires that disappear (fading out);
+// wires that appear fade in.
+Engine::Transition Engine::transition(const Graph& next, const Carry& carry, const Plan& clean) const {
+  Transition t{next, clean.nodes, std::vector<bool>(next.nodes.size(), false), false};
   std::map<const Node*, uint32_t> index_of;
-  for (uint32_t i = 0; i < trans_nodes.size(); ++i) index_of[trans_nodes[i].get()] = i;
+  for (uint32_t i = 0; i < t.nodes.size(); ++i) index_of[t.nodes[i].get()] = i;
   for (size_t j = 0; j < live_graph_.nodes.size(); ++j) {
-    if (kept_live[j] || live_ghost_[j]) continue;
+    if (carry.kept_live[j] || live_ghost_[j]) continue;
     GraphNode ghost = live_graph_.nodes[j];
     ghost.id += "~old";
-    index_of[live_nodes_[j].get()] = static_cast<uint32_t>(trans.nodes.size());
-    trans.nodes.push_back(std::move(ghost));
-    trans_nodes.push_back(live_nodes_[j]);
-    trans_ghost.push_back(true);
+    index_of[live_nodes_[j].get()] = static_cast<uint32_t>(t.graph.nodes.size());
+    t.graph.nodes.push_back(std::move(ghost));
+    t.nodes.push_back(live_nodes_[j]);
+    t.ghost.push_back(true);
   }
-  std::map<Wire, bool> now_wired;
-  for (const Connection& c : next.connections) now_wired[wire_of(c, trans_nodes)] = true;
-  std::map<Wire, bool> was_audible;
+  std::map<Wire, bool> now_wired, was_audible;
+  for (const Connection& c : next.connections) now_wired[wire_of(c, t.nodes)] = true;
   for (const Connection& c : live_graph_.connections) {
     if (c.fade != Connection::Fade::out) was_audible[wire_of(c, live_nodes_)] = true;
   }
-  bool fades = false;
-  for (Connection& c : trans.connections) {
-    const bool dst_kept = reuse[c.dst_node] != nullptr;
-    if (dst_kept && !was_audible.count(wire_of(c, trans_nodes))) {
+  for (Connection& c : t.graph.connections) {
+    if (carry.reuse[c.dst_node] != nullptr && !was_audible.count(wire_of(c, t.nodes))) {
       c.fade = Connection::Fade::in;
-      fades = true;
+      t.fades = true;
     }
   }
   for (const Connection& c : live_graph_.connections) {
-    if (c.fade == Connection::Fade::out) continue;
-    const Wire w = wire_of(c, live_nodes_);
-    if (now_wired.count(w)) continue;
+    if (c.fade == Connection::Fade::out || now_wired.count(wire_of(c, live_nodes_))) continue;
     auto src = index_of.find(live_nodes_[c.src_node].get());
     auto dst = index_of.find(live_nodes_[c.dst_node].get());
     if (src == index_of.end() || dst == index_of.end()) continue;  // ghost of an earlier swap: already gone
@@ -179,17 +173,25 @@ Expected<void> Engine::replace(Graph next, const std::set<std::string>& rebuild)
     kept.dst_node = dst->second;
     // Into a ghost: unchanged (the ghost's own output fades). Into a kept
     // node: fades out.
-    kept.fade = trans_ghost[dst->second] ? Connection::Fade::none : Connection::Fade::out;
-    fades = fades || kept.fade == Connection::Fade::out;
-    trans.connections.push_back(kept);
+    kept.fade = t.ghost[dst->second] ? Connection::Fade::none : Connection::Fade::out;
+    t.fades = t.fades || kept.fade == Connection::Fade::out;
+    t.graph.connections.push_back(kept);
   }
+  return t;
+}
 
+Expected<void> Engine::replace(Graph next, const std::set<std::string>& rebuild) {
+  Carry carry = carry_over(next, rebuild);
+  auto clean = build(next, carry.reuse);
+  if (!clean) return unexpected(clean.error());
+  carry_state(next, carry, **clean);
+  Transition trans = transition(next, carry, **clean);
   delete clean_.release();
-  if (fades) {
-    auto transitional = build(trans, trans_nodes);
+  if (trans.fades) {
+    auto transitional = build(trans.graph, trans.nodes);
     if (transitional) {
-      publish(std::move(*transitional), trans, std::move(sets));
-      live_ghost_ = trans_ghost;
+      publish(std::move(*transitional), trans.graph, std::move(carry.sets));
+      live_ghost_ = trans.ghost;
       clean_ = std::move(*clean);
       clean_graph_ = next;
       target_ = std::move(next);
@@ -198,7 +200,7 @@ Expected<void> Engine::replace(Graph next, const std::set<std::string>& rebuild)
     // A crossfade is not always possible (old and new wiring together can
     // form a cycle): then the swap is immediate.
   }
-  publish(std::move(*clean), next, std::move(sets));
+  publish(std::move(*clean), next, std::move(carry.sets));
   live_ghost_.assign(next.nodes.size(), false);
   target_ = std::move(next);
   return {};

@@ -17,6 +17,7 @@
 // run without edits.
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -123,6 +124,24 @@ class Engine {
   Expected<std::unique_ptr<Plan>> build(const Graph& graph, std::vector<std::shared_ptr<Node>> reuse);
   CompileOptions compile_options() const;  // what every Plan of this engine is compiled with
   void publish(std::unique_ptr<Plan> plan, const Graph& graph, std::vector<SwapSet> sets);
+  // replace()'s steps. Which running instances carry over into `next`
+  // (same id, type and options), with the parameter values they change.
+  struct Carry {
+    std::map<std::string, size_t> live_by_id;  // running nodes that may carry over, by id
+    std::vector<std::shared_ptr<Node>> reuse;  // per `next` node: the instance kept, or null
+    std::vector<bool> kept_live;               // per running node: kept
+    std::vector<SwapSet> sets;
+  };
+  Carry carry_over(const Graph& next, const std::set<std::string>& rebuild) const;
+  void carry_state(const Graph& next, const Carry& carry, Plan& clean);
+  // The graph that crossfades from the running one to `next`.
+  struct Transition {
+    Graph graph;
+    std::vector<std::shared_ptr<Node>> nodes;
+    std::vector<bool> ghost;  // per node: a running node on its way out
+    bool fades = false;       // anything to crossfade
+  };
+  Transition transition(const Graph& next, const Carry& carry, const Plan& clean) const;
 
   EngineOptions options_;
   Graph target_;                                   // what was asked for

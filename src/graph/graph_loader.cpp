@@ -52,6 +52,12 @@ class Loader {
   void load_header(const YAML::Node& root);
   void load_nodes(const YAML::Node& nodes);
   void load_node(const std::string& id, const YAML::Node& key, const YAML::Node& body);
+  const NodeType* node_type(const std::string& id, const YAML::Node& key, const YAML::Node& body) const;
+  std::set<std::string> load_options(GraphNode& node, const YAML::Node& key, const YAML::Node& body,
+                                     const std::string& owner) const;
+  void load_layout(GraphNode& node, const YAML::Node& body, const std::string& owner) const;
+  void load_params(GraphNode& node, const YAML::Node& params, const std::set<std::string>& used,
+                   const std::string& owner) const;
   NodeBudget load_budget(const YAML::Node& b, const std::string& id) const;
   void load_connections(const YAML::Node& list);
   void load_connection(const YAML::Node& item);
@@ -299,7 +305,7 @@ std::string Loader::param_choice(const YAML::Node& v, const ParamSpec& spec, con
   return s;
 }
 
-void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML::Node& body) {
+const NodeType* Loader::node_type(const std::string& id, const YAML::Node& key, const YAML::Node& body) const {
   if (!body.IsMap()) fail(at(body.IsNull() ? key : body), "node '" + id + "' needs a map with 'type:'");
   static const std::vector<std::string> kNodeKeys = {"type", "channels", "params", "budget"};
   for (auto it = body.begin(); it != body.end(); ++it) {
@@ -319,22 +325,21 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
                             (near.empty() ? "" : ", did you mean '" + near + "'?") +
                             " (`audiocloud nodes` lists them)");
   }
-  GraphNode node;
-  node.id = id;
-  node.type = type;
-  node.where = at(key);
-  const std::string owner = "'" + id + "' (" + type_name + ")";
+  return type;
+}
 
-  // Options first: they decide the layout and with it the automatable params.
+// Options first: they decide the layout and with it the automatable
+// params. Returns the names given in the file.
+std::set<std::string> Loader::load_options(GraphNode& node, const YAML::Node& key, const YAML::Node& body,
+                                           const std::string& owner) const {
   const YAML::Node params = body["params"];
-  if (params && !params.IsMap()) fail(at(params), "'params' of node '" + id + "' is a map of name: value");
   std::set<std::string> used;
-  for (const ParamSpec& opt : type->options) {
+  for (const ParamSpec& opt : node.type->options) {
     // A YAML::Node assigned to another copies content; optional rebinds.
     std::optional<YAML::Node> v;
     if (opt.name == "channels" && body["channels"]) v.emplace(body["channels"]);
     if (params && params[opt.name]) {
-      if (v) fail(at(params[opt.name]), "'channels' of '" + id + "' is given twice");
+      if (v) fail(at(params[opt.name]), "'channels' of '" + node.id + "' is given twice");
       v.emplace(params[opt.name]);
     }
     if (v) used.insert(opt.name);
@@ -346,26 +351,29 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
       case ParamKind::choice:
         node.options.set_text(opt.name, v ? param_choice(*v, opt, owner) : opt.default_text);
         break;
-      case ParamKind::text:
-        if (!v && opt.required) {
+      case ParamKind::text: {
+        if (!v && opt.required)
           fail(at(key), "node " + owner + " needs parameter '" + opt.name + "' (" + opt.help + ")");
-        }
-        {
-          std::string t = v ? scalar(*v, "text for '" + opt.name + "'") : opt.default_text;
-          if (opt.is_path && !t.empty() && t[0] != '/') t = base_dir_ + t;
-          node.options.set_text(opt.name, std::move(t));
-        }
+        std::string t = v ? scalar(*v, "text for '" + opt.name + "'") : opt.default_text;
+        if (opt.is_path && !t.empty() && t[0] != '/') t = base_dir_ + t;
+        node.options.set_text(opt.name, std::move(t));
         break;
+      }
     }
   }
   if (body["channels"] && !used.count("channels")) {
-    fail(at(body["channels"]), "node type '" + type_name + "' has a fixed channel layout");
+    fail(at(body["channels"]), "node type '" + node.type->name + "' has a fixed channel layout");
   }
-  auto layout = type->layout(node.options);
+  return used;
+}
+
+void Loader::load_layout(GraphNode& node, const YAML::Node& body, const std::string& owner) const {
+  const YAML::Node params = body["params"];
+  auto layout = node.type->layout(node.options);
   if (!layout) {
     // Layout errors come from files the options name: point at the path.
-    YAML::Node where = type_node;
-    for (const ParamSpec& opt : type->options) {
+    YAML::Node where = body["type"];
+    for (const ParamSpec& opt : node.type->options) {
       if (opt.is_path && params && params[opt.name]) where = params[opt.name];
     }
     fail(at(where), "node " + owner + ": " + layout.error().message);
@@ -373,26 +381,41 @@ void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML:
   node.layout = std::move(*layout);
   node.params.reserve(node.layout.params.size());
   for (const ParamSpec& p : node.layout.params) node.params.push_back(static_cast<float>(p.default_value));
+}
 
-  if (params) {
-    for (auto it = params.begin(); it != params.end(); ++it) {
-      const std::string name = scalar(it->first, "a parameter name");
-      if (used.count(name)) continue;
-      auto found = std::find_if(node.layout.params.begin(), node.layout.params.end(),
-                                [&](const ParamSpec& p) { return p.name == name; });
-      if (found == node.layout.params.end()) {
-        std::vector<std::string> names;
-        for (const auto& o : type->options) names.push_back(o.name);
-        for (const auto& p : node.layout.params) names.push_back(p.name);
-        std::string list;
-        for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
-        fail(at(it->first), "node " + owner + " has no parameter '" + name + "'" + did_you_mean(name, names) +
-                                (names.empty() ? " (it takes none)" : " (it has: " + list + ")"));
-      }
-      const auto pid = static_cast<size_t>(found - node.layout.params.begin());
-      node.params[pid] = static_cast<float>(param_number(it->second, *found, owner));
+void Loader::load_params(GraphNode& node, const YAML::Node& params, const std::set<std::string>& used,
+                         const std::string& owner) const {
+  if (!params) return;
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    const std::string name = scalar(it->first, "a parameter name");
+    if (used.count(name)) continue;
+    auto found = std::find_if(node.layout.params.begin(), node.layout.params.end(),
+                              [&](const ParamSpec& p) { return p.name == name; });
+    if (found == node.layout.params.end()) {
+      std::vector<std::string> names;
+      for (const auto& o : node.type->options) names.push_back(o.name);
+      for (const auto& p : node.layout.params) names.push_back(p.name);
+      std::string list;
+      for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
+      fail(at(it->first), "node " + owner + " has no parameter '" + name + "'" + did_you_mean(name, names) +
+                              (names.empty() ? " (it takes none)" : " (it has: " + list + ")"));
     }
+    const auto pid = static_cast<size_t>(found - node.layout.params.begin());
+    node.params[pid] = static_cast<float>(param_number(it->second, *found, owner));
   }
+}
+
+void Loader::load_node(const std::string& id, const YAML::Node& key, const YAML::Node& body) {
+  GraphNode node;
+  node.id = id;
+  node.type = node_type(id, key, body);
+  node.where = at(key);
+  const std::string owner = "'" + id + "' (" + node.type->name + ")";
+  const YAML::Node params = body["params"];
+  if (params && !params.IsMap()) fail(at(params), "'params' of node '" + id + "' is a map of name: value");
+  const std::set<std::string> used = load_options(node, key, body, owner);
+  load_layout(node, body, owner);
+  load_params(node, params, used, owner);
   if (const YAML::Node b = body["budget"]) node.budget = load_budget(b, id);
   graph_.nodes.push_back(std::move(node));
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The interface every node implements: built-in DSP, plug-ins, drivers'
-// endpoints and network links alike (DESIGN.md "a node is a node").
+// endpoints and network links alike (docs/architecture.md, "One graph").
 #include <cstdint>
 #include <memory>
 #include <span>

@@ -2,12 +2,11 @@
 
 namespace ac::ump {
 
-VoiceFields read_voice(const uint32_t* w) noexcept {
-  VoiceFields f;
-  const uint8_t mt = message_type(w[0]);
-  f.group = group(w[0]);
-  f.channel = (w[0] >> 16) & 0xF;
-  if (mt == 0x2) {
+namespace {
+
+// A MIDI 1.0 channel voice message (type 0x2).
+void read_midi1_voice(const uint32_t* w, VoiceFields& f) noexcept {
+  {
     const uint8_t d1 = data1(w[0]), d2 = data2(w[0]);
     switch (status_byte(w[0]) & 0xF0) {
       case 0x80:
@@ -46,9 +45,11 @@ VoiceFields read_voice(const uint32_t* w) noexcept {
       default:
         break;
     }
-    return f;
   }
-  if (mt != 0x4) return f;
+}
+
+// A MIDI 2.0 channel voice message (type 0x4).
+void read_midi2_voice(const uint32_t* w, VoiceFields& f) noexcept {
   const uint8_t b3 = static_cast<uint8_t>(w[0] >> 8) & 0x7F, b4 = static_cast<uint8_t>(w[0]);
   const double v32 = w[1] / 4294967295.0;
   f.note = b3;
@@ -106,6 +107,17 @@ VoiceFields read_voice(const uint32_t* w) noexcept {
       f.kind = VoiceKind::other;
       break;
   }
+}
+
+}  // namespace
+
+VoiceFields read_voice(const uint32_t* w) noexcept {
+  VoiceFields f;
+  f.group = group(w[0]);
+  f.channel = (w[0] >> 16) & 0xF;
+  const uint8_t mt = message_type(w[0]);
+  if (mt == 0x2) read_midi1_voice(w, f);
+  if (mt == 0x4) read_midi2_voice(w, f);
   return f;
 }
 

@@ -23,8 +23,12 @@ std::string glue_runtime_header(const std::string& system_header, unsigned max_c
          "#endif\n";
 }
 
-std::string glue_source(bool has_imports, bool has_initialize) {
-  std::string s = R"(#include <math.h>
+namespace {
+
+// The C around wasm2c's output (plugin.c), compiled into one shared object
+// per plug-in: the wasm-rt runtime as the generated code uses it, calling
+// back into the host through a table of functions.
+constexpr const char* kGlueRuntime = R"(#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +138,10 @@ uint32_t wasm_rt_exception_tag(void) { return 0; }
 uint32_t wasm_rt_exception_size(void) { return 0; }
 void* wasm_rt_exception(void) { return NULL; }
 
-/* The imports of module "ac" (docs/spec/plugin-abi.md "Imports"). */
+)";
+
+// The imports of module "ac" the generated code calls.
+constexpr const char* kGlueImports = R"(/* The imports of module "ac" (docs/spec/plugin-abi.md "Imports"). */
 void Z_acZ_log_message(struct Z_ac_instance_t* i, u32 text, u32 length) {
   if ((uint64_t)text + length > i->memory->size) wasm_rt_trap(WASM_RT_TRAP_OOB);
   i->log(i->ctx, i->memory->data + text, length);
@@ -152,7 +159,11 @@ f64 Z_acZ_exp(struct Z_ac_instance_t* i, f64 x) { (void)i; return exp(x); }
 f64 Z_acZ_log(struct Z_ac_instance_t* i, f64 x) { (void)i; return log(x); }
 f64 Z_acZ_pow(struct Z_ac_instance_t* i, f64 x, f64 y) { (void)i; return pow(x, y); }
 
-/* Entry points for the host. */
+)";
+
+// The entry points the host looks up (aot_instance.cpp), up to
+// acg_instantiate's body, which depends on the module.
+constexpr const char* kGlueEntries = R"(/* Entry points for the host. */
 ACG_API const char* acg_version(void) { return ACG_VERSION; }
 ACG_API size_t acg_instance_size(void) { return sizeof(acg_instance); }
 ACG_API void acg_set_host(const struct acg_host* h) { acg_host_table = h; }
@@ -163,6 +174,11 @@ ACG_API void acg_instantiate(acg_instance* a, void* ctx, void (*log)(void*, cons
   a->imports.log = log;
   a->imports.memory = NULL;
 )";
+
+}  // namespace
+
+std::string glue_source(bool has_imports, bool has_initialize) {
+  std::string s = std::string(kGlueRuntime) + kGlueImports + kGlueEntries;
   s += has_imports ? "  Z_plugin_instantiate(&a->w, &a->imports);\n" : "  Z_plugin_instantiate(&a->w);\n";
   s += R"(  a->imports.memory = Z_pluginZ_memory(&a->w);
 }

@@ -49,6 +49,95 @@ const char* kind_name(wabt::ExternalKind k) {
   return "?";
 }
 
+// Imports: only the listed functions of module "ac", nothing else.
+Expected<std::vector<ImportInfo>> read_imports(const wabt::Module& ir, const std::string& name) {
+  std::vector<ImportInfo> out;
+  for (const wabt::Import* imp : ir.imports) {
+    ImportInfo info{imp->module_name, imp->field_name, ""};
+    const std::string full = imp->module_name + "." + imp->field_name;
+    if (imp->kind() != wabt::ExternalKind::Func) {
+      return refuse(name, std::string("forbidden import ") + full + " (a " + kind_name(imp->kind()) +
+                              "; a plug-in defines its own memory and tables and may import only functions of "
+                              "module \"ac\")");
+    }
+    const auto* fi = wabt::cast<wabt::FuncImport>(imp);
+    info.signature = signature_of(fi->func.decl.sig);
+    bool allowed = false;
+    for (const AllowedImport& a : allowed_imports()) {
+      if (imp->module_name == "ac" && imp->field_name == a.field) {
+        if (info.signature != a.signature) {
+          return refuse(name,
+                        "import " + full + " has signature " + info.signature + ", the ABI defines " + a.signature);
+        }
+        allowed = true;
+      }
+    }
+    if (!allowed) {
+      std::string list;
+      for (const AllowedImport& a : allowed_imports()) list += std::string(list.empty() ? "" : ", ") + "ac." + a.field;
+      return refuse(name, "forbidden import " + full + " " + info.signature + " (allowed: " + list + ")");
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+// Exports: the ABI's required functions with their signatures, and an
+// optional _initialize () -> () (set in `has_initialize`).
+Expected<std::vector<ExportInfo>> read_exports(const wabt::Module& ir, const std::string& name, bool& has_initialize) {
+  std::vector<ExportInfo> out;
+  for (const wabt::Export* e : ir.exports) {
+    ExportInfo info{e->name, kind_name(e->kind), ""};
+    if (e->kind == wabt::ExternalKind::Func) {
+      if (const wabt::Func* f = ir.GetFunc(e->var)) info.signature = signature_of(f->decl.sig);
+    }
+    out.push_back(std::move(info));
+  }
+  for (const RequiredExport& r : required_exports()) {
+    const ExportInfo* found = nullptr;
+    for (const ExportInfo& e : out) {
+      if (e.name == r.name) found = &e;
+    }
+    if (!found) return refuse(name, std::string("missing export ") + r.name + " " + r.signature);
+    if (found->kind != "func")
+      return refuse(name, std::string("export ") + r.name + " is a " + found->kind + ", not a function");
+    if (found->signature != r.signature) {
+      return refuse(name, std::string("export ") + r.name + " has signature " + found->signature +
+                              ", the ABI requires " + r.signature);
+    }
+  }
+  for (const ExportInfo& e : out) {
+    if (e.name != "_initialize") continue;
+    if (e.kind != "func" || e.signature != "() -> ()") return refuse(name, "export _initialize must be () -> ()");
+    has_initialize = true;
+  }
+  return out;
+}
+
+// Memory: exactly one, exported as "memory", within the limit. Returns its
+// initial and largest page counts.
+Expected<std::pair<uint32_t, uint32_t>> check_memory(const wabt::Module& ir, const std::string& name,
+                                                     const ModuleLimits& limits) {
+  if (ir.memories.size() != 1) {
+    return refuse(name, "a plug-in has exactly one linear memory (found " + std::to_string(ir.memories.size()) + ")");
+  }
+  const wabt::Export* mem_export = ir.GetExport("memory");
+  if (!mem_export || mem_export->kind != wabt::ExternalKind::Memory) {
+    return refuse(name, "missing export memory (the linear memory, exported as \"memory\")");
+  }
+  const wabt::Limits& lim = ir.memories[0]->page_limits;
+  if (lim.is_64) return refuse(name, "64-bit memories are not supported (memory64)");
+  if (lim.is_shared) return refuse(name, "shared memories are not supported (a plug-in runs on one thread at a time)");
+  if (lim.initial > limits.max_memory_pages) {
+    return refuse(name, "memory of " + std::to_string(lim.initial) + " pages is above the limit of " +
+                            std::to_string(limits.max_memory_pages) + " pages (" +
+                            std::to_string(uint64_t{limits.max_memory_pages} * 64 / 1024) + " MiB)");
+  }
+  const uint32_t most =
+      lim.has_max && lim.max < limits.max_memory_pages ? static_cast<uint32_t>(lim.max) : limits.max_memory_pages;
+  return std::pair<uint32_t, uint32_t>{static_cast<uint32_t>(lim.initial), most};
+}
+
 }  // namespace
 
 const std::vector<AllowedImport>& allowed_imports() {
@@ -109,85 +198,16 @@ Expected<std::shared_ptr<const Module>> Module::load(std::vector<uint8_t> bytes,
   wabt::GenerateNames(m->ir_.get());
   wabt::ApplyNames(m->ir_.get());
   const wabt::Module& ir = *m->ir_;
-
-  // Imports: only the listed functions of module "ac", nothing else.
-  for (const wabt::Import* imp : ir.imports) {
-    ImportInfo info{imp->module_name, imp->field_name, ""};
-    const std::string full = imp->module_name + "." + imp->field_name;
-    if (imp->kind() != wabt::ExternalKind::Func) {
-      return refuse(name, std::string("forbidden import ") + full + " (a " + kind_name(imp->kind()) +
-                              "; a plug-in defines its own memory and tables and may import only functions of "
-                              "module \"ac\")");
-    }
-    const auto* fi = wabt::cast<wabt::FuncImport>(imp);
-    info.signature = signature_of(fi->func.decl.sig);
-    bool allowed = false;
-    for (const AllowedImport& a : allowed_imports()) {
-      if (imp->module_name == "ac" && imp->field_name == a.field) {
-        if (info.signature != a.signature) {
-          return refuse(name,
-                        "import " + full + " has signature " + info.signature + ", the ABI defines " + a.signature);
-        }
-        allowed = true;
-      }
-    }
-    if (!allowed) {
-      std::string list;
-      for (const AllowedImport& a : allowed_imports()) list += std::string(list.empty() ? "" : ", ") + "ac." + a.field;
-      return refuse(name, "forbidden import " + full + " " + info.signature + " (allowed: " + list + ")");
-    }
-    m->imports_.push_back(std::move(info));
-  }
-
-  // Exports.
-  for (const wabt::Export* e : ir.exports) {
-    ExportInfo info{e->name, kind_name(e->kind), ""};
-    if (e->kind == wabt::ExternalKind::Func) {
-      if (const wabt::Func* f = ir.GetFunc(e->var)) info.signature = signature_of(f->decl.sig);
-    }
-    m->exports_.push_back(std::move(info));
-  }
-  for (const RequiredExport& r : required_exports()) {
-    const ExportInfo* found = nullptr;
-    for (const ExportInfo& e : m->exports_) {
-      if (e.name == r.name) found = &e;
-    }
-    if (!found) return refuse(name, std::string("missing export ") + r.name + " " + r.signature);
-    if (found->kind != "func")
-      return refuse(name, std::string("export ") + r.name + " is a " + found->kind + ", not a function");
-    if (found->signature != r.signature) {
-      return refuse(name, std::string("export ") + r.name + " has signature " + found->signature +
-                              ", the ABI requires " + r.signature);
-    }
-  }
-  for (const ExportInfo& e : m->exports_) {
-    if (e.name == "_initialize") {
-      if (e.kind != "func" || e.signature != "() -> ()") return refuse(name, "export _initialize must be () -> ()");
-      m->has_initialize_ = true;
-    }
-  }
-
-  // Memory: exactly one, exported as "memory", within the limit.
-  if (ir.memories.size() != 1) {
-    return refuse(name, "a plug-in has exactly one linear memory (found " + std::to_string(ir.memories.size()) + ")");
-  }
-  const wabt::Export* mem_export = ir.GetExport("memory");
-  if (!mem_export || mem_export->kind != wabt::ExternalKind::Memory) {
-    return refuse(name, "missing export memory (the linear memory, exported as \"memory\")");
-  }
-  const wabt::Limits& lim = ir.memories[0]->page_limits;
-  if (lim.is_64) return refuse(name, "64-bit memories are not supported (memory64)");
-  if (lim.is_shared) return refuse(name, "shared memories are not supported (a plug-in runs on one thread at a time)");
-  const auto limit_text = [&] {
-    return std::to_string(limits.max_memory_pages) + " pages (" +
-           std::to_string(uint64_t{limits.max_memory_pages} * 64 / 1024) + " MiB)";
-  };
-  if (lim.initial > limits.max_memory_pages) {
-    return refuse(name, "memory of " + std::to_string(lim.initial) + " pages is above the limit of " + limit_text());
-  }
-  m->initial_pages_ = static_cast<uint32_t>(lim.initial);
-  m->max_pages_ =
-      lim.has_max && lim.max < limits.max_memory_pages ? static_cast<uint32_t>(lim.max) : limits.max_memory_pages;
+  auto imports = read_imports(ir, name);
+  if (!imports) return unexpected(imports.error());
+  m->imports_ = std::move(*imports);
+  auto exports = read_exports(ir, name, m->has_initialize_);
+  if (!exports) return unexpected(exports.error());
+  m->exports_ = std::move(*exports);
+  auto memory = check_memory(ir, name, limits);
+  if (!memory) return unexpected(memory.error());
+  m->initial_pages_ = memory->first;
+  m->max_pages_ = memory->second;
   if (ir.tables.size() > 1) return refuse(name, "more than one table");
   return std::shared_ptr<const Module>(std::move(m));
 }
