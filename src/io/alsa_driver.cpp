@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 #include <tuple>
 
@@ -211,6 +212,29 @@ std::vector<std::string> AlsaDriver::describe() const {
   return lines;
 }
 
+// A device that takes no period for 100 ms (several times the longest
+// buffer anyone runs live) has stalled: its own clock stopped. Counted, and
+// the longest gap kept, so that what follows (a bridge's overruns) can be
+// told from a fault of ours.
+void AlsaDriver::note_gap(int64_t woke_ns) noexcept {
+  if (last_period_ns_ > 0) {
+    const int64_t gap = woke_ns - last_period_ns_;
+    if (gap > longest_gap_ns_.load(std::memory_order_relaxed)) longest_gap_ns_.store(gap, std::memory_order_relaxed);
+    const auto buffer_ns = static_cast<int64_t>(1e9 * period_ * std::max(options_.periods, 2u) / options_.sample_rate);
+    if (gap > std::max<int64_t>(buffer_ns, 100'000'000)) stalls_.fetch_add(1, std::memory_order_relaxed);
+  }
+  last_period_ns_ = woke_ns;
+}
+
+std::vector<std::string> AlsaDriver::report() const {
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "ALSA: longest gap between periods %.1f ms, %llu stalls (no period for 100 ms or more)",
+                static_cast<double>(longest_gap_ns_.load(std::memory_order_relaxed)) / 1e6,
+                static_cast<unsigned long long>(stalls_.load(std::memory_order_relaxed)));
+  return {line};
+}
+
 DeviceShape AlsaDriver::shape() const {
   DeviceShape d;
   d.capture_channels = has_capture() ? options_.capture_channels : 0;
@@ -401,6 +425,7 @@ void AlsaDriver::loop() {
       if (static_cast<FrameCount>(avail) < period_) continue;
     }
     const int64_t woke = now_ns();
+    note_gap(woke);
     if (!dll_started) {
       dll.reset(static_cast<double>(woke) * 1e-9, period_ / options_.sample_rate, 1.0);
       dll_started = true;

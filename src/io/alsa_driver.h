@@ -48,6 +48,7 @@ class AlsaDriver final : public Driver {
   void stop() override;
   DriverStatus status() const override;
   std::vector<std::string> describe() const override;
+  std::vector<std::string> report() const override;
   DeviceShape shape() const override;
   // [control] A graph edit that needs more channels than the device runs
   // is refused (a running device is not reopened).
@@ -87,6 +88,10 @@ class AlsaDriver final : public Driver {
   DriverThread thread_;
   std::atomic<uint64_t> blocks_{0};
   std::atomic<int64_t> frames_{0};  // periods run, in frames
+  void note_gap(int64_t woke_ns) noexcept;
+  int64_t last_period_ns_ = 0;  // driver thread
+  std::atomic<int64_t> longest_gap_ns_{0};
+  std::atomic<uint64_t> stalls_{0};
   std::atomic<uint64_t> xruns_{0};
   std::atomic<double> estimated_rate_{0.0};
   std::atomic<bool> failed_{false};

