@@ -46,7 +46,7 @@ struct World {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World w;
-  w.server->dispatch_packet(data, size);
+  w.server->dispatch_packet(std::span<const uint8_t>(data, size));
   ac::Plan* p = w.engine->begin_block(ac::SampleTime{w.time}, 64);
   ac::run_block(*p, ac::SampleTime{w.time}, 64, nullptr);
   w.time += 64;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "app/commands.h"
+#include "app/control_socket.h"
 #include "plugin/wasm_plugin.h"
 
 namespace ac {
@@ -122,7 +123,69 @@ struct Reply {
   std::string path, text;
 };
 
+// The patch goes over the local control socket (trusted: the file may be
+// anywhere), or over OSC, where the running graph takes plug-ins only
+// beneath its --allow-files directory: the file is then sent as given,
+// relative to that directory.
+std::string swap_over_osc(const PluginArgs& args, const std::string& patch, int& status) {
+  const auto colon = args.osc.find(':');
+  if (colon == std::string::npos || args.osc.substr(0, colon) != "udp") {
+    status = 1;
+    return "--osc takes udp:PORT (the running graph's `run --osc`)";
+  }
+  lo_server server = lo_server_new(nullptr, nullptr);
+  lo_address target = lo_address_new(args.host.c_str(), args.osc.substr(colon + 1).c_str());
+  Reply reply;
+  std::string answer;
+  status = 2;
+  if (!server || !target) {
+    answer = "cannot open an OSC socket";
+  } else {
+    const auto on_reply = [](const char* path, const char*, lo_arg** argv, int argc, lo_message, void* user) -> int {
+      auto* r = static_cast<Reply*>(user);
+      r->path = path;
+      if (argc > 0) r->text = &argv[0]->s;
+      return 0;
+    };
+    lo_server_add_method(server, "/graph/patch", "s", on_reply, &reply);
+    lo_server_add_method(server, "/error", nullptr, on_reply, &reply);
+    lo_message m = lo_message_new();
+    lo_message_add_string(m, patch.c_str());
+    const int sent = lo_send_message_from(target, server, "/graph/patch", m);
+    lo_message_free(m);
+    for (int i = 0; sent >= 0 && i < 100 && reply.path.empty(); ++i) lo_server_recv_noblock(server, 100);
+    if (sent < 0) {
+      answer = "cannot send to " + args.host + ":" + args.osc;
+    } else if (reply.path == "/graph/patch") {
+      status = 0;
+    } else if (!reply.path.empty()) {
+      status = 1;
+      answer = "refused: " + reply.text;
+    } else {
+      answer = "no answer from " + args.host + ":" + args.osc + " within 10 s (is `audiocloud run --osc " + args.osc +
+               "` running?)";
+    }
+  }
+  if (target) lo_address_free(target);
+  if (server) lo_server_free(server);
+  return answer;
+}
+
+std::string swap_over_control(const PluginArgs& args, const std::string& patch, int& status) {
+  auto answer = send_control_line(args.control, patch);
+  if (!answer) {
+    status = 2;
+    return answer.error().message;
+  }
+  status = *answer == "applied" ? 0 : 1;
+  return status == 0 ? "" : *answer;
+}
+
 int swap(const PluginArgs& args) {
+  if (args.control.empty() == args.osc.empty()) {
+    std::fprintf(stderr, "error: swap over --control PATH (the running graph's control socket) or --osc udp:PORT\n");
+    return 1;
+  }
   // Validate and compile here first: the running process then finds the
   // object in the cache and swaps within a few blocks.
   const std::string file = std::filesystem::absolute(args.file).lexically_normal().string();
@@ -131,50 +194,18 @@ int swap(const PluginArgs& args) {
     std::fprintf(stderr, "error: %s\n", plugin.error().message.c_str());
     return 1;
   }
-  const auto colon = args.osc.find(':');
-  if (colon == std::string::npos || args.osc.substr(0, colon) != "udp") {
-    std::fprintf(stderr, "error: --osc takes udp:PORT (the running graph's `run --osc`)\n");
-    return 1;
-  }
-  lo_server server = lo_server_new(nullptr, nullptr);
-  lo_address target = lo_address_new(args.host.c_str(), args.osc.substr(colon + 1).c_str());
-  if (!server || !target) {
-    std::fprintf(stderr, "error: cannot open an OSC socket\n");
-    return 2;
-  }
-  Reply reply;
-  const auto on_reply = [](const char* path, const char*, lo_arg** argv, int argc, lo_message, void* user) -> int {
-    auto* r = static_cast<Reply*>(user);
-    r->path = path;
-    if (argc > 0) r->text = &argv[0]->s;
-    return 0;
-  };
-  lo_server_add_method(server, "/graph/patch", "s", on_reply, &reply);
-  lo_server_add_method(server, "/error", nullptr, on_reply, &reply);
-  const std::string patch = "{set: {" + args.node + ".file: \"" + file + "\"}}";
-  lo_message m = lo_message_new();
-  lo_message_add_string(m, patch.c_str());
-  const int sent = lo_send_message_from(target, server, "/graph/patch", m);
-  lo_message_free(m);
+  const std::string sent = args.osc.empty() ? file : args.file;
+  const std::string patch = "{set: {" + args.node + ".file: \"" + sent + "\"}}";
   int status = 2;
-  if (sent < 0) {
-    std::fprintf(stderr, "error: cannot send to %s:%s\n", args.host.c_str(), args.osc.c_str());
+  const std::string problem =
+      args.osc.empty() ? swap_over_control(args, patch, status) : swap_over_osc(args, patch, status);
+  if (status == 0) {
+    std::printf("swapped %s to %s (%s %s)\n", args.node.c_str(), file.c_str(), (*plugin)->descriptor.id.c_str(),
+                (*plugin)->descriptor.version.c_str());
   } else {
-    for (int i = 0; i < 100 && reply.path.empty(); ++i) lo_server_recv_noblock(server, 100);
-    if (reply.path == "/graph/patch") {
-      std::printf("swapped %s to %s (%s %s)\n", args.node.c_str(), file.c_str(), (*plugin)->descriptor.id.c_str(),
-                  (*plugin)->descriptor.version.c_str());
-      status = 0;
-    } else if (!reply.path.empty()) {
-      std::fprintf(stderr, "refused: %s\n", reply.text.c_str());
-      status = 1;
-    } else {
-      std::fprintf(stderr, "error: no answer from %s:%s within 10 s (is `audiocloud run --osc %s` running?)\n",
-                   args.host.c_str(), args.osc.c_str(), args.osc.c_str());
-    }
+    std::fprintf(stderr, "%s%s\n",
+                 status == 1 && problem.rfind("refused", 0) != 0 ? "refused: " : "error: ", problem.c_str());
   }
-  lo_address_free(target);
-  lo_server_free(server);
   return status;
 }
 

@@ -43,6 +43,9 @@ struct RunArgs {
   std::string ptp_role = "auto";
   double bridge_latency_ms = 20.0;  // clock: ptp with JACK: latency each clock bridge holds
   std::string control;              // a Unix socket path for patches ("" = none)
+  // Patches over the network (OSC) may add nodes that touch files only
+  // beneath this directory ("" = not at all).
+  std::string allow_files;
 };
 int run_run(const RunArgs& args);
 
@@ -70,7 +73,8 @@ struct PluginArgs {
   std::string cache_dir;  // "" = the default
   // swap
   std::string node;
-  std::string osc;  // udp:PORT of the running graph
+  std::string osc;      // udp:PORT of the running graph ("": use `control`)
+  std::string control;  // the running graph's control socket ("": use `osc`)
   std::string host = "127.0.0.1";
 };
 int run_plugin(const PluginArgs& args);

@@ -46,7 +46,7 @@ void StdinPatches::handle(const std::string& line) {
   }
   if (line.empty()) return;
   ++number_;
-  const std::string err = graph_.apply(line, "stdin", number_);
+  const std::string err = graph_.apply(line, PatchCapabilities::own("stdin"), number_);
   if (err.empty())
     std::printf("patch %d applied\n", number_);
   else
@@ -63,7 +63,8 @@ Expected<std::unique_ptr<SocketPatches>> SocketPatches::open(const std::string& 
 bool SocketPatches::poll(int timeout_ms) {
   socket_->poll(timeout_ms, [&](const std::string& patch) {
     const int number = ++number_;
-    const std::string err = graph_.apply(patch, "control", number);
+    // The socket is the owner's alone (mode 0600): as trusted as the terminal.
+    const std::string err = graph_.apply(patch, PatchCapabilities::own("control"), number);
     std::printf("control patch %d %s%s\n", number, err.empty() ? "applied" : "rejected: ", err.c_str());
     std::fflush(stdout);
     return err.empty() ? std::string("applied") : "rejected: " + err;
@@ -72,11 +73,12 @@ bool SocketPatches::poll(int timeout_ms) {
 }
 
 Expected<std::unique_ptr<OscControl>> OscControl::open(const std::string& spec, Engine& engine, const ClockMap& clock,
-                                                       LiveGraph& graph) {
+                                                       LiveGraph& graph, const std::string& files_root) {
   std::unique_ptr<OscControl> c(new OscControl());
   OscServer::Hooks hooks;
   OscControl* self = c.get();
-  hooks.patch = [self, &graph](const std::string& patch) { return graph.apply(patch, "osc", ++self->patches_); };
+  const PatchCapabilities caps = PatchCapabilities::network("osc", files_root);
+  hooks.patch = [self, &graph, caps](const std::string& patch) { return graph.apply(patch, caps, ++self->patches_); };
   hooks.stop = [] { request_stop(); };
   hooks.on_set = [&graph](const std::string& id, const std::string& param, double value, std::optional<SampleTime> at,
                           std::optional<SampleTime> received) {

@@ -58,15 +58,18 @@ class SocketPatches final : public ControlInput {
   int number_ = 0;
 };
 
-// `run --osc udp:PORT` (osc/osc_server.h): parameters, events, patches;
-// meter readings go to its subscribers every 200 ms.
+// `run --osc udp:PORT` (osc/osc_server.h): parameters, events, patches with
+// a network surface's capabilities (nodes that touch files only beneath
+// `files_root`, none when it is ""); meter readings go to its subscribers
+// every 200 ms.
 class OscControl final : public ControlInput {
  public:
   static Expected<std::unique_ptr<OscControl>> open(const std::string& spec, Engine& engine, const ClockMap& clock,
-                                                    LiveGraph& graph);
+                                                    LiveGraph& graph, const std::string& files_root);
+  const OscBind& bind() const { return server_->bind(); }
   bool poll(int timeout_ms) override;
   std::vector<std::string> report() const override;
-  const std::string& url() const { return server_->url(); }
+  std::string url() const { return server_->url(); }
 
  private:
   OscControl() = default;

@@ -29,15 +29,23 @@ std::string LiveGraph::restore(const std::vector<std::string>& ids) {
   return "";
 }
 
-std::string LiveGraph::apply(const std::string& patch, const char* from, int number) {
-  auto restores = restore_request(patch, from);
+std::string LiveGraph::apply(const std::string& patch_text, const PatchCapabilities& caps, int number) {
+  const std::string& from = caps.surface;
+  auto restores = restore_request(patch_text, from);
   if (!restores) {
     Error err = restores.error();
     err.where.line = static_cast<uint32_t>(number);
     return err.to_string();
   }
   if (!restores->empty()) return restore(*restores);
-  auto patched = apply_graph_patch(source_, patch, from);
+  // What a surface may not do is refused before anything is built.
+  auto patch = confine_patch_paths(patch_text, caps, registry_, engine_.graph(), from);
+  if (!patch) {
+    Error err = patch.error();
+    err.where.line = static_cast<uint32_t>(number);
+    return err.to_string();
+  }
+  auto patched = apply_graph_patch(source_, *patch, from);
   if (!patched) {
     Error err = patched.error();
     err.where.line = static_cast<uint32_t>(number);  // a patch is one line: its line on its input
@@ -48,6 +56,11 @@ std::string LiveGraph::apply(const std::string& patch, const char* from, int num
   auto next = load_graph_text(*patched, path_ + " (after patch " + std::to_string(++applied_) + ")", registry_);
   if (!next) return next.error().to_string();
   for (TimedEvent& ev : next->events) ev.at.value += origin_;  // the graph's timeline, as at the start
+  if (auto allowed = check_patch_capabilities(engine_.graph(), *next, caps); !allowed) {
+    Error err = allowed.error();
+    err.where = SourceLocation{from, static_cast<uint32_t>(number), 0};
+    return err.to_string();
+  }
   // What the driver must do for the new graph is checked first, and done
   // once the engine took it; until then (a period at most) new endpoints
   // have no stream and stay silent.

@@ -11,6 +11,7 @@
 
 #include "graph/engine.h"
 #include "graph/node_registry.h"
+#include "graph/patch_policy.h"
 #include "io/driver.h"
 
 namespace ac {
@@ -23,11 +24,12 @@ class LiveGraph {
             Driver& driver);
 
   // [control] Applies one patch line (graph/graph_patch.h, or
-  // {restore: [id ...]}), patch `number` from input `from` ("stdin",
-  // "osc" ...). Returns "" when applied, else why not (the patch's own line
-  // and column); a refused patch changes nothing. What the engine and the
+  // {restore: [id ...]}), patch `number` from a surface with capabilities
+  // `caps` (graph/patch_policy.h; caps.surface names it in messages).
+  // Returns "" when applied, else why not (the patch's own line and
+  // column); a refused patch changes nothing. What the engine and the
   // driver did is printed on stdout.
-  std::string apply(const std::string& patch, const char* from, int number);
+  std::string apply(const std::string& patch, const PatchCapabilities& caps, int number);
   // [control] A parameter set outside a patch (OSC): kept in the text, so
   // that a later patch does not undo it.
   void note_set(const std::string& node_id, const std::string& param, double value);

@@ -32,7 +32,11 @@ CLI::App* add_run(CLI::App& app, ac::RunArgs& a) {
   rn->add_option("--capture-device", a.capture_device, "ALSA capture device");
   rn->add_option("--period", a.period, "ALSA frames per period");
   rn->add_option("--periods", a.periods, "ALSA periods in the device buffer");
-  rn->add_option("--osc", a.osc, "OSC control: udp:PORT or tcp:PORT (/node/<id>/<param>, /list, /graph/patch ...)");
+  rn->add_option("--osc", a.osc,
+                 "OSC control: udp:PORT or tcp:PORT on loopback, udp:ADDRESS:PORT to listen elsewhere "
+                 "(/node/<id>/<param>, /list, /graph/patch ...; docs/security.md)");
+  rn->add_option("--allow-files", a.allow_files,
+                 "let patches over the network add nodes that read or write files or load plug-ins, beneath DIR only");
   rn->add_option("--name", a.client_name, "JACK client name (default audiocloud)");
   rn->add_option("-j,--threads", a.threads, "threads running nodes (1 = serial)");
   rn->add_option("-d,--duration", a.duration, "stop after this long (default: until SIGINT/SIGTERM)");
@@ -72,7 +76,9 @@ CLI::App* add_plugin(CLI::App& app, ac::PluginArgs& a) {
       pl->add_subcommand("swap", "replace the plug-in of a running graph's wasm node (crossfaded, state carried over)");
   pls->add_option("node", a.node, "node id in the running graph")->required();
   pls->add_option("file", a.file, "the new plug-in module (.wasm)")->required();
-  pls->add_option("--osc", a.osc, "the running graph's OSC port: udp:PORT (`run --osc udp:PORT`)")->required();
+  pls->add_option("--control", a.control, "the running graph's control socket (`run --control PATH`)");
+  pls->add_option("--osc", a.osc,
+                  "or its OSC port, udp:PORT (`run --osc udp:PORT --allow-files DIR`; FILE then relative to DIR)");
   pls->add_option("--host", a.host, "where it runs (default 127.0.0.1)");
   pls->callback([&] { a.action = "swap"; });
   return pl;

@@ -13,6 +13,7 @@
 #include "app/registry.h"
 #include "app/stop_request.h"
 #include "clock/media_clock.h"
+#include "core/file_access.h"
 #include "dsp/file_recorder.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
@@ -75,6 +76,11 @@ Expected<void> RunSession::load_graph() {
     limit_ = *d;
   }
   clock_ = std::make_unique<ClockMap>(graph_.sample_rate);
+  if (!args_.allow_files.empty()) {
+    auto root = confine_files_beneath(args_.allow_files);
+    if (!root) return fail("--allow-files " + root.error().message);
+    files_root_ = *root;
+  }
   return {};
 }
 
@@ -150,9 +156,14 @@ void RunSession::on_block(SampleTime t, FrameCount frames, HostIo& host) noexcep
 Expected<void> RunSession::open_inputs() {
   inputs_.push_back(std::make_unique<StdinPatches>(*live_));
   if (!args_.osc.empty()) {
-    auto osc = OscControl::open(args_.osc, *engine_, *clock_, *live_);
+    auto osc = OscControl::open(args_.osc, *engine_, *clock_, *live_, files_root_);
     if (!osc) return unexpected(osc.error());
     std::fprintf(stderr, "OSC on %s\n", (*osc)->url().c_str());
+    if (!(*osc)->bind().loopback())
+      std::fprintf(stderr,
+                   "warning: OSC listens beyond this machine (%s) and has no authentication: anyone who reaches "
+                   "it can steer this graph (docs/security.md)\n",
+                   (*osc)->url().c_str());
     inputs_.push_back(std::move(*osc));
   }
   if (!args_.control.empty()) {
@@ -204,6 +215,10 @@ bool RunSession::serve() {
   if (st.finished) return false;
   for (const std::string& notice : driver_->take_notices())
     std::fprintf(stderr, "%s%s\n", tty_ ? "\n" : "", notice.c_str());
+  if (!realtime_said_ && !st.realtime_warning.empty()) {
+    realtime_said_ = true;
+    std::fprintf(stderr, "%swarning: %s\n", tty_ ? "\n" : "", st.realtime_warning.c_str());
+  }
   poll_inputs();
   maintain_engine();
   troubles_.check(*engine_, tty_);

@@ -64,11 +64,13 @@ class RunSession {
 
   RunArgs args_;
   NodeRegistry registry_;
-  std::string source_;  // the graph file's text
-  Graph graph_;         // as loaded (the engine holds the running one)
-  int64_t limit_ = -1;  // --duration, frames (-1: none)
-  GraphPtp ptp_;        // clock: ptp
+  std::string source_;      // the graph file's text
+  Graph graph_;             // as loaded (the engine holds the running one)
+  int64_t limit_ = -1;      // --duration, frames (-1: none)
+  std::string files_root_;  // --allow-files, canonical ("": network patches touch no files)
+  GraphPtp ptp_;            // clock: ptp
   bool tty_ = false;
+  bool realtime_said_ = false;  // the driver's real-time refusal was said
   // Declared before the engine: the engine's compile options hold the
   // driver's slot map, and the driver is stopped before either goes.
   std::unique_ptr<Driver> driver_;

@@ -1,9 +1,13 @@
 #include "dsp/sound_file.h"
 
+#include <fcntl.h>
 #include <sndfile.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+
+#include "core/file_access.h"
 
 namespace ac {
 namespace {
@@ -116,18 +120,37 @@ bool format_supports(FileFormat f, SampleEncoding e) {
   return f != FileFormat::flac || e == SampleEncoding::pcm16 || e == SampleEncoding::pcm24;
 }
 
+// Files are opened through core/file_access.h, so a confined root holds.
+static Expected<SNDFILE*> open_sound_file(const std::string& path, int mode, SF_INFO& info, const char* verb) {
+  auto fd = open_file(path, mode == SFM_WRITE ? O_WRONLY | O_CREAT | O_TRUNC : O_RDONLY);
+  if (!fd) {
+    std::string why = fd.error().message;
+    const std::string prefix = "'" + path + "': ";
+    if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+    return fail(path, std::string("cannot ") + verb + ": " + why);
+  }
+  SNDFILE* f = sf_open_fd(*fd, mode, &info, SF_TRUE);
+  if (!f) {
+    close(*fd);
+    return fail(path, std::string("cannot ") + verb + ": " + sf_strerror(nullptr));
+  }
+  return f;
+}
+
 Expected<SoundFileInfo> probe_sound_file(const std::string& path) {
   SF_INFO info{};
-  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
-  if (!f) return fail(path, std::string("cannot open: ") + sf_strerror(nullptr));
+  auto opened = open_sound_file(path, SFM_READ, info, "open");
+  if (!opened) return unexpected(opened.error());
+  SNDFILE* f = *opened;
   sf_close(f);
   return SoundFileInfo{static_cast<uint32_t>(info.channels), static_cast<uint32_t>(info.samplerate), info.frames};
 }
 
 Expected<std::vector<std::vector<float>>> read_sound_file(const std::string& path, SoundFileInfo* out_info) {
   SF_INFO info{};
-  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
-  if (!f) return fail(path, std::string("cannot open: ") + sf_strerror(nullptr));
+  auto opened = open_sound_file(path, SFM_READ, info, "open");
+  if (!opened) return unexpected(opened.error());
+  SNDFILE* f = *opened;
   const auto channels = static_cast<size_t>(info.channels);
   const auto frames = static_cast<size_t>(info.frames);
   std::vector<std::vector<float>> out(channels, std::vector<float>(frames));
@@ -173,8 +196,9 @@ Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create(const std::st
   info.samplerate = static_cast<int>(spec.sample_rate);
   info.format = sf_format_of(spec);
   if (!sf_format_check(&info)) return fail(path, "libsndfile rejects this format/encoding/channel combination");
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  if (!f) return fail(path, std::string("cannot create: ") + sf_strerror(nullptr));
+  auto opened = open_sound_file(path, SFM_WRITE, info, "create");
+  if (!opened) return unexpected(opened.error());
+  SNDFILE* f = *opened;
   std::unique_ptr<SoundFileWriter> w(new SoundFileWriter());
   w->handle_ = f;
   w->spec_ = spec;

@@ -308,7 +308,11 @@ DeviceShape JackDriver::shape() const {
 
 Expected<void> JackDriver::start(BlockCallback callback) {
   callback_ = std::move(callback);
-  if (jack_activate(as_client(client_)) != 0) return fail("cannot activate the client");
+  if (jack_activate(as_client(client_)) != 0) {
+    // Most often the server stopped since the client connected.
+    return fail(server_gone() ? gone_reason()
+                              : "cannot activate the client (the JACK server went away, or refused it)");
+  }
   autoconnect(0, 0, 0, 0, warnings_);
   return {};
 }

@@ -5,12 +5,16 @@
 // The audio thread only pushes into a lock-free ring; the node's writer
 // thread formats and writes. In real time a full ring drops (counted); an
 // offline render waits for the writer instead.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <thread>
 
 #include "core/audio_section.h"
+#include "core/file_access.h"
 #include "core/spsc_ring.h"
 #include "dsp/node_type_helpers.h"
 #include "midi/midi_nodes.h"
@@ -39,8 +43,14 @@ class EventLogNode final : public Node {
 
   Expected<void> activate() override {
     if (file_) return {};
-    file_ = std::fopen(path_.c_str(), "w");
-    if (!file_) return unexpected(make_error(ErrorDomain::midi, "cannot create '" + path_ + "'"));
+    // Through core/file_access.h, so a confined root holds.
+    auto fd = open_file(path_, O_WRONLY | O_CREAT | O_TRUNC);
+    if (!fd) return unexpected(make_error(ErrorDomain::midi, "cannot create " + fd.error().message));
+    file_ = fdopen(*fd, "w");
+    if (!file_) {
+      close(*fd);
+      return unexpected(make_error(ErrorDomain::midi, "cannot create '" + path_ + "'"));
+    }
     std::fputs("# audiocloud event log: sample_time ump_words(hex)\n", file_);
     stop_.store(false);
     thread_ = std::thread([this] { writer_loop(); });

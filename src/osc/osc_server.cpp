@@ -1,18 +1,18 @@
 #include "osc/osc_server.h"
 
+#include <arpa/inet.h>
 #include <lo/lo.h>
-#include <lo/lo_lowlevel.h>
+#include <netdb.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "osc/osc_packet.h"
+
 namespace ac {
 namespace {
-
-// liblo's error callback carries no user data: the server being polled.
-thread_local OscStats* t_polling = nullptr;
 
 RealtimeNanos realtime_now() {
   timespec t{};
@@ -20,93 +20,65 @@ RealtimeNanos realtime_now() {
   return RealtimeNanos{int64_t{t.tv_sec} * 1000000000 + t.tv_nsec};
 }
 
-}  // namespace
-
-// liblo's handler type names lo_arg; the header keeps liblo out.
-extern "C" int audiocloud_osc_on_message(const char* path, const char* types, lo_arg** argv, int argc, lo_message msg,
-                                         void* self) {
-  return OscServer::on_message(path, types, reinterpret_cast<void**>(argv), argc, msg, self);
+// An osc.udp://host:port/ URL as an IPv4 address (none if it is not one).
+std::optional<sockaddr_in> udp_address_of(const std::string& url) {
+  lo_address a = lo_address_new_from_url(url.c_str());
+  if (!a) return std::nullopt;
+  const std::string host = lo_address_get_hostname(a) ? lo_address_get_hostname(a) : "";
+  const std::string port = lo_address_get_port(a) ? lo_address_get_port(a) : "";
+  const int proto = lo_address_get_protocol(a);
+  lo_address_free(a);
+  if (proto != LO_UDP) return std::nullopt;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0 || !found) return std::nullopt;
+  sockaddr_in out{};
+  std::memcpy(&out, found->ai_addr, sizeof out);
+  freeaddrinfo(found);
+  return out;
 }
+
+}  // namespace
 
 Expected<std::unique_ptr<OscServer>> OscServer::open(const std::string& spec, Engine& engine, const ClockMap& clock,
                                                      Hooks hooks) {
-  const size_t colon = spec.find(':');
-  const std::string proto = colon == std::string::npos ? "" : spec.substr(0, colon);
-  const std::string port = colon == std::string::npos ? spec : spec.substr(colon + 1);
-  if ((proto != "udp" && proto != "tcp") || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
-    return unexpected(make_error(ErrorDomain::osc, "--osc takes udp:PORT or tcp:PORT, got '" + spec + "'"));
-  }
+  auto bind = parse_osc_bind(spec);
+  if (!bind) return unexpected(bind.error());
+  auto transport = OscTransport::open(*bind);
+  if (!transport) return unexpected(transport.error());
   std::unique_ptr<OscServer> s(new OscServer(engine, clock, std::move(hooks)));
-  lo_server srv = lo_server_new_with_proto(port == "0" ? nullptr : port.c_str(), proto == "udp" ? LO_UDP : LO_TCP,
-                                           &OscServer::on_error);
-  if (!srv) {
-    return unexpected(
-        make_error(ErrorDomain::osc, "cannot open an OSC " + proto + " server on port " + port + " (in use?)"));
-  }
-  s->server_ = srv;
-  // Bundles are handled when they arrive; their timetags become sample
-  // times on the engine's clock instead of liblo's own wall-clock queue.
-  lo_server_enable_queue(srv, 0, 1);
-  lo_server_add_method(srv, nullptr, nullptr, &audiocloud_osc_on_message, s.get());
-  s->port_ = lo_server_get_port(srv);
-  char* url = lo_server_get_url(srv);
-  s->url_ = url ? url : "";
-  std::free(url);
+  s->transport_ = std::move(*transport);
   return s;
 }
 
-OscServer::~OscServer() {
-  if (server_) lo_server_free(static_cast<lo_server>(server_));
-}
-
-void OscServer::on_error(int, const char*, const char*) {
-  if (t_polling) ++t_polling->malformed;
-}
-
 void OscServer::poll(int timeout_ms) {
-  t_polling = &stats_;
-  auto* s = static_cast<lo_server>(server_);
-  // Bounded: at most 1000 packets per call, so a flood cannot starve the loop.
-  for (int i = 0; i < 1000 && lo_server_recv_noblock(s, i == 0 ? timeout_ms : 0) > 0; ++i) {
+  transport_->poll(timeout_ms,
+                   [this](std::span<const uint8_t> packet, const OscPeer& from) { dispatch_packet(packet, from); });
+}
+
+void OscServer::dispatch_packet(std::span<const uint8_t> packet, const OscPeer& from) {
+  auto messages = decode_osc_packet(packet);
+  if (!messages) {
+    ++stats_.malformed;
+    return;
   }
-  t_polling = nullptr;
+  for (const OscMessage& m : *messages) handle(m, from);
 }
 
-void OscServer::dispatch_packet(const void* data, size_t size) {
-  t_polling = &stats_;
-  if (lo_server_dispatch_data(static_cast<lo_server>(server_), const_cast<void*>(data), size) < 0) ++stats_.malformed;
-  t_polling = nullptr;
+void OscServer::reply(const OscPeer* from, const std::string& path, const std::vector<OscArg>& args) {
+  const std::vector<uint8_t> bytes = encode_osc_message(path, args);
+  if (from && (from->connection >= 0 || from->address.sin_port != 0)) transport_->reply(*from, bytes);
+  for (const Subscriber& s : subscribers_) transport_->send_to(s.address, bytes);
 }
 
-int OscServer::on_message(const char* path, const char* types, void** argv, int argc, void* msg, void* self) {
-  static_cast<OscServer*>(self)->handle(osc_message_from_liblo(path, types, argv, argc, msg), msg);
-  return 0;  // handled
-}
-
-void OscServer::reply(void* msg_from, const std::string& path, void* message) {
-  auto* m = static_cast<lo_message>(message);
-  auto* srv = static_cast<lo_server>(server_);
-  if (msg_from) {
-    if (lo_address src = lo_message_get_source(static_cast<lo_message>(msg_from)))
-      lo_send_message_from(src, srv, path.c_str(), m);
-  }
-  for (const std::string& url : subscribers_) {
-    lo_address a = lo_address_new_from_url(url.c_str());
-    if (!a) continue;
-    lo_send_message_from(a, srv, path.c_str(), m);
-    lo_address_free(a);
-  }
-}
-
-void OscServer::fail(void* from, const std::string& text) {
+void OscServer::fail(const OscPeer& from, const std::string& text) {
   ++stats_.rejected;
-  lo_message m = lo_message_new();
-  lo_message_add_string(m, text.c_str());
-  reply(from, "/error", m);
-  lo_message_free(m);
+  reply(&from, "/error", {osc_string(text)});
 }
 
-void OscServer::handle(const OscMessage& m, void* from) {
+void OscServer::handle(const OscMessage& m, const OscPeer& from) {
   ++stats_.messages;
   const OscAction action = route_osc(m, OscSurface::of(engine_.graph()));
   std::visit(
@@ -115,14 +87,15 @@ void OscServer::handle(const OscMessage& m, void* from) {
         if constexpr (std::is_same_v<A, osc_action::SetParams>) set_params(a, m.path, from);
         if constexpr (std::is_same_v<A, osc_action::QueryParams>) query_params(a, from);
         if constexpr (std::is_same_v<A, osc_action::PostEvent>) post_event(a, m.path, from);
-        if constexpr (std::is_same_v<A, osc_action::ListParams>) list_params(from);
-        if constexpr (std::is_same_v<A, osc_action::ApplyPatch>) apply_patch(a, from);
-        if constexpr (std::is_same_v<A, osc_action::TransportTime>) {
-          lo_message r = lo_message_new();
-          lo_message_add_int64(r, engine_.last_block_time().value);
-          reply(from, "/transport/time", r);
-          lo_message_free(r);
+        if constexpr (std::is_same_v<A, osc_action::ListParams>) {
+          std::vector<OscArg> names;
+          for (const OscParamAddress& p : OscSurface::of(engine_.graph()).params)
+            names.push_back(osc_string(osc_address(p)));
+          reply(&from, "/list", names);
         }
+        if constexpr (std::is_same_v<A, osc_action::ApplyPatch>) apply_patch(a, from);
+        if constexpr (std::is_same_v<A, osc_action::TransportTime>)
+          reply(&from, "/transport/time", {osc_int64(engine_.last_block_time().value)});
         if constexpr (std::is_same_v<A, osc_action::Stop>) {
           if (hooks_.stop) hooks_.stop();
         }
@@ -132,7 +105,7 @@ void OscServer::handle(const OscMessage& m, void* from) {
       action);
 }
 
-void OscServer::set_params(const osc_action::SetParams& a, const std::string& path, void* from) {
+void OscServer::set_params(const osc_action::SetParams& a, const std::string& path, const OscPeer& from) {
   std::optional<SampleTime> at;
   if (a.at) at = clock_.sample_at(*a.at);
   for (const OscParamAddress& t : a.targets) {
@@ -142,18 +115,13 @@ void OscServer::set_params(const osc_action::SetParams& a, const std::string& pa
   }
 }
 
-void OscServer::query_params(const osc_action::QueryParams& a, void* from) {
+void OscServer::query_params(const osc_action::QueryParams& a, const OscPeer& from) {
   for (const OscParamAddress& t : a.targets) {
-    auto v = engine_.param(t.node, t.param);
-    if (!v) continue;
-    lo_message r = lo_message_new();
-    lo_message_add_float(r, *v);
-    reply(from, osc_address(t), r);
-    lo_message_free(r);
+    if (auto v = engine_.param(t.node, t.param)) reply(&from, osc_address(t), {osc_float(*v)});
   }
 }
 
-void OscServer::post_event(const osc_action::PostEvent& a, const std::string& path, void* from) {
+void OscServer::post_event(const osc_action::PostEvent& a, const std::string& path, const OscPeer& from) {
   auto node = engine_.node(a.node);
   EventInlet* inlet = node ? node->inlet() : nullptr;
   if (!inlet) return fail(from, path + ": no osc_events node '" + a.node + "'");
@@ -165,30 +133,19 @@ void OscServer::post_event(const osc_action::PostEvent& a, const std::string& pa
   if (!inlet->post(at, words)) fail(from, path + ": too many events queued");
 }
 
-void OscServer::list_params(void* from) {
-  lo_message r = lo_message_new();
-  for (const OscParamAddress& p : OscSurface::of(engine_.graph()).params)
-    lo_message_add_string(r, osc_address(p).c_str());
-  reply(from, "/list", r);
-  lo_message_free(r);
-}
-
-void OscServer::apply_patch(const osc_action::ApplyPatch& a, void* from) {
+void OscServer::apply_patch(const osc_action::ApplyPatch& a, const OscPeer& from) {
   const std::string err = hooks_.patch ? hooks_.patch(a.text) : "patches are not accepted here";
   if (!err.empty()) return fail(from, err);
-  reply_text(from, "/graph/patch", "applied");
+  reply(&from, "/graph/patch", {osc_string("applied")});
 }
 
-void OscServer::subscribe(const osc_action::Subscribe& a, void* from) {
-  if (std::find(subscribers_.begin(), subscribers_.end(), a.url) == subscribers_.end()) subscribers_.push_back(a.url);
-  reply_text(from, "/subscribe", a.url);
-}
-
-void OscServer::reply_text(void* from, const std::string& path, const std::string& text) {
-  lo_message r = lo_message_new();
-  lo_message_add_string(r, text.c_str());
-  reply(from, path, r);
-  lo_message_free(r);
+void OscServer::subscribe(const osc_action::Subscribe& a, const OscPeer& from) {
+  const std::optional<sockaddr_in> address = udp_address_of(a.url);
+  if (!address) return fail(from, "/subscribe: replies go over UDP to an IPv4 host: " + a.url);
+  const bool known =
+      std::any_of(subscribers_.begin(), subscribers_.end(), [&](const Subscriber& s) { return s.url == a.url; });
+  if (!known && subscribers_.size() < 16) subscribers_.push_back({a.url, *address});
+  reply(&from, "/subscribe", {osc_string(a.url)});
 }
 
 void OscServer::send_meters() {
@@ -197,11 +154,10 @@ void OscServer::send_meters() {
     auto node = engine_.node(n.id);
     LevelSource* levels = node ? node->levels() : nullptr;
     if (!levels) continue;
-    lo_message m = lo_message_new();
+    std::vector<OscArg> peaks;
     for (const LevelReading& r : levels->poll_levels())
-      lo_message_add_float(m, r.peak > 1e-6f ? static_cast<float>(20.0 * std::log10(r.peak)) : -120.0f);
-    reply(nullptr, "/meter/" + n.id, m);
-    lo_message_free(m);
+      peaks.push_back(osc_float(r.peak > 1e-6f ? static_cast<float>(20.0 * std::log10(r.peak)) : -120.0f));
+    reply(nullptr, "/meter/" + n.id, peaks);
   }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// OSC control of a running graph (liblo), on UDP or TCP:
+// OSC control of a running graph, on UDP or TCP (docs/spec/osc.md):
 //
 //   /node/<id>/<param> f        set (in a bundle: at the bundle's timetag,
 //                                to the sample, on the engine's clock)
@@ -8,7 +8,8 @@
 //   /events/<id> m | i [i i i]  a MIDI message or a UMP packet into the
 //                               graph at `osc_events` node <id> (in a
 //                               bundle: on the timetag's sample)
-//   /graph/patch s              a graph patch, as on `run`'s stdin
+//   /graph/patch s              a graph patch, as on `run`'s stdin (with
+//                               the network's capabilities: docs/security.md)
 //   /transport/time             reply: /transport/time h (the current sample)
 //   /transport/stop             stop the run
 //   /subscribe s                send replies and meter readings to this URL
@@ -19,13 +20,17 @@
 // and every subscriber; errors come back as /error s. Malformed packets are
 // counted and dropped. Everything runs on the thread that calls poll().
 //
-// This is the socket shell: liblo receives and decodes, osc/osc_router.h
-// decides what a message asks for, and the server carries it out on the
-// engine and answers.
+// The layers: osc_transport.h owns the sockets (bound to loopback unless
+// an address is named), osc_packet.h decodes packets into messages,
+// osc_router.h decides what a message asks for, and this server carries it
+// out on the engine and answers.
+#include <netinet/in.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,12 +38,13 @@
 #include "core/expected.h"
 #include "graph/engine.h"
 #include "osc/osc_router.h"
+#include "osc/osc_transport.h"
 
 namespace ac {
 
 struct OscStats {
   uint64_t messages = 0;   // well-formed messages handled
-  uint64_t malformed = 0;  // packets liblo could not decode
+  uint64_t malformed = 0;  // packets that were not OSC (counted, dropped)
   uint64_t rejected = 0;   // messages answered with /error
 };
 
@@ -56,10 +62,9 @@ class OscServer {
         on_set;
   };
 
-  // [control] "udp:PORT" or "tcp:PORT" (PORT 0: any free port).
+  // [control] `spec` as parse_osc_bind() takes it (PORT 0: any free port).
   static Expected<std::unique_ptr<OscServer>> open(const std::string& spec, Engine& engine, const ClockMap& clock,
                                                    Hooks hooks);
-  ~OscServer();
 
   // [control] Handles what has arrived, waiting up to `timeout_ms` for the
   // first packet.
@@ -67,39 +72,38 @@ class OscServer {
   // [control] Sends /meter/<id> f... (peak dBFS per channel since the last
   // call) for every meter node to the subscribers.
   void send_meters();
-  // [control] Decodes and handles one raw packet, as if it had arrived.
-  void dispatch_packet(const void* data, size_t size);
+  // [control] Decodes and handles one packet as if it had arrived from
+  // `from` (tests and the fuzzer: no socket involved).
+  void dispatch_packet(std::span<const uint8_t> packet, const OscPeer& from = {});
 
-  int port() const { return port_; }
-  const std::string& url() const { return url_; }
+  int port() const { return transport_->port(); }
+  std::string url() const { return transport_->url(); }
+  const OscBind& bind() const { return transport_->bind(); }
   const OscStats& stats() const { return stats_; }
-
- public:  // for liblo's callbacks
-  static int on_message(const char* path, const char* types, void** argv, int argc, void* msg, void* self);
 
  private:
   OscServer(Engine& engine, const ClockMap& clock, Hooks hooks)
       : engine_(engine), clock_(clock), hooks_(std::move(hooks)) {}
-  static void on_error(int num, const char* msg, const char* where);
-  void handle(const OscMessage& message, void* from);
-  // Carrying out each kind of action; `from` is the lo_message to answer.
-  void set_params(const osc_action::SetParams& a, const std::string& path, void* from);
-  void query_params(const osc_action::QueryParams& a, void* from);
-  void post_event(const osc_action::PostEvent& a, const std::string& path, void* from);
-  void list_params(void* from);
-  void apply_patch(const osc_action::ApplyPatch& a, void* from);
-  void subscribe(const osc_action::Subscribe& a, void* from);
-  void reply_text(void* from, const std::string& path, const std::string& text);
-  void reply(void* to, const std::string& path, void* message);
-  void fail(void* to, const std::string& text);
+  void handle(const OscMessage& message, const OscPeer& from);
+  // Carrying out each kind of action; `from` is who to answer.
+  void set_params(const osc_action::SetParams& a, const std::string& path, const OscPeer& from);
+  void query_params(const osc_action::QueryParams& a, const OscPeer& from);
+  void post_event(const osc_action::PostEvent& a, const std::string& path, const OscPeer& from);
+  void apply_patch(const osc_action::ApplyPatch& a, const OscPeer& from);
+  void subscribe(const osc_action::Subscribe& a, const OscPeer& from);
+  // Answers `from` (if it is somebody) and every subscriber.
+  void reply(const OscPeer* from, const std::string& path, const std::vector<OscArg>& args);
+  void fail(const OscPeer& from, const std::string& text);
 
   Engine& engine_;
   const ClockMap& clock_;
   Hooks hooks_;
-  void* server_ = nullptr;  // lo_server
-  int port_ = 0;
-  std::string url_;
-  std::vector<std::string> subscribers_;
+  std::unique_ptr<OscTransport> transport_;
+  struct Subscriber {
+    std::string url;
+    sockaddr_in address{};
+  };
+  std::vector<Subscriber> subscribers_;
   OscStats stats_;
 };
 

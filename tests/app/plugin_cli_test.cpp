@@ -38,6 +38,8 @@ TEST(PluginCli, SwapReplacesThePluginOfARunningGraph) {
   const std::string v1 = plugin_dir() + "/gain.wasm";
   const std::string v2 = dir.path("gain_v2.wasm");
   std::filesystem::copy_file(v1, v2);
+  std::filesystem::create_directory(dir.path("allowed"));
+  std::filesystem::copy_file(v1, dir.path("allowed/gain_v3.wasm"));
   std::ofstream(dir.path("g.yaml")) << "sample_rate: 48000\nblock_size: 64\nnodes:\n"
                                        "  s: {type: sine}\n"
                                        "  fx: {type: wasm, params: {file: "
@@ -47,18 +49,30 @@ TEST(PluginCli, SwapReplacesThePluginOfARunningGraph) {
   const std::string cache = "AUDIOCLOUD_CACHE_DIR=" + dir.path("cache") + " ";
   const int port = 23000 + static_cast<int>(::getpid() % 2000);
   const std::string osc = "udp:" + std::to_string(port);
-  test::ChildProcess run(cache + kBinary + " run " + dir.path("g.yaml") + " --osc " + osc + " -d 20s < /dev/null",
+  const std::string control = dir.path("run.sock");
+  test::ChildProcess run(cache + kBinary + " run " + dir.path("g.yaml") + " --osc " + osc + " --control " + control +
+                             " --allow-files " + dir.path("allowed") + " -d 20s < /dev/null",
                          dir.path("run.log"));
-  ASSERT_TRUE(wait_for(dir.path("run.log"), "running", 30)) << test::read_text(dir.path("run.log"));
-  const auto swapped = test::run_command(cache + kBinary + " plugin swap fx " + v2 + " --osc " + osc);
+  ASSERT_TRUE(wait_for(dir.path("run.log"), "control socket", 30)) << test::read_text(dir.path("run.log"));
+  // Over the local control socket the file may be anywhere.
+  const auto swapped = test::run_command(cache + kBinary + " plugin swap fx " + v2 + " --control " + control);
   EXPECT_EQ(swapped.exit_code, 0) << swapped.output;
   EXPECT_THAT(swapped.output, HasSubstr("swapped fx to " + v2));
   EXPECT_TRUE(wait_for(dir.path("run.log"), "node 'fx': state carried over", 10))
       << test::read_text(dir.path("run.log"));
   // A node that is not there: refused by the running process, which plays on.
-  const auto wrong = test::run_command(cache + kBinary + " plugin swap nope " + v2 + " --osc " + osc);
+  const auto wrong = test::run_command(cache + kBinary + " plugin swap nope " + v2 + " --control " + control);
   EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
   EXPECT_THAT(wrong.output, HasSubstr("no node 'nope'"));
+  // Over OSC a plug-in loads only from beneath --allow-files, named
+  // relative to it: an absolute path is refused...
+  const auto outside = test::run_command(cache + kBinary + " plugin swap fx " + v2 + " --osc " + osc);
+  EXPECT_EQ(outside.exit_code, 1) << outside.output;
+  EXPECT_THAT(outside.output, HasSubstr("is an absolute path"));
+  // ... and a relative one is taken beneath the allowed directory.
+  const auto inside = test::run_command("cd " + dir.path("allowed") + " && " + cache + kBinary +
+                                        " plugin swap fx gain_v3.wasm --osc " + osc);
+  EXPECT_EQ(inside.exit_code, 0) << inside.output;
   run.signal(SIGINT);
   EXPECT_EQ(run.wait_for_exit(10), 0) << test::read_text(dir.path("run.log"));
 }
