@@ -21,6 +21,7 @@
 #include "dsp/sound_file.h"
 #include "event_log_reader.h"
 #include "jack_server.h"
+#include "netns.h"
 #include "render_helpers.h"
 #include "run_command.h"
 
@@ -29,44 +30,10 @@ namespace {
 
 const std::string kBinary = AUDIOCLOUD_BINARY;
 
-// Namespaces n0..n(N-1), each with one veth into a bridge in namespace b.
-class PtpLan {
+// Namespaces n0..n(N-1) (test::VethLan), with ptp4l and pmc on them.
+class PtpLan : public test::VethLan {
  public:
-  PtpLan(const test::TempDir& tmp, int nodes) : tmp_(tmp), tag_("ac" + std::to_string(getpid() % 100000)) {
-    if (nodes == 2) {  // two nodes: one veth pair, no bridge in the path
-      ok_ = sh("ip netns add " + ns(0)) && sh("ip netns add " + ns(1)) &&
-            sh("ip link add " + iface(0) + " type veth peer name " + iface(1)) &&
-            sh("ip link set " + iface(0) + " netns " + ns(0)) && sh("ip link set " + iface(1) + " netns " + ns(1));
-      count_ = 2;
-      for (int i = 0; ok_ && i < 2; ++i) {
-        ok_ = sh(in(ns(i)) + "ip addr add 10.79.0." + std::to_string(i + 1) + "/24 dev " + iface(i)) &&
-              sh(in(ns(i)) + "ip link set " + iface(i) + " up") && sh(in(ns(i)) + "ip link set lo up");
-      }
-      return;
-    }
-    // No multicast snooping: every port hears the PTP group at once.
-    ok_ = sh("ip netns add " + bridge_ns()) && sh(in(bridge_ns()) + "ip link add br0 type bridge mcast_snooping 0") &&
-          sh(in(bridge_ns()) + "ip link set br0 up");
-    bridged_ = true;
-    for (int i = 0; ok_ && i < nodes; ++i) {
-      const std::string v = iface(i), b = tag_ + "b" + std::to_string(i);
-      ok_ = sh("ip netns add " + ns(i)) && sh("ip link add " + v + " type veth peer name " + b) &&
-            sh("ip link set " + v + " netns " + ns(i)) && sh("ip link set " + b + " netns " + bridge_ns()) &&
-            sh(in(bridge_ns()) + "ip link set " + b + " master br0") &&
-            sh(in(bridge_ns()) + "ip link set " + b + " up") &&
-            sh(in(ns(i)) + "ip addr add 10.79.0." + std::to_string(i + 1) + "/24 dev " + v) &&
-            sh(in(ns(i)) + "ip link set " + v + " up") && sh(in(ns(i)) + "ip link set lo up");
-      count_ = i + 1;
-    }
-  }
-  ~PtpLan() {
-    for (int i = 0; i < count_; ++i) test::run_command("ip netns del " + ns(i));
-    if (bridged_) test::run_command("ip netns del " + bridge_ns());
-  }
-  bool ok() const { return ok_; }
-  std::string ns(int i) const { return tag_ + "n" + std::to_string(i); }
-  std::string iface(int i) const { return tag_ + "v" + std::to_string(i); }
-  std::string in(const std::string& name) const { return "ip netns exec " + name + " "; }
+  PtpLan(const test::TempDir& tmp, int nodes) : VethLan(nodes), tmp_(tmp) {}
 
   // A ptp4l on node i with software stamps over UDPv4, its own UDS socket.
   std::unique_ptr<test::ChildProcess> ptp4l(int i, const std::string& extra_config) {
@@ -89,13 +56,7 @@ class PtpLan {
   }
 
  private:
-  bool sh(const std::string& cmd) { return test::run_command(cmd).exit_code == 0; }
-  std::string bridge_ns() const { return tag_ + "br"; }
   const test::TempDir& tmp_;
-  std::string tag_;
-  bool ok_ = false;
-  bool bridged_ = false;
-  int count_ = 0;
 };
 
 struct Sample {
