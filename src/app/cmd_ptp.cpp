@@ -23,6 +23,7 @@ int run_ptp(const PtpArgs& args) {
   options.domain = static_cast<uint8_t>(args.domain);
   options.profile = args.profile;
   options.priority1 = static_cast<uint8_t>(args.priority1);
+  options.clock_class = static_cast<uint8_t>(args.clock_class);
   auto ptp = PtpClock::start(options);
   if (!ptp) {
     std::cerr << "error: " << ptp.error().message << "\n";
@@ -49,17 +50,22 @@ int run_ptp(const PtpArgs& args) {
     const LocalNanos raw = pair.local;
     const int64_t ptp_ns = clock.to_ptp(raw).value_or(PtpNanos{}).ns, real = pair.realtime.ns;
     if (args.json) {
+      std::string rejected;
+      for (size_t k = 0; k < ptp::kRejectionKinds; ++k) {
+        rejected += std::string(k ? "," : "") + "\"" + ptp::to_string(static_cast<ptp::Rejection>(k)) +
+                    "\":" + std::to_string(c.rejections[k]);
+      }
       std::printf(
           "{\"t\":%.3f,\"state\":\"%s\",\"offset_ns\":%lld,\"offset_mean_ns\":%.1f,\"offset_rms_ns\":%.1f,"
           "\"path_delay_ns\":%lld,\"freq_ppb\":%.1f,\"gm\":\"%s\",\"gm_class\":%u,\"locked_s\":%.1f,"
           "\"ptp_ns\":%lld,\"realtime_ns\":%lld,\"syncs\":%llu,\"malformed\":%llu,\"missing_tx_stamps\":%llu,"
-          "\"outliers\":%llu}\n",
+          "\"outliers\":%llu,\"rejected\":{%s}}\n",
           static_cast<double>(raw - started) / 1e9, ptp::to_string(c.state), static_cast<long long>(c.offset_ns),
           c.offset_mean_ns, c.offset_rms_ns, static_cast<long long>(c.path_delay_ns), c.frequency_ppb,
           ptp::to_string(c.grandmaster).c_str(), c.grandmaster_class, c.locked_seconds, static_cast<long long>(ptp_ns),
           static_cast<long long>(real), static_cast<unsigned long long>(c.syncs),
           static_cast<unsigned long long>(c.malformed), static_cast<unsigned long long>(c.missing_tx_stamps),
-          static_cast<unsigned long long>(c.outliers));
+          static_cast<unsigned long long>(c.outliers), rejected.c_str());
     } else {
       std::printf("%-12s offset %8lld ns (rms %7.0f)  delay %8lld ns  freq %+10.1f ppb  gm %s\n",
                   ptp::to_string(c.state), static_cast<long long>(c.offset_ns), c.offset_rms_ns,

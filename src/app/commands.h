@@ -60,6 +60,7 @@ struct PtpArgs {
   uint32_t domain = 0;
   std::string profile = "aes67";
   uint32_t priority1 = 128;
+  uint32_t clock_class = 248;  // what it announces (6: locked to a primary reference)
   bool json = false;
   double duration = 0.0;  // seconds; 0 = until SIGINT/SIGTERM
 };

@@ -97,6 +97,10 @@ CLI::App* add_ptp(CLI::App& app, ac::PtpArgs& a) {
   pt->add_option("--profile", a.profile, "aes67 (sync 2^-3 s, announce 2^1 s) or default (sync 1 s, announce 2 s)")
       ->check(CLI::IsMember({"aes67", "default"}));
   pt->add_option("--priority1", a.priority1, "priority1 (0..255, lower wins)")->check(CLI::Range(0, 255));
+  pt->add_option("--clock-class", a.clock_class,
+                 "the clockClass announced (default 248: no reference of its own; 6 only when locked to a primary "
+                 "reference such as GPS)")
+      ->check(CLI::Range(0, 255));
   pt->add_flag("--json", a.json, "one JSON object per line");
   pt->add_option("--duration", a.duration, "stop after this many seconds");
   return pt;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "clock/master_reference.h"
 #include "clock/pi_servo.h"
 #include "clock/ptp_port.h"
 #include "clock/ptp_socket.h"
@@ -49,12 +50,15 @@ struct PtpClock::State {
   ptp::Socket socket;
   ptp::PortConfig config;
   ptp::Port port;
-  // As master: the servo that keeps the clock on the system clock.
+  // As master: the servo that keeps the clock on the system clock, and
+  // the offset it keeps it at.
   PiServo reference;
+  MasterReference target;
   LocalNanos next_reference;
   std::optional<LocalNanos> master_since;
   // For the confidence snapshot.
   uint64_t malformed = 0, seen_offsets = 0;
+  std::array<uint64_t, ptp::kRejectionKinds> malformed_by_kind{};
   double window[ClockConfidence::kWindow] = {};
   size_t window_count = 0, window_next = 0;
 };
@@ -75,14 +79,18 @@ Expected<std::unique_ptr<PtpClock>> PtpClock::start(const PtpClockOptions& optio
   config.profile.domain = options.domain;
   config.self.priority1 = options.priority1;
   config.slave_only = options.role == "slave";
-  if (options.role == "master") config.self.quality.clock_class = 6;  // never a slave (ports of classes 1..127)
+  // An honest class (not 6 unless a primary reference says so): at equal
+  // priority1 the BMCA then decides by identity, as between ptp4l clocks.
+  config.self.quality.clock_class = options.clock_class;
+  config.master_only = options.role == "master";
+  if (config.slave_only) config.self.quality.clock_class = 255;  // slave-only (9.2.2)
   config.servo.sync_interval = std::ldexp(1.0, config.profile.log_sync);
 
   auto clock = std::unique_ptr<PtpClock>(new PtpClock());
   // PTP time is TAI: the system clock (UTC) plus the UTC offset, until a
   // master says otherwise.
   clock->clock_.set(VirtualClock::local_now(),
-                    PtpNanos{VirtualClock::realtime_now().ns + int64_t{config.utc_offset} * 1000000000});
+                    PtpNanos{VirtualClock::realtime_now().ns + int64_t{config.time.utc_offset} * 1000000000});
   clock->description_ = options.iface + " (" + socket->address() + "), clock " + ptp::to_string(config.identity.clock) +
                         ", domain " + std::to_string(options.domain) + ", profile " + options.profile + ", " +
                         options.role + "; time stamps " + socket->timestamping() + "; hardware: " + socket->hardware();
@@ -119,23 +127,28 @@ void PtpClock::send_outgoing() {
   }
 }
 
-// As grandmaster the reference is the system clock: our PTP time against
-// its TAI (its UTC plus the offset), the same instant on two timescales,
-// four times a second.
+// As grandmaster the reference is the system clock, four times a second:
+// the served time against the system clock plus the offset the role change
+// chose (clock/master_reference.h).
 void PtpClock::follow_reference() {
   State& s = *state_;
-  if (s.port.status().state != ptp::PortState::master) {
+  const ptp::PortStatus& st = s.port.status();
+  if (st.state != ptp::PortState::master) {
     s.master_since.reset();
     s.reference.reset();
     s.next_reference = VirtualClock::local_now();
     return;
   }
-  if (!s.master_since) s.master_since = VirtualClock::local_now();
+  if (!s.master_since) {
+    s.master_since = VirtualClock::local_now();
+    const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
+    s.target.start(clock_.to_ptp(pair.local).value_or(PtpNanos{}), pair.realtime, st.followed_grandmaster,
+                   st.time.ptp_timescale(), st.time.utc_offset);
+  }
   if (VirtualClock::local_now() < s.next_reference) return;
   s.next_reference += 250000000;
   const VirtualClock::Pair pair = VirtualClock::local_and_realtime();
-  const PtpNanos ptp = clock_.to_ptp(pair.local).value_or(PtpNanos{});
-  const int64_t error = ptp.ns - (pair.realtime.ns + int64_t{s.config.utc_offset} * 1000000000);
+  const int64_t error = s.target.error(clock_.to_ptp(pair.local).value_or(PtpNanos{}), pair.realtime);
   const double ppb = s.reference.sample(error, pair.local);
   if (s.reference.state() == ServoState::jump) clock_.step(pair.local, -s.reference.step_ns());
   if (s.reference.state() != ServoState::unlocked) clock_.set_frequency(pair.local, -ppb);
@@ -171,6 +184,7 @@ void PtpClock::publish_confidence() {
   c.locked_seconds = since ? static_cast<double>(now - *since) / 1e9 : -1.0;
   c.syncs = st.syncs;
   c.malformed = s.malformed;
+  for (size_t k = 0; k < ptp::kRejectionKinds; ++k) c.rejections[k] = s.malformed_by_kind[k] + st.rejections[k];
   c.outliers = st.outliers;
   c.missing_tx_stamps = s.socket.missing_tx_stamps();
   std::lock_guard<std::mutex> lock(mutex_);
@@ -183,11 +197,14 @@ void PtpClock::loop() {
   s.next_reference = VirtualClock::local_now();
   while (running_.load()) {
     if (auto r = s.socket.receive(5)) {
-      auto m = ptp::decode(r->bytes);
-      if (m)
+      ptp::Rejection why{};
+      auto m = ptp::decode(r->bytes, &why);
+      if (m) {
         s.port.on_message(*m, r->stamp);
-      else
+      } else {
         ++s.malformed;
+        ++s.malformed_by_kind[static_cast<size_t>(why)];
+      }
     }
     s.port.tick(VirtualClock::local_now());
     send_outgoing();

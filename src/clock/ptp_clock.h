@@ -12,6 +12,7 @@
 // Clock confidence — what a node publishes about its time so that others
 // (and a scheduler placing work) can judge it — is a snapshot updated by
 // the PTP thread and read by control threads.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,11 @@ struct PtpClockOptions {
   uint8_t domain = 0;
   std::string profile = "aes67";  // aes67 or default
   uint8_t priority1 = 128;
+  // What this clock announces of itself. 248 (default): a clock that may be
+  // a slave and has no reference of its own, as ptp4l announces; a real
+  // grandmaster (GPS-locked: 6) says so here. Accuracy and variance stay
+  // "unknown" (0xFE, 0xFFFF) unless measured.
+  uint8_t clock_class = 248;
 };
 
 struct ClockConfidence {
@@ -46,6 +52,9 @@ struct ClockConfidence {
   double locked_seconds = -1.0;  // time since lock (slave: servo locked; master: since master); -1 = not
   uint64_t syncs = 0;
   uint64_t malformed = 0;  // received packets that were not valid PTP (counted, dropped)
+  // Every packet dropped, by why: malformed ones and those the port would
+  // not take (another domain, an Announce 255 steps away).
+  std::array<uint64_t, ptp::kRejectionKinds> rejections{};
   uint64_t missing_tx_stamps = 0;
   uint64_t outliers = 0;  // offsets the servo left out as late time stamps
   static constexpr size_t kWindow = 16;

@@ -173,35 +173,49 @@ std::vector<uint8_t> encode(const Message& m) {
   return out;
 }
 
-Expected<Message> decode(std::span<const uint8_t> bytes) {
-  if (bytes.size() < kHeader)
-    return fail("packet of " + std::to_string(bytes.size()) + " bytes is shorter than a header");
-  Reader r(bytes);
-  Message m;
-  Header& h = m.header;
-  const uint8_t b0 = r.u8();
-  h.transport_specific = b0 >> 4;
-  h.type = static_cast<MessageType>(b0 & 0xF);
-  h.version = r.u8() & 0xF;
-  if (h.version != 2) return fail("version " + std::to_string(h.version) + ", not 2");
-  h.length = r.u16();
-  h.domain = r.u8();
-  h.minor_sdo_id = r.u8();
-  h.flags = r.u16();
-  h.correction = static_cast<int64_t>(r.u64());
-  r.u32();
-  h.source = r.port();
-  h.sequence = r.u16();
-  h.control = r.u8();
-  h.log_interval = static_cast<int8_t>(r.u8());
-  const uint16_t need = wire_length(h.type);
-  if (need == 0) return fail("message type " + std::to_string(static_cast<int>(h.type)) + " is not handled");
-  if (h.length < need || bytes.size() < need) {
-    return fail("message type " + std::to_string(static_cast<int>(h.type)) + " needs " + std::to_string(need) +
-                " bytes; the packet has " + std::to_string(bytes.size()) + ", its length field says " +
-                std::to_string(h.length));
+const char* to_string(Rejection r) {
+  switch (r) {
+    case Rejection::short_packet:
+      return "short";
+    case Rejection::version:
+      return "version";
+    case Rejection::message_type:
+      return "message_type";
+    case Rejection::length:
+      return "length";
+    case Rejection::tlv:
+      return "tlv";
+    case Rejection::timestamp:
+      return "timestamp";
+    case Rejection::domain:
+      return "domain";
+    case Rejection::steps_removed:
+      return "steps_removed";
+    case Rejection::count_:
+      break;
   }
-  switch (h.type) {
+  return "?";
+}
+
+namespace {
+
+// The TLVs in [body, length): each a type, a length, and that many bytes.
+Expected<void> check_tlvs(std::span<const uint8_t> bytes, size_t body, size_t length) {
+  size_t pos = body;
+  while (pos < length) {
+    if (length - pos < 4) return fail("a TLV header cut short at byte " + std::to_string(pos));
+    const size_t tlv_length = size_t{bytes[pos + 2]} << 8 | bytes[pos + 3];
+    if (tlv_length % 2) return fail("a TLV of odd length " + std::to_string(tlv_length));
+    if (tlv_length > length - pos - 4)
+      return fail("a TLV of " + std::to_string(tlv_length) + " bytes where " + std::to_string(length - pos - 4) +
+                  " remain in the message");
+    pos += 4 + tlv_length;
+  }
+  return {};
+}
+
+void read_body(Reader& r, Message& m) {
+  switch (m.header.type) {
     case MessageType::sync:
     case MessageType::delay_req:
     case MessageType::follow_up:
@@ -229,9 +243,59 @@ Expected<Message> decode(std::span<const uint8_t> bytes) {
     default:
       break;
   }
-  if (m.timestamp.nanoseconds >= 1000000000 || m.announce.origin.nanoseconds >= 1000000000) {
-    return fail("a timestamp's nanoseconds field is 10^9 or more");
+}
+
+Header read_header(Reader& r) {
+  Header h;
+  const uint8_t b0 = r.u8();
+  h.transport_specific = b0 >> 4;
+  h.type = static_cast<MessageType>(b0 & 0xF);
+  h.version = r.u8() & 0xF;
+  h.length = r.u16();
+  h.domain = r.u8();
+  h.minor_sdo_id = r.u8();
+  h.flags = r.u16();
+  h.correction = static_cast<int64_t>(r.u64());
+  r.u32();
+  h.source = r.port();
+  h.sequence = r.u16();
+  h.control = r.u8();
+  h.log_interval = static_cast<int8_t>(r.u8());
+  return h;
+}
+
+}  // namespace
+
+Expected<Message> decode(std::span<const uint8_t> bytes, Rejection* why) {
+  auto reject = [&](Rejection kind, std::string text) -> Unexpected {
+    if (why) *why = kind;
+    return fail(std::move(text));
+  };
+  if (bytes.size() < kHeader)
+    return reject(Rejection::short_packet,
+                  "packet of " + std::to_string(bytes.size()) + " bytes is shorter than a header");
+  Reader r(bytes);
+  Message m;
+  m.header = read_header(r);
+  const Header& h = m.header;
+  if (h.version != 2) return reject(Rejection::version, "version " + std::to_string(h.version) + ", not 2");
+  const uint16_t need = wire_length(h.type);
+  if (need == 0)
+    return reject(Rejection::message_type,
+                  "message type " + std::to_string(static_cast<int>(h.type)) + " is not handled");
+  if (h.length < need || h.length > bytes.size()) {
+    return reject(Rejection::length, "message type " + std::to_string(static_cast<int>(h.type)) + " needs " +
+                                         std::to_string(need) + " bytes; the packet has " +
+                                         std::to_string(bytes.size()) + ", its length field says " +
+                                         std::to_string(h.length));
   }
+  if (auto ok = check_tlvs(bytes, need, h.length); !ok) {
+    if (why) *why = Rejection::tlv;
+    return unexpected(ok.error());
+  }
+  read_body(r, m);
+  if (m.timestamp.nanoseconds >= 1000000000 || m.announce.origin.nanoseconds >= 1000000000)
+    return reject(Rejection::timestamp, "a timestamp's nanoseconds field is 10^9 or more");
   return m;
 }
 

@@ -102,13 +102,31 @@ struct Message {
 // Wire length of each supported message type (13.5 – 13.10), 0 otherwise.
 uint16_t wire_length(MessageType type);
 
+// Why a received packet was dropped, one counter each (as ptp4l drops
+// them: a "bad message" never reaches the port's state machine).
+enum class Rejection : uint8_t {
+  short_packet,   // shorter than a header
+  version,        // versionPTP is not 2
+  message_type,   // a type this clock does not handle
+  length,         // messageLength shorter than the type's body, or longer than the datagram
+  tlv,            // a TLV after the body that does not fit messageLength, or of odd length
+  timestamp,      // a timestamp's nanoseconds field of 10^9 or more
+  domain,         // another domain (counted by the port)
+  steps_removed,  // an Announce 255 or more steps from its grandmaster (IEEE 1588 9.3.2.5)
+  count_,
+};
+inline constexpr size_t kRejectionKinds = static_cast<size_t>(Rejection::count_);
+const char* to_string(Rejection r);
+
 // [any] The message's bytes, header fields `length` and `control` set from
 // the type.
 std::vector<uint8_t> encode(const Message& m);
-// [any] Reads a message; errors say why a packet is not one we accept
-// (short, version, unsupported type, length field) — the caller counts and
-// drops it.
-Expected<Message> decode(std::span<const uint8_t> bytes);
+// [any] Reads a message, as strictly as linuxptp does: the datagram must
+// hold messageLength bytes, messageLength must cover the type's body, and
+// the TLVs after the body must each fit, with an even length. Errors say
+// why a packet is not one we accept; `why` (if given) receives the kind,
+// for the caller to count.
+Expected<Message> decode(std::span<const uint8_t> bytes, Rejection* why = nullptr);
 
 std::string to_string(const ClockIdentity& id);  // "001122.fffe.334455"
 

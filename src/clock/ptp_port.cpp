@@ -6,6 +6,10 @@
 namespace ac::ptp {
 
 Port::Port(const PortConfig& config, VirtualClock& clock) : config_(config), clock_(clock), servo_(config.servo) {
+  // The Delay_Req schedule's randomness, seeded by the identity: distinct
+  // per clock, the same on every run of a simulation.
+  for (uint8_t b : config.identity.clock) random_ = random_ * 131 + b + 1;
+  status_.time = config.time;
   config_.self.sender = config.identity;
   config_.self.receiver = config.identity;
   config_.self.grandmaster = config.identity.clock;
@@ -14,6 +18,17 @@ Port::Port(const PortConfig& config, VirtualClock& clock) : config_(config), clo
 
 int64_t Port::interval_ns(int8_t log) const {
   return static_cast<int64_t>(std::ldexp(1e9, log));
+}
+
+// IEEE 1588 9.5.11.2: the gap before the next Delay_Req is uniform in
+// [0, 2^(logMinDelayReqInterval + 1)] s, so that slaves do not all ask at
+// once, nor always at the same moment after a Sync.
+int64_t Port::delay_req_gap() {
+  random_ ^= random_ << 13;
+  random_ ^= random_ >> 7;
+  random_ ^= random_ << 17;
+  const auto span = static_cast<uint64_t>(2 * interval_ns(config_.profile.log_min_delay_req));
+  return static_cast<int64_t>(random_ % (span + 1));
 }
 
 PtpNanos Port::ptp_at(LocalNanos local) const {
@@ -39,6 +54,7 @@ void Port::become(PortState s, LocalNanos now) {
     status_.locked_since.reset();
   } else if (s == PortState::slave) {
     status_.locked_since = now;
+    status_.followed_grandmaster = true;
   }
 }
 
@@ -76,7 +92,9 @@ void Port::decide(LocalNanos now) {
       best_port = f.port;
     }
   }
-  switch (recommended_state(config_.self, best, config_.slave_only)) {
+  const Recommendation r =
+      config_.master_only ? Recommendation::master : recommended_state(config_.self, best, config_.slave_only);
+  switch (r) {
     case Recommendation::master:
       become(PortState::master, now);
       break;
@@ -90,6 +108,7 @@ void Port::decide(LocalNanos now) {
       break;
     case Recommendation::slave:
       if (!parent_ || !(*parent_ == best_port)) {
+        hold_over(now);
         parent_ = best_port;
         status_.grandmaster = best->grandmaster;
         status_.grandmaster_class = best->quality.clock_class;
@@ -115,6 +134,7 @@ void Port::tick(LocalNanos now) {
   if (s != PortState::master && now > announce_deadline_) {
     // The parent (or anyone) went quiet: forget it and decide again.
     if (parent_) {
+      hold_over(now);
       foreign_.erase(
           std::remove_if(foreign_.begin(), foreign_.end(), [&](const Foreign& f) { return f.port == *parent_; }),
           foreign_.end());
@@ -126,9 +146,13 @@ void Port::tick(LocalNanos now) {
   if (status_.state == PortState::master) {
     if (now >= next_announce_) {
       Message a = header_for(MessageType::announce, announce_seq_++, config_.profile.log_announce);
-      a.header.flags = flags::ptp_timescale | flags::utc_offset_valid;
+      // The grandmaster it followed is gone: its time goes on, no longer
+      // traceable to that one's reference.
+      a.header.flags =
+          status_.time.flags & static_cast<uint16_t>(~(flags::time_traceable | flags::frequency_traceable));
       a.announce.origin = Timestamp::from_ptp(ptp_at(now));
-      a.announce.utc_offset = config_.utc_offset;
+      a.announce.utc_offset = status_.time.utc_offset;
+      a.announce.time_source = status_.time.time_source;
       a.announce.priority1 = config_.self.priority1;
       a.announce.quality = config_.self.quality;
       a.announce.priority2 = config_.self.priority2;
@@ -140,7 +164,7 @@ void Port::tick(LocalNanos now) {
     }
     if (now >= next_sync_) {
       Message sy = header_for(MessageType::sync, sync_seq_++, config_.profile.log_sync);
-      sy.header.flags = flags::two_step | flags::ptp_timescale;
+      sy.header.flags = flags::two_step | (status_.time.flags & flags::ptp_timescale);
       send(sy, true, true);
       next_sync_ += interval_ns(config_.profile.log_sync);
       if (next_sync_ <= now) next_sync_ = now + interval_ns(config_.profile.log_sync);
@@ -150,14 +174,14 @@ void Port::tick(LocalNanos now) {
       now >= next_delay_req_) {
     send(header_for(MessageType::delay_req, delay_seq_++, 0x7F), true, true);
     t3_local_.reset();
-    next_delay_req_ = now + interval_ns(config_.profile.log_min_delay_req);
+    next_delay_req_ = now + delay_req_gap();
   }
 }
 
 void Port::on_tx_stamp(MessageType type, uint16_t sequence, LocalNanos tx) {
   if (type == MessageType::sync && status_.state == PortState::master) {
     Message fu = header_for(MessageType::follow_up, sequence, config_.profile.log_sync);
-    fu.header.flags = flags::ptp_timescale;
+    fu.header.flags = status_.time.flags & flags::ptp_timescale;
     fu.timestamp = Timestamp::from_ptp(ptp_at(tx));
     send(fu, false, false);
   } else if (type == MessageType::delay_req && static_cast<uint16_t>(delay_seq_ - 1) == sequence) {
@@ -167,10 +191,8 @@ void Port::on_tx_stamp(MessageType type, uint16_t sequence, LocalNanos tx) {
 
 void Port::on_message(const Message& m, LocalNanos rx) {
   const Header& h = m.header;
-  if (h.domain != config_.profile.domain || h.source.clock == config_.identity.clock) {
-    if (h.domain != config_.profile.domain) ++status_.rejected;
-    return;
-  }
+  if (h.domain != config_.profile.domain) return reject(Rejection::domain);
+  if (h.source.clock == config_.identity.clock) return;  // our own, looped back
   const bool from_parent = parent_ && h.source == *parent_;
   switch (h.type) {
     case MessageType::announce:
@@ -192,8 +214,27 @@ void Port::on_message(const Message& m, LocalNanos rx) {
   }
 }
 
+// Without a master the clock runs free at the frequency the servo learnt
+// (its integral), not at the last correction, which also holds the
+// proportional kick of the last offset: that kick, microseconds per second
+// at software time stamps' jitter, was most of the drift before a new
+// master took over.
+void Port::hold_over(LocalNanos now) {
+  if (status_.state != PortState::slave) return;
+  clock_.set_frequency(now, -servo_.drift_ppb());
+  status_.frequency_ppb = -servo_.drift_ppb();
+}
+
+void Port::reject(Rejection kind) {
+  ++status_.rejected;
+  ++status_.rejections[static_cast<size_t>(kind)];
+}
+
 void Port::on_announce(const Message& m, LocalNanos rx, bool from_parent) {
   const Header& h = m.header;
+  // 255 or more steps from its grandmaster, an Announce never qualifies
+  // its sender (IEEE 1588 9.3.2.5 d): it must not even count towards it.
+  if (m.announce.steps_removed >= 255) return reject(Rejection::steps_removed);
   ++status_.announces;
   auto it = std::find_if(foreign_.begin(), foreign_.end(), [&](const Foreign& f) { return f.port == h.source; });
   if (it == foreign_.end()) {
@@ -205,6 +246,9 @@ void Port::on_announce(const Message& m, LocalNanos rx, bool from_parent) {
   it->seen.push_back(rx);
   it->last = m;
   if (from_parent) {
+    status_.time.utc_offset = m.announce.utc_offset;
+    status_.time.flags = h.flags & TimeProperties::kKept;
+    status_.time.time_source = m.announce.time_source;
     announce_deadline_ = rx + config_.profile.announce_receipt_timeout * interval_ns(config_.profile.log_announce);
   }
   decide(rx);

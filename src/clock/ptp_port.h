@@ -8,6 +8,7 @@
 //
 // Times: LocalNanos are the node's monotonic raw clock (what time stamps
 // are taken on); PtpNanos are PTP time, VirtualClock's.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -29,12 +30,29 @@ struct Profile {
   static Profile default_profile() { return {0, 1, 0, 0, 3}; }
 };
 
+// The time properties a grandmaster announces (IEEE 1588 8.2.4): which
+// timescale its time is on, TAI - UTC, leap second warnings. A port serving
+// as master announces its own; a slave keeps its grandmaster's, and keeps
+// them through a change of role, so that its time goes on on the same
+// timescale when it takes over (ptp4l with software time stamps serves an
+// arbitrary timescale that is UTC: following it and then serving TAI would
+// step the time by 37 s).
+struct TimeProperties {
+  int16_t utc_offset = 37;
+  uint16_t flags = flags::ptp_timescale | flags::utc_offset_valid;  // of the flags below
+  uint8_t time_source = 0xA0;                                       // internal oscillator
+  static constexpr uint16_t kKept = flags::leap61 | flags::leap59 | flags::utc_offset_valid | flags::ptp_timescale |
+                                    flags::time_traceable | flags::frequency_traceable;
+  bool ptp_timescale() const { return flags & flags::ptp_timescale; }
+};
+
 struct PortConfig {
   PortIdentity identity;
   Profile profile;
   DataSet self;  // the local clock's default data set (priority, quality)
   bool slave_only = false;
-  int16_t utc_offset = 37;
+  bool master_only = false;  // never a slave: announces as master whatever others are (ptp4l's masterOnly)
+  TimeProperties time;       // what it announces before following anyone
   PiServoOptions servo;
 };
 
@@ -54,9 +72,13 @@ struct PortStatus {
   int64_t path_delay_ns = 0;  // mean path delay
   double frequency_ppb = 0.0;
   std::optional<LocalNanos> locked_since;  // none: not locked
-  uint64_t syncs = 0, delay_resps = 0, announces = 0, rejected = 0;
-  uint64_t offsets = 0;   // offsets measured and used
-  uint64_t outliers = 0;  // offsets the servo left out (late time stamps)
+  uint64_t syncs = 0, delay_resps = 0, announces = 0;
+  uint64_t rejected = 0;  // messages the port dropped (another domain, an unqualifiable Announce)
+  std::array<uint64_t, kRejectionKinds> rejections{};  // of those, by kind
+  uint64_t offsets = 0;                                // offsets measured and used
+  uint64_t outliers = 0;                               // offsets the servo left out (late time stamps)
+  TimeProperties time;                                 // what it announces as master, or its grandmaster's
+  bool followed_grandmaster = false;                   // it was a slave at some point (its time came from one)
 };
 
 class Port {
@@ -98,7 +120,10 @@ class Port {
   void on_delay_req(const Message& m, LocalNanos rx);  // as master
   void on_delay_resp(const Message& m);                // from the parent
   void add_delay(int64_t delay);
+  void reject(Rejection kind);
+  void hold_over(LocalNanos now);
   int64_t interval_ns(int8_t log) const;
+  int64_t delay_req_gap();
   PtpNanos ptp_at(LocalNanos local) const;
 
   PortConfig config_;
@@ -111,6 +136,7 @@ class Port {
   // Timers.
   LocalNanos next_announce_, next_sync_, next_delay_req_, announce_deadline_;
   uint16_t announce_seq_ = 0, sync_seq_ = 0, delay_seq_ = 0;
+  uint64_t random_ = 0x9E3779B97F4A7C15ull;  // xorshift state
   // Slave exchange state.
   uint16_t sync_seq_seen_ = 0;
   std::optional<LocalNanos> t2_local_;  // Sync received

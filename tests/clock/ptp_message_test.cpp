@@ -150,6 +150,46 @@ TEST(PtpMessage, BadPacketsSayWhy) {
   EXPECT_TRUE(decode(longer));
 }
 
+// What ptp4l drops as "bad message", as byte fixtures: each with the kind
+// it is counted as (the counters `audiocloud ptp --json` reports).
+std::vector<uint8_t> announce_bytes(uint16_t message_length, const std::vector<uint8_t>& suffix) {
+  Message m = base(MessageType::announce, flags::ptp_timescale, 1, 3);
+  m.announce.grandmaster = kId;
+  auto bytes = cat(encode(m), suffix);
+  bytes[2] = static_cast<uint8_t>(message_length >> 8);
+  bytes[3] = static_cast<uint8_t>(message_length);
+  return bytes;
+}
+
+Rejection rejection_of(const std::vector<uint8_t>& bytes) {
+  Rejection why = Rejection::count_;
+  EXPECT_FALSE(decode(bytes, &why));
+  return why;
+}
+
+TEST(PtpMessage, MalformedAnnouncesAreRejectedAsPtp4lRejectsThem) {
+  // messageLength 200 in a 64-byte datagram.
+  EXPECT_EQ(rejection_of(announce_bytes(200, {})), Rejection::length);
+  // messageLength below the Announce body.
+  EXPECT_EQ(rejection_of(announce_bytes(60, {})), Rejection::length);
+  // A trailing TLV whose length (0xfff0) runs past the message.
+  EXPECT_EQ(rejection_of(announce_bytes(68, {0x00, 0x03, 0xFF, 0xF0})), Rejection::tlv);
+  // A TLV of length 3 with no value: odd, and past the end.
+  EXPECT_EQ(rejection_of(announce_bytes(68, {0x00, 0x03, 0x00, 0x03})), Rejection::tlv);
+  // A TLV of length 2 with one byte of it in the message.
+  EXPECT_EQ(rejection_of(announce_bytes(69, {0x00, 0x03, 0x00, 0x02, 0xAB})), Rejection::tlv);
+  // Half a TLV header.
+  EXPECT_EQ(rejection_of(announce_bytes(66, {0x00, 0x03})), Rejection::tlv);
+  // A well-formed TLV (a PATH_TRACE of one identity) is fine, and so are
+  // bytes after messageLength (padding).
+  EXPECT_TRUE(decode(announce_bytes(76, {0x00, 0x08, 0x00, 0x08, 0, 0x11, 0x22, 0xFF, 0xFE, 0x33, 0x44, 0x55})));
+  EXPECT_TRUE(decode(announce_bytes(64, {0xDE, 0xAD})));
+  auto v1 = announce_bytes(64, {});
+  v1[1] = 0x01;
+  EXPECT_EQ(rejection_of(v1), Rejection::version);
+  EXPECT_EQ(rejection_of(std::vector<uint8_t>(20, 0)), Rejection::short_packet);
+}
+
 TEST(PtpMessage, ClockIdentityPrintsAsLinuxptpDoes) {
   EXPECT_EQ(to_string(kId), "001122.fffe.334455");
 }

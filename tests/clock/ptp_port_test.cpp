@@ -13,6 +13,8 @@
 #include <deque>
 #include <random>
 
+#include "clock/master_reference.h"
+
 namespace ac::ptp {
 namespace {
 
@@ -37,7 +39,8 @@ class Network {
  public:
   explicit Network(double delay_us, double jitter_us) : delay_(delay_us * 1e3), jitter_(jitter_us * 1e3) {}
 
-  size_t add(uint8_t id, uint8_t priority1, bool slave_only, double ppm, int64_t offset_ns) {
+  size_t add(uint8_t id, uint8_t priority1, bool slave_only, double ppm, int64_t offset_ns,
+             const TimeProperties& time = {}) {
     auto n = std::make_unique<Node>();
     n->rate = 1.0 + ppm * 1e-6;
     n->offset_ns = offset_ns;
@@ -46,6 +49,7 @@ class Network {
     c.self.priority1 = priority1;
     c.self.quality.clock_class = slave_only ? 255 : 248;
     c.slave_only = slave_only;
+    c.time = time;
     // True PTP time for masters: their clocks read true time (+ TAI offset).
     n->clock.set(n->local(0), PtpNanos{slave_only ? 0 : int64_t{1700000000} * 1000000000});
     if (ppm != 0.0 && !slave_only) n->clock.set_frequency(n->local(0), -ppm * 1e3);
@@ -107,6 +111,7 @@ class Network {
     return s - m;
   }
   int64_t now() const { return now_; }
+  void seed(uint32_t s) { rng_.seed(s); }
 
  private:
   double delay_, jitter_;
@@ -166,6 +171,95 @@ TEST(PtpPort, BestMasterWinsAndTheNextTakesOverWhenItStops) {
   ASSERT_GE(took_over, 0) << "b never took over";
   // Announce interval 2 s: within 4 intervals (receipt timeout 3 + qualification).
   EXPECT_LE(took_over - stopped, int64_t{8} * 1000000000 + 500000000);
+}
+
+// A slave that takes over keeps the timescale of the grandmaster it
+// followed: ptp4l with software stamps serves an arbitrary timescale (UTC);
+// serving TAI after it would step everyone's time by 37 s.
+TEST(PtpPort, ASlaveThatTakesOverKeepsItsGrandmastersTimescale) {
+  Network net(30.0, 0.5);
+  TimeProperties arb;
+  arb.flags = 0;  // arbitrary timescale, as ptp4l with software time stamps
+  arb.utc_offset = 37;
+  const size_t a = net.add(1, 100, false, 0.0, 0, arb);
+  const size_t b = net.add(2, 120, false, 0.0, 0);  // would serve the PTP timescale on its own
+  const size_t c = net.add(3, 255, true, 0.0, 0);
+  net.run(int64_t{15} * 1000000000);
+  ASSERT_EQ(net.node(b).port->status().state, PortState::slave);
+  EXPECT_FALSE(net.node(b).port->status().time.ptp_timescale());
+  EXPECT_TRUE(net.node(b).port->status().followed_grandmaster);
+  net.node(a).alive = false;
+  for (int i = 0; i < 200 && net.node(c).port->status().grandmaster != ClockIdentity{0, 0, 0, 0xFF, 0xFE, 0, 0, 2}; ++i)
+    net.run(net.now() + 100000000);
+  ASSERT_EQ(net.node(b).port->status().state, PortState::master);
+  // b announces a's timescale, and c (following b now) learned it from b.
+  EXPECT_FALSE(net.node(c).port->status().time.ptp_timescale());
+  EXPECT_EQ(net.node(c).port->status().time.utc_offset, 37);
+}
+
+TEST(MasterReference, AHandOverKeepsTheTimeAFreshStartServesTheTimescale) {
+  MasterReference r;
+  const RealtimeNanos utc{int64_t{1700000000} * 1000000000};
+  // Took over from a grandmaster that served UTC (arbitrary timescale):
+  // no step, whatever the announced offset.
+  r.start(PtpNanos{utc.ns + 1234}, utc, /*followed_grandmaster=*/true, /*ptp_timescale=*/true, 37);
+  EXPECT_EQ(r.error(PtpNanos{utc.ns + 1234 + 500}, utc + 500), 0);
+  // From the start on the PTP timescale: TAI, 37 s ahead of UTC.
+  r.start(PtpNanos{utc.ns}, utc, false, true, 37);
+  EXPECT_EQ(r.error(PtpNanos{utc.ns + int64_t{37} * 1000000000}, utc), 0);
+  // On an arbitrary timescale: the system clock itself.
+  r.start(PtpNanos{0}, utc, false, false, 37);
+  EXPECT_EQ(r.error(PtpNanos{utc.ns}, utc), 0);
+}
+
+// An Announce 255 or more steps from its grandmaster never qualifies its
+// sender (IEEE 1588 9.3.2.5): however good it claims to be and however
+// often it comes, a locked slave keeps its grandmaster and its lock.
+TEST(PtpPort, AnAnnounceTooManyStepsAwayChangesNothing) {
+  Network net(30.0, 0.5);
+  net.add(1, 128, false, 0.0, 0);
+  const size_t slave = net.add(2, 255, true, 10.0, 0);
+  net.run(int64_t{15} * 1000000000);
+  ASSERT_EQ(net.node(slave).port->status().state, PortState::slave);
+  Message bogus;
+  bogus.header.type = MessageType::announce;
+  bogus.header.source = {{9, 9, 9, 0xFF, 0xFE, 9, 9, 9}, 1};
+  bogus.announce.priority1 = 0;
+  bogus.announce.quality.clock_class = 6;
+  bogus.announce.grandmaster = {9, 9, 9, 0xFF, 0xFE, 9, 9, 9};
+  bogus.announce.steps_removed = 65535;
+  for (int i = 0; i < 20; ++i) {
+    bogus.header.sequence = static_cast<uint16_t>(i);
+    net.node(slave).port->on_message(bogus, net.node(slave).local(net.now()));
+    net.run(net.now() + 500000000);
+  }
+  EXPECT_EQ(net.node(slave).port->status().state, PortState::slave);
+  EXPECT_EQ(net.node(slave).port->status().grandmaster, (ClockIdentity{0, 0, 0, 0xFF, 0xFE, 0, 0, 1}));
+  EXPECT_EQ(net.node(slave).port->status().rejections[static_cast<size_t>(Rejection::steps_removed)], 20u);
+}
+
+// A slave whose grandmaster goes quiet holds the frequency it learnt, not
+// its last correction: with 2 µs of time stamp jitter the last correction
+// carries a kick of hundreds of ppb, the learnt frequency a few tens.
+TEST(PtpPort, HoldoverKeepsTheLearntFrequency) {
+  double worst = 0;
+  for (uint32_t seed = 1; seed <= 10; ++seed) {
+    Network net(30.0, 2.0);
+    net.seed(seed);
+    const size_t a = net.add(1, 100, false, 0.0, 0);
+    const size_t s = net.add(2, 255, true, 40.0, 0);
+    net.run(int64_t{40} * 1000000000);
+    ASSERT_EQ(net.node(s).port->status().state, PortState::slave);
+    net.node(a).alive = false;
+    // Past the receipt timeout (3 announce intervals of 2 s), then 10 s more.
+    net.run(net.now() + int64_t{7} * 1000000000);
+    const double before = static_cast<double>(net.error(s, a));
+    net.run(net.now() + int64_t{10} * 1000000000);
+    const double drift = std::fabs(static_cast<double>(net.error(s, a)) - before) / 10.0;  // ns per s
+    worst = std::max(worst, drift);
+  }
+  std::printf("holdover drift: worst %.0f ns/s over 10 seeds\n", worst);
+  EXPECT_LT(worst, 150.0);
 }
 
 TEST(PtpPort, OtherDomainsAreIgnoredAndCounted) {

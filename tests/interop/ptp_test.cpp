@@ -47,12 +47,15 @@ class PtpLan : public test::VethLan {
   std::string uds(int i) const { return tmp_.path("ptp4l" + std::to_string(i) + ".sock"); }
 
   // offsetFromMaster (ns) of the ptp4l on node i, through pmc.
-  std::optional<double> ptp4l_offset(int i) {
+  std::optional<double> ptp4l_offset(int i) { return current_data_set(i, "offsetFromMaster"); }
+  // meanPathDelay (ns) of the ptp4l on node i.
+  std::optional<double> ptp4l_path_delay(int i) { return current_data_set(i, "meanPathDelay"); }
+  std::optional<double> current_data_set(int i, const std::string& field) {
     const auto r = test::run_command(in(ns(i)) + "pmc -u -i " + tmp_.path("pmc" + std::to_string(i)) + " -s " + uds(i) +
                                      " -b 0 'GET CURRENT_DATA_SET'");
-    const size_t at = r.output.find("offsetFromMaster");
+    const size_t at = r.output.find(field);
     if (at == std::string::npos) return std::nullopt;
-    return std::stod(r.output.substr(at + 16));
+    return std::stod(r.output.substr(at + field.size()));
   }
 
  private:
@@ -62,7 +65,7 @@ class PtpLan : public test::VethLan {
 struct Sample {
   double t = 0;
   std::string state;
-  long long ptp_ns = 0, realtime_ns = 0;
+  long long ptp_ns = 0, realtime_ns = 0, path_delay_ns = 0;
   std::string gm;
 };
 
@@ -81,6 +84,8 @@ std::vector<Sample> read_json(const std::string& path) {
     if (const char* q = std::strstr(line.c_str(), "\"ptp_ns\":")) std::sscanf(q, "\"ptp_ns\":%lld", &s.ptp_ns);
     if (const char* q = std::strstr(line.c_str(), "\"realtime_ns\":"))
       std::sscanf(q, "\"realtime_ns\":%lld", &s.realtime_ns);
+    if (const char* q = std::strstr(line.c_str(), "\"path_delay_ns\":"))
+      std::sscanf(q, "\"path_delay_ns\":%lld", &s.path_delay_ns);
     out.push_back(s);
   }
   return out;
@@ -120,13 +125,15 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --slave --json --duration 85",
                         tmp.path("ac.json"));
   // The observer shares audiocloud's namespace and interface (both bind the
-  // PTP ports with SO_REUSEADDR; each matches its own Delay_Resp).
-  auto observer = lan.ptp4l(1, "slaveOnly 1\nfree_running 1\n");
-  std::vector<double> ptp4l_offsets;
+  // PTP ports with SO_REUSEADDR; each matches its own Delay_Resp), under a
+  // clock identity of its own (it would take the interface's, which is ours).
+  auto observer = lan.ptp4l(1, "slaveOnly 1\nfree_running 1\nclockIdentity 0a0b0c.fffe.0d0e0f\n");
+  std::vector<double> ptp4l_offsets, ptp4l_delays;
   for (int s = 0; s < 84; ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     if (s >= 24) {
       if (auto o = lan.ptp4l_offset(1)) ptp4l_offsets.push_back(*o);
+      if (auto d = lan.ptp4l_path_delay(1)) ptp4l_delays.push_back(*d);
     }
   }
   ASSERT_TRUE(ac.wait_for_exit(20).has_value());
@@ -140,19 +147,23 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   }
   ASSERT_GE(locked_at, 0) << test::read_text(tmp.path("ac.json"));
   EXPECT_LE(locked_at, 20.0) << "locked after " << locked_at << " s";
-  std::vector<double> errors;
+  std::vector<double> errors, delays;
   for (const Sample& s : samples) {
     if (s.t < locked_at || s.t > locked_at + 60.0) continue;
     const double d = static_cast<double>(s.ptp_ns - s.realtime_ns);
     const double whole_seconds = std::round(d / 1e9);  // the UTC/TAI offset, if the master uses TAI
     errors.push_back(d - whole_seconds * 1e9);
+    delays.push_back(static_cast<double>(s.path_delay_ns));
   }
   ASSERT_GE(errors.size(), 50u);
   const Stats mine = stats(errors), theirs = stats(ptp4l_offsets);
+  const Stats my_delay = stats(delays), their_delay = stats(ptp4l_delays);
   std::printf("audiocloud slave: true error RMS %.0f ns, max %.0f ns, mean %.0f ns (%zu s after locking at %.1f s)\n",
               mine.rms, mine.max, mine.mean, mine.n, locked_at);
   std::printf("ptp4l free-running slave: measured offset RMS %.0f ns, max %.0f ns, mean %.0f ns (%zu readings)\n",
               theirs.rms, theirs.max, theirs.mean, theirs.n);
+  std::printf("path delay: audiocloud mean %.0f ns, ptp4l mean %.0f ns (difference %.0f ns)\n", my_delay.mean,
+              their_delay.mean, my_delay.mean - their_delay.mean);
   // The targets hold on a quiet machine. On a loaded one, software
   // time stamps arrive late for every PTP stack alike: a rehearsal saw
   // ptp4l's own offsets reach RMS 1.5 µs and max 7.9 µs, and ours 1.9 and
