@@ -170,6 +170,13 @@ void Port::tick(LocalNanos now) {
       if (next_sync_ <= now) next_sync_ = now + interval_ns(config_.profile.log_sync);
     }
   }
+  // Syncs stopped (the master went away, or the path): hold over at once,
+  // not only when the announce receipt timeout gives up on the master.
+  if (status_.state == PortState::slave && !holding_ && t2_local_ &&
+      now - *t2_local_ > 4 * interval_ns(config_.profile.log_sync)) {
+    hold_over(now);
+    holding_ = true;
+  }
   if ((status_.state == PortState::slave || status_.state == PortState::uncalibrated) && parent_ && t2_local_ &&
       now >= next_delay_req_) {
     send(header_for(MessageType::delay_req, delay_seq_++, 0x7F), true, true);
@@ -214,15 +221,17 @@ void Port::on_message(const Message& m, LocalNanos rx) {
   }
 }
 
-// Without a master the clock runs free at the frequency the servo learnt
-// (its integral), not at the last correction, which also holds the
+// Without a master the clock runs free at the frequency that kept it on
+// the master (averaged over the last seconds of lock; the servo's integral
+// before that), not at the last correction, which also holds the
 // proportional kick of the last offset: that kick, microseconds per second
 // at software time stamps' jitter, was most of the drift before a new
 // master took over.
 void Port::hold_over(LocalNanos now) {
-  if (status_.state != PortState::slave) return;
-  clock_.set_frequency(now, -servo_.drift_ppb());
-  status_.frequency_ppb = -servo_.drift_ppb();
+  if (status_.state != PortState::slave || holding_) return;
+  const double ppb = held_samples_ >= 16 ? held_ppb_ : -servo_.drift_ppb();
+  clock_.set_frequency(now, ppb);
+  status_.frequency_ppb = ppb;
 }
 
 void Port::reject(Rejection kind) {
@@ -257,6 +266,7 @@ void Port::on_announce(const Message& m, LocalNanos rx, bool from_parent) {
 void Port::on_sync(const Message& m, LocalNanos rx) {
   const Header& h = m.header;
   ++status_.syncs;
+  holding_ = false;
   t2_local_ = rx;
   sync_seq_seen_ = h.sequence;
   t1_ = PtpNanos{h.correction >> 16};
@@ -345,6 +355,11 @@ void Port::slave_sync_complete(LocalNanos now) {
     case ServoState::locked:
       clock_.set_frequency(now, -ppb);
       if (status_.state == PortState::uncalibrated) become(PortState::slave, now);
+      // The frequency that kept the clock on the master, averaged over the
+      // last few seconds (the servo's own integral moves with every late
+      // time stamp): what a holdover runs at.
+      held_ppb_ = held_samples_ == 0 ? -ppb : held_ppb_ + (-ppb - held_ppb_) / 32.0;
+      ++held_samples_;
       break;
   }
   status_.frequency_ppb = -ppb;

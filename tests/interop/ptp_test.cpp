@@ -21,6 +21,7 @@
 #include "dsp/sound_file.h"
 #include "event_log_reader.h"
 #include "jack_server.h"
+#include "clock/ptp_message.h"
 #include "netns.h"
 #include "render_helpers.h"
 #include "run_command.h"
@@ -67,6 +68,7 @@ struct Sample {
   std::string state;
   long long ptp_ns = 0, realtime_ns = 0, path_delay_ns = 0;
   std::string gm;
+  int gm_class = 0;
 };
 
 std::vector<Sample> read_json(const std::string& path) {
@@ -86,8 +88,52 @@ std::vector<Sample> read_json(const std::string& path) {
       std::sscanf(q, "\"realtime_ns\":%lld", &s.realtime_ns);
     if (const char* q = std::strstr(line.c_str(), "\"path_delay_ns\":"))
       std::sscanf(q, "\"path_delay_ns\":%lld", &s.path_delay_ns);
+    if (const char* q = std::strstr(line.c_str(), "\"gm_class\":")) std::sscanf(q, "\"gm_class\":%d", &s.gm_class);
     out.push_back(s);
   }
+  return out;
+}
+
+// Sends `packet` to the PTP general port (320) of the multicast group from
+// namespace `ns` through its interface `iface` (python3, as any program on
+// the segment could).
+void send_general(const PtpLan& lan, int node, const std::vector<uint8_t>& packet) {
+  std::string hex;
+  char byte[3];
+  for (uint8_t b : packet) {
+    std::snprintf(byte, sizeof byte, "%02x", b);
+    hex += byte;
+  }
+  test::run_command(lan.in(lan.ns(node)) + "python3 -c \"import socket; s = socket.socket(socket.AF_INET, "
+                    "socket.SOCK_DGRAM); s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('" +
+                    lan.address(node) + "')); s.sendto(bytes.fromhex('" + hex + "'), ('224.0.1.129', 320))\"");
+}
+
+// Announces ptp4l drops as bad messages (and one never qualifying), each
+// claiming the best clock there could be: priority1 0, class 6.
+std::vector<std::vector<uint8_t>> bogus_announces(uint16_t sequence) {
+  ptp::Message m;
+  m.header.type = ptp::MessageType::announce;
+  m.header.source = {{0x99, 0x99, 0x99, 0xFF, 0xFE, 0x99, 0x99, 0x99}, 1};
+  m.header.sequence = sequence;
+  m.header.log_interval = 1;
+  m.announce.priority1 = 0;
+  m.announce.quality.clock_class = 6;
+  m.announce.grandmaster = m.header.source.clock;
+  auto with = [&](uint16_t length, std::vector<uint8_t> suffix) {
+    auto b = ptp::encode(m);
+    b.insert(b.end(), suffix.begin(), suffix.end());
+    b[2] = static_cast<uint8_t>(length >> 8);
+    b[3] = static_cast<uint8_t>(length);
+    return b;
+  };
+  std::vector<std::vector<uint8_t>> out = {
+      with(200, {}),                          // messageLength 200 in a 64-byte datagram
+      with(68, {0x00, 0x03, 0xFF, 0xF0}),     // a TLV of length 0xfff0
+      with(68, {0x00, 0x03, 0x00, 0x03}),     // a TLV of length 3 with no value
+  };
+  m.announce.steps_removed = 65535;  // well formed, but never qualifies
+  out.push_back(ptp::encode(m));
   return out;
 }
 
@@ -135,6 +181,12 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
       if (auto o = lan.ptp4l_offset(1)) ptp4l_offsets.push_back(*o);
       if (auto d = lan.ptp4l_path_delay(1)) ptp4l_delays.push_back(*d);
     }
+    // Once locked, a would-be grandmaster announces itself with malformed
+    // messages, three times each a second apart (enough to qualify a
+    // sender): the slave must keep its grandmaster and its lock.
+    if (s >= 40 && s < 43) {
+      for (const auto& packet : bogus_announces(static_cast<uint16_t>(s))) send_general(lan, 0, packet);
+    }
   }
   ASSERT_TRUE(ac.wait_for_exit(20).has_value());
   const auto samples = read_json(tmp.path("ac.json"));
@@ -175,7 +227,15 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
     if (s.t > locked_at && s.t <= locked_at + 60.0) {
       EXPECT_EQ(s.state, "slave") << "lost lock at " << s.t << " s";
     }
+    if (s.t > locked_at) {
+      EXPECT_NE(s.gm, "999999.fffe.999999") << "followed a malformed Announce at " << s.t << " s";
+    }
   }
+  // Each kind was counted (ptp4l on the other side sent no bad ones).
+  const std::string last = test::read_text(tmp.path("ac.json"));
+  const std::string tail = last.substr(last.rfind("\"rejected\":"));
+  for (const char* kind : {"\"length\":3", "\"tlv\":6", "\"steps_removed\":3"})
+    EXPECT_NE(tail.find(kind), std::string::npos) << kind << " in " << tail;
 }
 
 // audiocloud grandmaster on n0, a free-running ptp4l slave on n1: ptp4l
@@ -287,6 +347,102 @@ TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
   // audiocloud then needs b's Announces to qualify it (two), and reports
   // once a second.
   EXPECT_LE(ac_took, b_took + 2 * 2.0 + 1.5);
+}
+
+// At equal priority1 and an honest clock class (248, as ptp4l's default),
+// the BMCA decides by clock identity: the lower wins, whichever of
+// audiocloud and a default ptp4l holds it. (Announcing class 6, as before,
+// audiocloud won every time.)
+TEST(PtpInterop, AtEqualPriorityTheLowerClockIdentityWins) {
+  for (const std::string ptp4l_id : {"000000.fffe.000001", "fffffe.fffe.fffffe"}) {
+    test::TempDir tmp;
+    PtpLan lan(tmp, 2);
+    ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
+    auto peer = lan.ptp4l(0, "clockIdentity " + ptp4l_id + "\nfree_running 1\n");
+    test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --auto --json --duration 22",
+                          tmp.path("ac.json"));
+    ASSERT_TRUE(ac.wait_for_exit(40).has_value());
+    const auto samples = read_json(tmp.path("ac.json"));
+    ASSERT_FALSE(samples.empty());
+    const bool ptp4l_lower = ptp4l_id.front() == '0';
+    // Both sides know: audiocloud's state, and the grandmaster it names.
+    EXPECT_EQ(samples.back().state, ptp4l_lower ? "slave" : "master") << test::read_text(tmp.path("ac.json"));
+    if (ptp4l_lower) {
+      EXPECT_EQ(samples.back().gm, ptp4l_id);
+      EXPECT_EQ(samples.back().gm_class, 248);
+    }
+  }
+}
+
+// A slave promoted to grandmaster goes on serving the time it followed, on
+// that timescale: after ptp4l (software time stamps: an arbitrary timescale
+// that is UTC) and after an audiocloud grandmaster (the PTP timescale: TAI).
+// Seen by the promoted clock itself and by an audiocloud slave of both:
+// their PTP time against the system clock does not move by 37 s (or at all,
+// beyond the servo's microseconds) across the hand-over.
+TEST(PtpInterop, APromotedSlaveKeepsTheTimescaleItFollowed) {
+  for (const bool arbitrary : {true, false}) {
+    test::TempDir tmp;
+    PtpLan lan(tmp, 3);
+    ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
+    std::unique_ptr<test::ChildProcess> gm_ptp4l, gm_ac;
+    if (arbitrary)
+      gm_ptp4l = lan.ptp4l(0, "priority1 100\nfree_running 1\n");
+    else
+      gm_ac = std::make_unique<test::ChildProcess>(lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) +
+                                                       " --auto --priority1 100 --duration 60",
+                                                   tmp.path("gm.out"));
+    test::ChildProcess next(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) +
+                                " --auto --priority1 110 --json --duration 55",
+                            tmp.path("next.json"));
+    test::ChildProcess slave(lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) +
+                                 " --slave --json --duration 55",
+                             tmp.path("slave.json"));
+    // Until both follow the grandmaster, then a few seconds more.
+    for (int i = 0; i < 30; ++i) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      const auto a = read_json(tmp.path("next.json")), b = read_json(tmp.path("slave.json"));
+      if (!a.empty() && !b.empty() && a.back().state == "slave" && b.back().state == "slave") break;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    const double stopped_at = read_json(tmp.path("next.json")).back().t;
+    (arbitrary ? gm_ptp4l : gm_ac)->signal(SIGTERM);
+    ASSERT_TRUE(next.wait_for_exit(70).has_value());
+    ASSERT_TRUE(slave.wait_for_exit(70).has_value());
+    const auto next_s = read_json(tmp.path("next.json")), slave_s = read_json(tmp.path("slave.json"));
+    // PTP time minus the system clock, before the grandmaster stopped and
+    // at the end (the slave by then following the promoted clock).
+    auto offset_at = [](const std::vector<Sample>& v, double t) {
+      const Sample* best = nullptr;
+      for (const Sample& s : v)
+        if (s.t <= t && s.state == "slave") best = &s;
+      return best ? static_cast<double>(best->ptp_ns - best->realtime_ns) : std::nan("");
+    };
+    const double before = offset_at(next_s, stopped_at);
+    ASSERT_FALSE(std::isnan(before)) << test::read_text(tmp.path("next.json"));
+    EXPECT_EQ(next_s.back().state, "master") << test::read_text(tmp.path("next.json"));
+    const double after = static_cast<double>(next_s.back().ptp_ns - next_s.back().realtime_ns);
+    const double slave_before = offset_at(slave_s, stopped_at);
+    const double slave_after = offset_at(slave_s, 1e9);
+    std::printf("%s grandmaster: promoted clock's PTP time - system clock %.6f s before, %.6f s after; its slave's "
+                "%.6f s before, %.6f s after\n",
+                arbitrary ? "ptp4l (arbitrary timescale)" : "audiocloud (PTP timescale)", before / 1e9, after / 1e9,
+                slave_before / 1e9, slave_after / 1e9);
+    EXPECT_NEAR(before / 1e9, arbitrary ? 0.0 : 37.0, 0.01);
+    std::string series;  // the promoted clock's PTP time - system clock, second by second
+    for (const Sample& x : next_s) {
+      char line[96];
+      std::snprintf(line, sizeof line, "  %.1f s %s %.0f ns\n", x.t, x.state.c_str(),
+                    static_cast<double>(x.ptp_ns - x.realtime_ns) - (arbitrary ? 0.0 : 37e9));
+      series += line;
+    }
+    EXPECT_LT(std::fabs(after - before), 30000.0)
+        << "the promoted clock's time moved by " << (after - before) << " ns; grandmaster stopped at " << stopped_at
+        << " s:\n"
+        << series;
+    EXPECT_EQ(slave_s.back().state, "slave") << test::read_text(tmp.path("slave.json"));
+    EXPECT_LT(std::fabs(slave_after - slave_before), 30000.0);
+  }
 }
 
 // A graph with `clock: ptp` run as ptp4l's slave: the dummy driver is paced
