@@ -18,10 +18,10 @@
 #include <thread>
 
 #include "child_process.h"
+#include "clock/ptp_message.h"
 #include "dsp/sound_file.h"
 #include "event_log_reader.h"
 #include "jack_server.h"
-#include "clock/ptp_message.h"
 #include "netns.h"
 #include "render_helpers.h"
 #include "run_command.h"
@@ -104,7 +104,8 @@ void send_general(const PtpLan& lan, int node, const std::vector<uint8_t>& packe
     std::snprintf(byte, sizeof byte, "%02x", b);
     hex += byte;
   }
-  test::run_command(lan.in(lan.ns(node)) + "python3 -c \"import socket; s = socket.socket(socket.AF_INET, "
+  test::run_command(lan.in(lan.ns(node)) +
+                    "python3 -c \"import socket; s = socket.socket(socket.AF_INET, "
                     "socket.SOCK_DGRAM); s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('" +
                     lan.address(node) + "')); s.sendto(bytes.fromhex('" + hex + "'), ('224.0.1.129', 320))\"");
 }
@@ -128,9 +129,9 @@ std::vector<std::vector<uint8_t>> bogus_announces(uint16_t sequence) {
     return b;
   };
   std::vector<std::vector<uint8_t>> out = {
-      with(200, {}),                          // messageLength 200 in a 64-byte datagram
-      with(68, {0x00, 0x03, 0xFF, 0xF0}),     // a TLV of length 0xfff0
-      with(68, {0x00, 0x03, 0x00, 0x03}),     // a TLV of length 3 with no value
+      with(200, {}),                       // messageLength 200 in a 64-byte datagram
+      with(68, {0x00, 0x03, 0xFF, 0xF0}),  // a TLV of length 0xfff0
+      with(68, {0x00, 0x03, 0x00, 0x03}),  // a TLV of length 3 with no value
   };
   m.announce.steps_removed = 65535;  // well formed, but never qualifies
   out.push_back(ptp::encode(m));
@@ -283,15 +284,18 @@ TEST(PtpInterop, Ptp4lMeasuresAudiocloudAsGrandmaster) {
 // announce interval is 2 s, the receipt timeout 3 intervals.
 TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
   test::TempDir tmp;
-  PtpLan lan(tmp, 3);
+  PtpLan lan(tmp, 4);
   ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
   // free_running: a ptp4l that becomes a slave must not steer the system
   // clock every namespace shares.
   auto a = lan.ptp4l(0, "priority1 100\nfree_running 1\n");
   auto b = lan.ptp4l(1, "priority1 110\nfree_running 1\n");
   test::ChildProcess ac(
-      lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --auto --priority1 120 --json --duration 60",
+      lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --auto --priority1 120 --json --duration 75",
       tmp.path("ac.json"));
+  // A ptp4l slave beside audiocloud, to compare how soon each follows the
+  // next grandmaster (the standard's qualification holds both back alike).
+  auto observer = lan.ptp4l(3, "slaveOnly 1\nfree_running 1\n");
   auto gm_of = [&]() -> std::string {
     const auto s = read_json(tmp.path("ac.json"));
     return s.empty() ? "" : s.back().gm + "/" + s.back().state;
@@ -322,31 +326,83 @@ TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
   EXPECT_TRUE(b_state == "SLAVE" || b_state == "UNCALIBRATED") << b_state;
   EXPECT_EQ(port_state(0), "MASTER");
   const std::string gm_a = first.substr(0, first.find('/'));
+  // A failover after a long lock (a fresh lock still pulls the frequency in).
+  std::this_thread::sleep_for(std::chrono::seconds(15));
+  const auto before_stop = read_json(tmp.path("ac.json"));
+  const double stop_t = before_stop.empty() ? 0 : before_stop.back().t;
   a->signal(SIGTERM);  // the grandmaster stops
   const auto stopped = std::chrono::steady_clock::now();
   auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count(); };
-  double b_took = -1, ac_took = -1;
+  // The grandmaster identity ptp4l i follows (pmc PARENT_DATA_SET).
+  const auto gm_of_ptp4l = [&](int i) {
+    const std::string out = test::run_command(lan.in(lan.ns(i)) + "pmc -u -i " + tmp.path("pmcp" + std::to_string(i)) +
+                                              " -s " + lan.uds(i) + " -b 0 'GET PARENT_DATA_SET'")
+                                .output;
+    std::istringstream words(out.substr(std::min(out.size(), out.find("grandmasterIdentity"))));
+    std::string key, id;
+    words >> key >> id;
+    return id;
+  };
+  // b's own identity: what the others name once they follow it.
+  const std::string b_id = [&] {
+    const std::string out = test::run_command(lan.in(lan.ns(1)) + "pmc -u -i " + tmp.path("pmcd1") + " -s " +
+                                              lan.uds(1) + " -b 0 'GET DEFAULT_DATA_SET'")
+                                .output;
+    std::istringstream words(out.substr(std::min(out.size(), out.find("clockIdentity"))));
+    std::string key, id;
+    words >> key >> id;
+    return id;
+  }();
+  double b_took = -1, ac_took = -1, ac_locked = -1, observer_took = -1;
   std::string now;
-  for (int i = 0; i < 200 && (b_took < 0 || ac_took < 0); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 300 && (b_took < 0 || ac_locked < 0 || observer_took < 0); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (b_took < 0 && port_state(1) == "MASTER") b_took = since();
     now = gm_of();
-    if (ac_took < 0 && now.find("/slave") != std::string::npos && now.substr(0, now.find('/')) != gm_a)
-      ac_took = since();
+    // The grandmaster audiocloud names (on its once-a-second report), and
+    // when it locked to it.
+    if (ac_took < 0 && now.rfind(b_id + "/", 0) == 0) ac_took = since();
+    if (ac_locked < 0 && now == b_id + "/slave") ac_locked = since();
+    if (observer_took < 0 && gm_of_ptp4l(3) == b_id) observer_took = since();
   }
   std::printf(
       "grandmaster stopped: the next best took over after %.1f s (%.1f announce intervals); audiocloud "
-      "followed it after %.1f s\n",
-      b_took, b_took / 2.0, ac_took);
+      "chose it after %.1f s (%.1f intervals) and locked after %.1f s; a ptp4l slave chose it after %.1f s\n",
+      b_took, b_took / 2.0, ac_took, ac_took / 2.0, ac_locked, observer_took);
   ASSERT_GE(b_took, 0) << "b never became master";
-  ASSERT_GE(ac_took, 0) << "audiocloud never followed a new grandmaster: " << now;
+  ASSERT_GE(ac_locked, 0) << "audiocloud never followed a new grandmaster: " << now;
   // ptp4l's receipt timeout is 3 to 4 intervals (randomised), counted from
   // the last Announce it heard: 4 intervals, plus the poll and the time
   // since that Announce.
   EXPECT_LE(b_took, 4 * 2.0 + 1.5);
   // audiocloud then needs b's Announces to qualify it (two), and reports
-  // once a second.
-  EXPECT_LE(ac_took, b_took + 2 * 2.0 + 1.5);
+  // once a second; no later than the ptp4l slave beside it, give or take
+  // the report.
+  EXPECT_LE(ac_locked, b_took + 2 * 2.0 + 1.5);
+  if (observer_took >= 0) {
+    EXPECT_LE(ac_took, observer_took + 1.5);
+  }
+  // How far audiocloud's time strayed through the switch: its PTP time
+  // against the system clock every clock here shares (ptp4l serves it as
+  // is: an arbitrary timescale), from the stop to the end.
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // a few seconds on the new grandmaster
+  const auto samples = read_json(tmp.path("ac.json"));
+  // Largest |true error| in three windows: the 10 s before the stop, the
+  // holdover (stop to locked again), and after relocking.
+  double before = 0, holdover = 0, after = 0;
+  for (const Sample& x : samples) {
+    const double e = std::fabs(static_cast<double>(x.ptp_ns - x.realtime_ns));
+    if (x.t >= stop_t - 10 && x.t < stop_t && x.state == "slave") before = std::max(before, e);
+    if (x.t >= stop_t && x.t < stop_t + ac_locked) holdover = std::max(holdover, e);
+    if (x.t >= stop_t + ac_locked && x.state == "slave") after = std::max(after, e);
+    if (std::getenv("AUDIOCLOUD_PTP_SERIES") && x.t >= stop_t - 3)
+      std::printf("  %.1f s %s %.0f ns\n", x.t - stop_t, x.state.c_str(),
+                  static_cast<double>(x.ptp_ns - x.realtime_ns));
+  }
+  std::printf(
+      "audiocloud's largest true error: %.1f us in the 10 s before the stop, %.1f us in holdover, %.1f us "
+      "after relocking\n",
+      before / 1000.0, holdover / 1000.0, after / 1000.0);
 }
 
 // At equal priority1 and an honest clock class (248, as ptp4l's default),
@@ -389,15 +445,15 @@ TEST(PtpInterop, APromotedSlaveKeepsTheTimescaleItFollowed) {
     if (arbitrary)
       gm_ptp4l = lan.ptp4l(0, "priority1 100\nfree_running 1\n");
     else
-      gm_ac = std::make_unique<test::ChildProcess>(lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) +
-                                                       " --auto --priority1 100 --duration 60",
-                                                   tmp.path("gm.out"));
-    test::ChildProcess next(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) +
-                                " --auto --priority1 110 --json --duration 55",
-                            tmp.path("next.json"));
-    test::ChildProcess slave(lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) +
-                                 " --slave --json --duration 55",
-                             tmp.path("slave.json"));
+      gm_ac = std::make_unique<test::ChildProcess>(
+          lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) + " --auto --priority1 100 --duration 60",
+          tmp.path("gm.out"));
+    test::ChildProcess next(
+        lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --auto --priority1 110 --json --duration 55",
+        tmp.path("next.json"));
+    test::ChildProcess slave(
+        lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --slave --json --duration 55",
+        tmp.path("slave.json"));
     // Until both follow the grandmaster, then a few seconds more.
     for (int i = 0; i < 30; ++i) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -424,10 +480,11 @@ TEST(PtpInterop, APromotedSlaveKeepsTheTimescaleItFollowed) {
     const double after = static_cast<double>(next_s.back().ptp_ns - next_s.back().realtime_ns);
     const double slave_before = offset_at(slave_s, stopped_at);
     const double slave_after = offset_at(slave_s, 1e9);
-    std::printf("%s grandmaster: promoted clock's PTP time - system clock %.6f s before, %.6f s after; its slave's "
-                "%.6f s before, %.6f s after\n",
-                arbitrary ? "ptp4l (arbitrary timescale)" : "audiocloud (PTP timescale)", before / 1e9, after / 1e9,
-                slave_before / 1e9, slave_after / 1e9);
+    std::printf(
+        "%s grandmaster: promoted clock's PTP time - system clock %.6f s before, %.6f s after; its slave's "
+        "%.6f s before, %.6f s after\n",
+        arbitrary ? "ptp4l (arbitrary timescale)" : "audiocloud (PTP timescale)", before / 1e9, after / 1e9,
+        slave_before / 1e9, slave_after / 1e9);
     EXPECT_NEAR(before / 1e9, arbitrary ? 0.0 : 37.0, 0.01);
     std::string series;  // the promoted clock's PTP time - system clock, second by second
     for (const Sample& x : next_s) {
@@ -436,10 +493,9 @@ TEST(PtpInterop, APromotedSlaveKeepsTheTimescaleItFollowed) {
                     static_cast<double>(x.ptp_ns - x.realtime_ns) - (arbitrary ? 0.0 : 37e9));
       series += line;
     }
-    EXPECT_LT(std::fabs(after - before), 30000.0)
-        << "the promoted clock's time moved by " << (after - before) << " ns; grandmaster stopped at " << stopped_at
-        << " s:\n"
-        << series;
+    EXPECT_LT(std::fabs(after - before), 30000.0) << "the promoted clock's time moved by " << (after - before)
+                                                  << " ns; grandmaster stopped at " << stopped_at << " s:\n"
+                                                  << series;
     EXPECT_EQ(slave_s.back().state, "slave") << test::read_text(tmp.path("slave.json"));
     EXPECT_LT(std::fabs(slave_after - slave_before), 30000.0);
   }
