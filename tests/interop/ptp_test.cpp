@@ -224,6 +224,11 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   // measured in the same minute, whichever is larger.
   EXPECT_LT(mine.rms, std::max(2000.0, 2.0 * theirs.rms)) << "ptp4l's RMS " << theirs.rms << " ns";
   EXPECT_LT(mine.max, std::max(10000.0, 2.0 * theirs.max)) << "ptp4l's max " << theirs.max << " ns";
+  // No bias: the mean true error within 0.4 us (measured quiet: -23 and
+  // -49 ns; it was -0.4 to -0.8 us while the observer shared our clock
+  // identity and could take our Delay_Resp for its own), or half the RMS
+  // on a loaded machine.
+  EXPECT_LT(std::fabs(mine.mean), std::max(400.0, 0.5 * mine.rms)) << "mean true error";
   for (const Sample& s : samples) {
     if (s.t > locked_at && s.t <= locked_at + 60.0) {
       EXPECT_EQ(s.state, "slave") << "lost lock at " << s.t << " s";
