@@ -8,29 +8,32 @@
 # AUDIOCLOUD_QUICK=1 runs step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
+stage() { echo "== $1 (at $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s)"; }
+trap 'echo "== test.sh took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"' EXIT
 scripts/setup.sh
 
 scripts/check_format.sh
 
-echo "== release: build and test"
+stage "release: build and test"
 scripts/build.sh release
 scripts/check_function_size.sh build/release
 ctest --preset release
 
 if [[ "${AUDIOCLOUD_QUICK:-0}" == "1" ]]; then exit 0; fi
 
-echo "== asan+ubsan: build and test"
+stage "asan+ubsan: build and test"
 scripts/build.sh asan
 # The PTP interop tests (2.5 min of real-time exchanges with ptp4l) run in
 # the release build only; the PTP code itself runs here in its unit tests.
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -E PtpInterop
 
-echo "== tsan: build and test (the parallel executor, rings, the recorder's writer thread)"
+stage "tsan: build and test (the parallel executor, rings, the recorder's writer thread)"
 scripts/build.sh tsan
 # JACK interop is left out here: libjack is not instrumented, so TSan cannot
 # see its synchronisation and reports races that are not there.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -E "JackInterop|PtpInterop"
 
-echo "== fuzz: each target for ${AUDIOCLOUD_FUZZ_SECONDS:-20} s"
+stage "fuzz: each target for ${AUDIOCLOUD_FUZZ_SECONDS:-20} s"
 scripts/build.sh fuzz
 scripts/fuzz.sh "${AUDIOCLOUD_FUZZ_SECONDS:-20}"
