@@ -142,7 +142,7 @@ class Port {
   std::optional<LocalNanos> t2_local_;  // Sync received
   PtpNanos t1_;                         // precise origin + corrections
   bool have_t1_ = false;
-  bool holding_ = false;  // running free at the learnt frequency since Syncs stopped
+  bool holding_ = false;   // running free at the learnt frequency since Syncs stopped
   double held_ppb_ = 0.0;  // the frequency applied while locked, averaged (see hold_over())
   uint64_t held_samples_ = 0;
   std::optional<LocalNanos> t3_local_;  // Delay_Req sent
