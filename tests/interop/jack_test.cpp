@@ -164,10 +164,13 @@ uint8_t note_of(uint32_t word) {
 // audiocloud → JACK MIDI → audiocloud. The receiver logs JACK frame times;
 // the sender's notes sit at sample times k * 4999 (+ 1000 for note off) on
 // the same server's frame clock, so every received event must sit exactly
-// there, shifted by the same whole number of periods for all of them.
+// there. jackd runs synchronously (-S): in its default asynchronous mode a
+// sender that ends a cycle late on a loaded machine hands its output to the
+// receiver in the next cycle, a period late (jackd's scheduling, not the
+// bridge: the same test under the same load is exact with -S).
 TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
   test::TempDir tmp;
-  test::JackServer jack(tmp);
+  test::JackServer jack(tmp, /*realtime=*/false, /*synchronous=*/true);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const std::string rx = write(tmp, "rx.yaml",
                                "nodes:\n  keys: {type: jack.midi.in}\n"
@@ -191,22 +194,13 @@ TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
 
   const auto log = test::read_event_log(tmp.path("rx.log"));
   ASSERT_GE(log.size(), 60u) << "too few events arrived";  // ~96 sent in 5 s
-  // Each event must sit on the sender's grid, delayed by a whole number of
-  // periods: 0 when JACK runs the sender first in a cycle, one period when
-  // a cycle came late on this loaded machine (JACK then delivers in the
-  // next one). Its frame inside the period never changes.
-  int on_time = 0;
+  // Each event sits on the sender's grid, at its frame.
   for (const auto& e : log) {
     const bool on = (status_of(e.word) & 0xF0) == 0x90;
     const int64_t base = on ? e.time : e.time - 1000;
-    const int64_t r = ((base % 4999) + 4999) % 4999;
-    ASSERT_EQ(r % 64, 0) << "event " << e << ": its frame inside the period changed";
-    ASSERT_LE(r, 4 * 64) << "event " << e << " is off the sender's grid";
-    const int64_t k = (base - r) / 4999;
-    EXPECT_EQ(note_of(e.word), k % 2 == 0 ? 60 : 62) << e;
-    on_time += r == 0;
+    ASSERT_EQ(base % 4999, 0) << "event " << e << " is off the sender's grid";
+    EXPECT_EQ(note_of(e.word), (base / 4999) % 2 == 0 ? 60 : 62) << e;
   }
-  std::printf("%d of %zu events in the cycle they were sent in, the rest whole periods later\n", on_time, log.size());
 }
 
 // An independent JACK client sends: jack_midiseq loops 24000 frames with
@@ -259,15 +253,15 @@ TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
 }
 
 // audiocloud → JACK MIDI → jack_midi_dump -a, which prints each event's
-// frame since it started, counted in whole periods: every note on must sit
-// k * 4999 frames from the others and every note off 1000 after a note on,
-// give or take whole periods (the dump's count skips the cycles it misses
-// on this loaded machine, and a late cycle delivers one period later) — so
-// each event's frame inside its period is exactly the one our `notes` node
-// chose. A lost event does not break the check.
+// frame counted in the periods it ran: consecutive note ons sit k * 4999
+// frames apart and a note off 1000 after its note on, give or take the
+// whole periods the dump missed — so each event's frame inside its period is
+// exactly the one our `notes` node chose. jackd runs real-time, so a loaded
+// machine makes the dump miss a few periods, not dozens (the check needs
+// less than half a note's spacing of them between two events).
 TEST(JackInterop, JackMidiDumpSeesOurFrames) {
   test::TempDir tmp;
-  test::JackServer jack(tmp);
+  test::JackServer jack(tmp, /*realtime=*/true);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
   ASSERT_TRUE(jack.wait_for_port("dump:input"));
@@ -281,20 +275,25 @@ TEST(JackInterop, JackMidiDumpSeesOurFrames) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   dump.signal(SIGTERM);
   dump.wait_for_exit(5);
+  // The dump's frame count skips the cycles it misses (it is not real-time
+  // here) by whole periods, and a cycle the sender misses loses its notes:
+  // so consecutive note ons (note offs less 1000) are k * 4999 frames apart,
+  // give or take whole periods, k the nearest whole number of notes.
   std::istringstream lines(test::read_text(tmp.path("dump.out")));
   std::string line;
-  int64_t origin = -1;  // the grid: the first note on's residue
+  int64_t previous = -1;
   int checked = 0;
   while (std::getline(lines, line)) {
     long long frame = 0;
     unsigned status = 0;
     if (std::sscanf(line.c_str(), " %lld: %x", &frame, &status) != 2) continue;
     const int64_t base = status == 0x90 ? frame : frame - 1000;
-    const int64_t r = base % 4999;
-    if (origin < 0) origin = r;
-    int64_t d = ((r - origin) % 4999 + 4999) % 4999;
-    if (d > 2500) d -= 4999;
-    EXPECT_EQ(((d % 64) + 64) % 64, 0) << line << ": off the sender's frame grid";
+    if (previous >= 0) {
+      const int64_t gap = base - previous;
+      const int64_t notes = (gap + 4999 / 2) / 4999;
+      EXPECT_EQ(((gap - notes * 4999) % 64 + 64) % 64, 0) << line << ": its frame in the period moved";
+    }
+    previous = base;
     ++checked;
   }
   EXPECT_GE(checked, 40) << test::read_text(tmp.path("dump.out"));

@@ -13,12 +13,12 @@
 
 namespace ac::test {
 
-JackServer::JackServer(const TempDir& tmp, bool realtime)
+JackServer::JackServer(const TempDir& tmp, bool realtime, bool synchronous)
     : cleaned_(clean_stale_registry()),
       name_("actest" + std::to_string(getpid())),
       env_("JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=" + name_ + " "),
       jackd_("JACK_NO_START_SERVER=1 jackd -n " + name_ + (realtime ? " -R -P 80" : " --no-realtime") +
-                 " -d dummy -r 48000 -p 64 -C 2 -P 2",
+                 (synchronous ? " -S" : "") + " -d dummy -r 48000 -p 64 -C 2 -P 2",
              tmp.path("jackd.log")) {
   const auto r = run_command(env_ + "timeout 10 jack_wait -w -t 10");
   ready_ = r.output.find("server is available") != std::string::npos;

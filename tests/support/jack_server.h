@@ -15,7 +15,12 @@ class JackServer {
   // `realtime`: jackd and its clients' threads at SCHED_FIFO (the test runs
   // as root). The dummy backend sleeps a period after each cycle, so without
   // it a loaded machine slows JACK's clock by up to a percent.
-  explicit JackServer(const TempDir& tmp, bool realtime = false);
+  // `synchronous`: jackd -S, where the server waits for the whole graph
+  // each cycle. In jackd2's default asynchronous mode a client that ends a
+  // cycle late hands its output to the clients after it in the next cycle,
+  // a period late (measured: 1-2 of ~80 MIDI events under load; none of 575
+  // with -S under the same load).
+  explicit JackServer(const TempDir& tmp, bool realtime = false, bool synchronous = false);
   // A stopped server unregisters; SIGKILL would leave it in JACK's registry,
   // which holds only a few servers.
   ~JackServer();
