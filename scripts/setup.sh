@@ -1,43 +1,46 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that audiocloud's build, tests and
-# benchmarks need. Non-interactive and idempotent: it installs only what is
-# missing, so a second run costs a dpkg query.
+# Installs the Debian 12 packages audiocloud needs. Non-interactive and
+# idempotent: it installs only what is missing, so a second run costs a
+# dpkg query.
+#   scripts/setup.sh          what the binary and its example plug-ins need (scripts/demo.sh)
+#   scripts/setup.sh --all    and every test peer, sanitizer and tool (scripts/test.sh)
 set -euo pipefail
 
 packages=(
   # build
   cmake g++ ninja-build ccache pkg-config
-  # tests and benchmarks
-  googletest libgtest-dev libgmock-dev libbenchmark-dev
   # graph files, JSON, command line
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   # audio files
   libsndfile1-dev
-  # JACK: the client library, and jackd as the peer of the interop tests
-  libjack-jackd2-dev jackd2
-  # ALSA: the PCM library (its null and file plugins let tests run without a card), aplay/arecord
-  libasound2-dev alsa-utils
-  # OSC: liblo, and its command-line tools as the peer of the OSC tests
-  liblo-dev liblo-tools
-  # PTP: linuxptp (ptp4l, pmc) as the peer, namespaces (iproute2), tshark as
-  # the independent dissector
-  linuxptp iproute2 tshark
+  # JACK and ALSA client libraries
+  libjack-jackd2-dev libasound2-dev
+  # OSC
+  liblo-dev
   # WASM plug-ins: wabt (validation, wasm2c, the interpreter, wat2wasm), a C
   # compiler at run time (gcc, above), clang's wasm32 target with lld and
   # wasi-libc for the example plug-ins, Faust for the Faust example
-  wabt lld wasi-libc libclang-rt-14-dev-wasm32 faust
-  # resampling between clock domains (the clock bridge); alsa-lib's jack
-  # PCM plug-in, the clock-driven ALSA device of the bridged-ALSA test
-  libzita-resampler-dev libasound2-plugins
-  # FFT (tests measure spectra with it)
+  wabt clang lld wasi-libc libclang-rt-14-dev-wasm32 faust
+  # resampling between clock domains (the clock bridge)
+  libzita-resampler-dev
+  # FFT (wavetables; tests measure spectra with it)
   libfftw3-dev
+)
+test_packages=(
+  # tests and benchmarks
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # peers of the interop tests: jackd, aplay/arecord and alsa-lib's jack
+  # PCM plug-in, liblo's tools; PTP: linuxptp (ptp4l, pmc), namespaces
+  # (iproute2), tshark as the independent dissector
+  jackd2 alsa-utils libasound2-plugins liblo-tools linuxptp iproute2 tshark
   # independent peers for tests and benchmarks
   sox python3 time
   # fuzzing and sanitizers (clang's libFuzzer and runtimes)
-  clang libclang-rt-14-dev
+  libclang-rt-14-dev
   # style checks
   clang-format clang-tidy
 )
+if [[ "${1:-}" == "--all" ]]; then packages+=("${test_packages[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 start=$SECONDS
 stage() { echo "== $1 (at $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s)"; }
 trap 'echo "== test.sh took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"' EXIT
-scripts/setup.sh
+scripts/setup.sh --all
 
 scripts/check_format.sh
 

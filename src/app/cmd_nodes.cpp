@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "app/exit_codes.h"
 #include "app/registry.h"
 
 namespace ac {
@@ -46,10 +47,17 @@ nlohmann::json to_json(const ParamSpec& p) {
 
 }  // namespace
 
-int run_nodes(bool json) {
+int run_nodes(bool json, const std::string& only) {
   const NodeRegistry registry = default_registry();
+  if (!only.empty() && !registry.find(only)) {
+    std::string near = registry.closest(only);
+    std::cerr << "error: no node type '" << only << "'" << (near.empty() ? "" : " (did you mean '" + near + "'?)")
+              << "; `audiocloud nodes` lists them\n";
+    return kExitBadInput;
+  }
   nlohmann::json all = nlohmann::json::array();
   for (const NodeType* t : registry.all()) {
+    if (!only.empty() && t->name != only) continue;
     // Ports and parameters shown for the default options.
     // A required path gets a stand-in: types whose ports follow the file
     // (a player) then fail to lay out, and say so.

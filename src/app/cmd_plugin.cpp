@@ -87,6 +87,7 @@ int build(const PluginArgs& args) {
     return 1;
   }
   wasm::PluginOptions o = plugin_options(args);
+  o.aot.announce = false;  // it says so itself, on stdout
   std::printf("compiling %s (%s bounds checks) ...\n", args.file.c_str(),
               args.explicit_bounds ? "explicit" : "guard-page");
   std::fflush(stdout);

@@ -1,5 +1,5 @@
 // `audiocloud ptp --iface IF [--master|--slave|--auto] [--domain N]
-//  [--profile aes67|default] [--json] [--duration S]`
+//  [--profile aes67|default] [--json] [--duration 10s]`
 // Runs the PTP ordinary clock alone: its port on the interface, its
 // virtual clock (the system clock is never touched), and once a second its
 // state, offset from the master, path delay and frequency — and, because
@@ -11,12 +11,41 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/exit_codes.h"
 #include "app/stop_request.h"
 #include "clock/ptp_clock.h"
+#include "graph/time_spec.h"
 
 namespace ac {
 
+namespace {
+
+// --duration in the units `render` takes; samples and beats mean nothing
+// to a clock, so a bare number is refused rather than guessed.
+Expected<double> duration_seconds(const std::string& text) {
+  const bool bare = text.find_first_not_of("0123456789. ") == std::string::npos;
+  const bool musical = text.find("sampl") != std::string::npos || text.find("smp") != std::string::npos ||
+                       text.find("beat") != std::string::npos || text.find("bar") != std::string::npos;
+  if (bare || musical)
+    return unexpected(make_error(ErrorDomain::app, "--duration " + text + ": give it in seconds ('" +
+                                                       (bare ? text : std::string("10")) + "s') or ms"));
+  auto ms = parse_duration(text, TimeContext{1000.0, {}, 4});
+  if (!ms) return unexpected(make_error(ErrorDomain::app, "--duration: " + ms.error().message));
+  return static_cast<double>(*ms) / 1000.0;
+}
+
+}  // namespace
+
 int run_ptp(const PtpArgs& args) {
+  double duration = 0.0;
+  if (!args.duration.empty()) {
+    auto d = duration_seconds(args.duration);
+    if (!d) {
+      std::cerr << "error: " << d.error().message << "\n";
+      return kExitBadInput;
+    }
+    duration = *d;
+  }
   PtpClockOptions options;
   options.iface = args.iface;
   options.role = args.role;
@@ -27,7 +56,7 @@ int run_ptp(const PtpArgs& args) {
   auto ptp = PtpClock::start(options);
   if (!ptp) {
     std::cerr << "error: " << ptp.error().message << "\n";
-    return 1;
+    return kExitBadInput;
   }
   std::fprintf(stderr, "ptp: %s\n", (*ptp)->description().c_str());
   install_stop_signals();
@@ -36,7 +65,7 @@ int run_ptp(const PtpArgs& args) {
   LocalNanos next_report = started + 1000000000;
   while (!stop_requested()) {
     const LocalNanos now = VirtualClock::local_now();
-    if (args.duration > 0 && now - started >= static_cast<int64_t>(args.duration * 1e9)) break;
+    if (duration > 0 && now - started >= static_cast<int64_t>(duration * 1e9)) break;
     if (now < next_report) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, (next_report - now) / 1000000 + 1)));
       continue;
@@ -73,7 +102,9 @@ int run_ptp(const PtpArgs& args) {
     }
     std::fflush(stdout);
   }
-  return 0;
+  // Without --duration a signal is how it is meant to stop; with one, a
+  // signal cut it short.
+  return duration > 0 && stop_signal() ? kExitInterruptedBase + stop_signal() : kExitOk;
 }
 
 }  // namespace ac

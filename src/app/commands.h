@@ -1,7 +1,6 @@
 #pragma once
-// The `audiocloud` subcommands. Each returns the process exit code: 0 on
-// success, 1 when the input (a graph file, a path) is at fault, 2 on an
-// internal or I/O failure. Messages go to stderr, results to stdout.
+// The `audiocloud` subcommands. Each returns the process exit code of
+// app/exit_codes.h. Messages go to stderr, results to stdout.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,8 +14,11 @@ struct RenderArgs {
   std::string duration;  // "" = the graph's `duration:` or 10 s
   std::string format;    // "" = from the extension
   std::string encoding = "pcm24";
-  uint32_t threads = 0;  // 0 = the CPUs this process may use; 1 = serial
+  std::string threads;  // "" = the CPUs this process may use when the graph is wide, else 1; "auto"; a number
   bool quiet = false;
+  double sample_rate = 0.0;  // 0 = the graph file's
+  uint32_t block = 0;        // 0 = the graph file's
+  bool json = false;         // the summary as one JSON object on stdout
 };
 int run_render(const RenderArgs& args);
 
@@ -30,8 +32,8 @@ struct RunArgs {
   std::string graph;
   std::string driver = "dummy";
   std::string client_name = "audiocloud";  // JACK client name
-  uint32_t threads = 1;
-  std::string duration;  // "" = until SIGINT/SIGTERM
+  std::string threads;                     // "" = 1; "auto"; a number (clamped to the CPUs)
+  std::string duration;                    // "" = until SIGINT/SIGTERM
   // ALSA: override the graph file's endpoints ("" / 0 = as the file says).
   std::string device, capture_device;
   uint32_t period = 0, periods = 0;
@@ -49,7 +51,8 @@ struct RunArgs {
 };
 int run_run(const RunArgs& args);
 
-int run_nodes(bool json);
+// `only`: one type ("" = all).
+int run_nodes(bool json, const std::string& only);
 
 // `audiocloud patch --control PATH PATCH`: one patch to a running graph.
 int run_patch(const std::string& control, const std::string& patch);
@@ -62,7 +65,7 @@ struct PtpArgs {
   uint32_t priority1 = 128;
   uint32_t clock_class = 248;  // what it announces (6: locked to a primary reference)
   bool json = false;
-  double duration = 0.0;  // seconds; 0 = until SIGINT/SIGTERM
+  std::string duration;  // "10s", "2min"... ("" = until SIGINT/SIGTERM)
 };
 int run_ptp(const PtpArgs& args);
 

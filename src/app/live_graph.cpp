@@ -29,8 +29,43 @@ std::string LiveGraph::restore(const std::vector<std::string>& ids) {
   return "";
 }
 
+namespace {
+
+// An error in the patched graph's text points at the patch instead, which
+// is what the user wrote: the word at the error's place in the patched
+// text, found in the patch, gives the column (the patch is one line).
+SourceLocation in_patch(const Error& err, const std::string& patched, const std::string& patch, const std::string& from,
+                        int number) {
+  SourceLocation at{from, static_cast<uint32_t>(number), 1};
+  if (!err.where.known()) return at;
+  size_t pos = 0;
+  for (uint32_t line = 1; line < err.where.line && pos != std::string::npos; ++line) {
+    pos = patched.find('\n', pos);
+    if (pos != std::string::npos) ++pos;
+  }
+  if (pos == std::string::npos) return at;
+  pos += err.where.column > 0 ? err.where.column - 1 : 0;
+  const size_t end = patched.find_first_of(" ,:{}[]\n", pos);
+  const std::string word = patched.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  if (const size_t found = word.empty() ? std::string::npos : patch.find(word); found != std::string::npos)
+    at.column = static_cast<uint32_t>(found + 1);
+  return at;
+}
+
+// `{}`, or nothing at all: a patch that changes nothing builds nothing.
+bool is_empty_patch(const std::string& patch) {
+  const size_t first = patch.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return true;
+  const size_t last = patch.find_last_not_of(" \t\r\n");
+  const std::string body = patch.substr(first, last - first + 1);
+  return body == "{}" || body.find_first_not_of("{} \t") == std::string::npos;
+}
+
+}  // namespace
+
 std::string LiveGraph::apply(const std::string& patch_text, const PatchCapabilities& caps, int number) {
   const std::string& from = caps.surface;
+  if (is_empty_patch(patch_text)) return "";
   auto restores = restore_request(patch_text, from);
   if (!restores) {
     Error err = restores.error();
@@ -53,8 +88,12 @@ std::string LiveGraph::apply(const std::string& patch_text, const PatchCapabilit
   }
   // Named after the graph file so relative paths in it resolve the same (a
   // recorder whose path changed would be a new recorder).
-  auto next = load_graph_text(*patched, path_ + " (after patch " + std::to_string(++applied_) + ")", registry_);
-  if (!next) return next.error().to_string();
+  auto next = load_graph_text(*patched, path_, registry_);
+  if (!next) {
+    Error err = next.error();
+    err.where = in_patch(err, *patched, patch_text, from, number);
+    return err.to_string();
+  }
   for (TimedEvent& ev : next->events) ev.at.value += origin_;  // the graph's timeline, as at the start
   if (auto allowed = check_patch_capabilities(engine_.graph(), *next, caps); !allowed) {
     Error err = allowed.error();

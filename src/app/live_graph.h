@@ -46,7 +46,6 @@ class LiveGraph {
   const NodeRegistry& registry_;
   Engine& engine_;
   Driver& driver_;
-  int applied_ = 0;
   std::function<void(const std::string&)> on_restore_;
 };
 

@@ -2,8 +2,14 @@
 // networks. This file only parses the command line; each subcommand lives
 // in its own cmd_*.cpp.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
 
 #include "app/commands.h"
+#include "app/exit_codes.h"
+#include "graph/edit_distance.h"
 
 namespace {
 
@@ -17,9 +23,13 @@ CLI::App* add_render(CLI::App& app, ac::RenderArgs& a) {
   r->add_option("--format", a.format, "wav, flac or aiff (default: from the extension)");
   r->add_option("--encoding", a.encoding, "pcm16, pcm24, pcm32 or float (default pcm24)");
   r->add_option("-j,--threads", a.threads,
-                "threads running nodes (1 = serial; default: every CPU this process may use when the graph is wide "
-                "enough, else 1)");
-  r->add_flag("-q,--quiet", a.quiet, "no progress bar");
+                "threads running nodes: a number (1 = serial) or auto (the CPUs this process may use); default: auto "
+                "when the graph is wide enough, else 1");
+  r->add_option("-r,--rate", a.sample_rate, "sample rate in Hz (default: the graph file's)")
+      ->check(CLI::Range(8000.0, 768000.0));
+  r->add_option("--block", a.block, "frames per block (default: the graph file's)")->check(CLI::Range(1, 8192));
+  r->add_flag("-q,--quiet", a.quiet, "print nothing but warnings and errors");
+  r->add_flag("--json", a.json, "print the summary as one JSON object (levels, clipping, counts) instead");
   return r;
 }
 
@@ -27,7 +37,8 @@ CLI::App* add_run(CLI::App& app, ac::RunArgs& a) {
   CLI::App* rn =
       app.add_subcommand("run", "run a graph in real time; each line on stdin is a graph patch applied live");
   rn->add_option("graph", a.graph, "graph file (YAML)")->required();
-  rn->add_option("--driver", a.driver, "audio driver: dummy (paced by the monotonic clock), jack or alsa");
+  rn->add_option("--driver", a.driver,
+                 "audio driver: dummy (the default: no sound card, paced by the monotonic clock), jack or alsa");
   rn->add_option("--device", a.device, "ALSA playback device (hw:0, plughw:1,0, default ...)");
   rn->add_option("--capture-device", a.capture_device, "ALSA capture device");
   rn->add_option("--period", a.period, "ALSA frames per period");
@@ -38,7 +49,8 @@ CLI::App* add_run(CLI::App& app, ac::RunArgs& a) {
   rn->add_option("--allow-files", a.allow_files,
                  "let patches over the network add nodes that read or write files or load plug-ins, beneath DIR only");
   rn->add_option("--name", a.client_name, "JACK client name (default audiocloud)");
-  rn->add_option("-j,--threads", a.threads, "threads running nodes (1 = serial)");
+  rn->add_option("-j,--threads", a.threads,
+                 "threads running nodes: a number (default 1 = serial) or auto (the CPUs this process may use)");
   rn->add_option("-d,--duration", a.duration, "stop after this long (default: until SIGINT/SIGTERM)");
   rn->add_option("--control", a.control, "a local control socket (Unix socket path): one patch per line, answered");
   rn->add_option("--ptp-iface", a.ptp_iface, "graphs with 'clock: ptp': the network interface of the PTP clock");
@@ -102,8 +114,40 @@ CLI::App* add_ptp(CLI::App& app, ac::PtpArgs& a) {
                  "reference such as GPS)")
       ->check(CLI::Range(0, 255));
   pt->add_flag("--json", a.json, "one JSON object per line");
-  pt->add_option("--duration", a.duration, "stop after this many seconds");
+  pt->add_option("--duration", a.duration, "stop after this long: 90s, 500ms (default: until SIGINT/SIGTERM)");
   return pt;
+}
+
+// A first word that is neither a subcommand nor an option gets its own
+// error, with the nearest subcommand (CLI11 would only say that one is
+// required). "" when the command line starts well.
+std::string unknown_first_word(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return "";
+  const std::string first = argv[1];
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  if (std::find(names.begin(), names.end(), first) != names.end()) return "";
+  if (first == "-h" || first == "--help" || first == "--version") return "";
+  if (!first.empty() && first[0] == '-') return "unknown option '" + first + "' (options follow a subcommand)";
+  const std::string near = ac::closest_name(first, names);
+  return "unknown subcommand '" + first + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)");
+}
+
+// `audiocloud help [SUBCOMMAND]`.
+int print_help(CLI::App& app, const std::string& topic) {
+  if (topic.empty()) {
+    std::cout << app.help();
+    return ac::kExitOk;
+  }
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == topic) {
+      std::cout << sub->help();
+      return ac::kExitOk;
+    }
+  }
+  std::cerr << "error: no subcommand '" << topic << "'; `audiocloud --help` lists them\n";
+  return ac::kExitBadInput;
 }
 
 }  // namespace
@@ -112,6 +156,7 @@ int main(int argc, char** argv) {
   CLI::App app{"audiocloud — one real-time signal graph for MIDI, plug-ins and audio networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "audiocloud 0.1.0");
+  app.footer(ac::kExitCodeTable);
   ac::RenderArgs render;
   ac::RunArgs run;
   ac::GraphArgs graph;
@@ -122,7 +167,9 @@ int main(int argc, char** argv) {
   CLI::App* g = add_graph(app, graph);
 
   bool nodes_json = false;
+  std::string nodes_type;
   auto* n = app.add_subcommand("nodes", "list node types with their ports and parameters");
+  n->add_option("type", nodes_type, "only this type");
   n->add_flag("--json", nodes_json, "machine-readable");
 
   std::string patch_socket, patch_text;
@@ -138,14 +185,29 @@ int main(int argc, char** argv) {
   c->add_option("dir", conformance_dir, "folder of vectors (default: conformance)");
   c->add_flag("-v,--verbose", conformance_verbose, "print passing vectors too");
 
-  CLI11_PARSE(app, argc, argv);
+  std::string help_topic;
+  auto* h = app.add_subcommand("help", "print the help of audiocloud or of one subcommand");
+  h->add_option("subcommand", help_topic, "e.g. render");
+
+  if (const std::string wrong = unknown_first_word(app, argc, argv); !wrong.empty()) {
+    std::cerr << "error: " << wrong << "\nRun `audiocloud --help` for the subcommands.\n";
+    return ac::kExitBadInput;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "error: " << e.what() << "\nRun with --help for the options.\n";
+    return ac::kExitBadInput;
+  }
+  if (*h) return print_help(app, help_topic);
   if (*r) return ac::run_render(render);
   if (*g) return ac::run_graph(graph);
   if (*rn) return ac::run_run(run);
-  if (*n) return ac::run_nodes(nodes_json);
+  if (*n) return ac::run_nodes(nodes_json, nodes_type);
   if (*pt) return ac::run_ptp(ptp);
   if (*pa) return ac::run_patch(patch_socket, patch_text);
   if (*pl) return ac::run_plugin(plugin);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
-  return 0;
+  return ac::kExitOk;
 }

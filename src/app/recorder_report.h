@@ -13,8 +13,8 @@ namespace ac {
 
 using RecorderList = std::vector<std::pair<std::string, const FileRecorderNode*>>;
 
-// Prints one line per recorder to stdout and each writer error to stderr.
-// Returns false if any recorder's writer failed.
-bool report_recorders(const RecorderList& recorders);
+// Prints one line per recorder to stdout (unless `quiet`) and each writer
+// error to stderr. Returns false if any recorder's writer failed.
+bool report_recorders(const RecorderList& recorders, bool quiet = false);
 
 }  // namespace ac

@@ -1,12 +1,19 @@
 #include "app/render_session.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
 
+#include "app/exit_codes.h"
 #include "app/registry.h"
+#include "app/stop_request.h"
+#include "app/thread_count.h"
 #include "core/cycle_clock.h"
 #include "core/decibels.h"
 #include "dsp/file_recorder.h"
@@ -41,9 +48,24 @@ void deactivate_all(Plan& plan) {
   for (auto& n : plan.nodes) n->deactivate();
 }
 
-// Exit codes: bad input, and I/O (or an internal failure).
-constexpr int kBadInput = 1;
-constexpr int kIoFailure = 2;
+constexpr int kBadInput = kExitBadInput;
+constexpr int kIoFailure = kExitIo;
+
+// Refuses an output path the writer could only fail on, in the words a
+// user needs: a directory, or a folder that does not exist.
+Expected<void> check_output_path(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return unexpected(make_error(ErrorDomain::app, "-o " + path + ": is a directory; name a file in it"));
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return {};
+  const std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+  if (::stat(dir.c_str(), &st) != 0)
+    return unexpected(make_error(ErrorDomain::app, "-o " + path + ": no such directory '" + dir + "'"));
+  if (!S_ISDIR(st.st_mode))
+    return unexpected(make_error(ErrorDomain::app, "-o " + path + ": '" + dir + "' is not a directory"));
+  return {};
+}
 
 }  // namespace
 
@@ -54,6 +76,7 @@ RenderSession::~RenderSession() {
 }
 
 int RenderSession::run() {
+  install_stop_signals();
   for (auto step : {&RenderSession::load_graph, &RenderSession::compile_plan}) {
     if (auto ok = (this->*step)(); !ok) {
       std::fprintf(stderr, "%s\n", ok.error().to_string().c_str());
@@ -70,7 +93,10 @@ int RenderSession::run() {
 }
 
 Expected<void> RenderSession::load_graph() {
-  auto graph = load_graph_file(args_.graph, registry_);
+  GraphOverrides overrides;
+  if (args_.sample_rate > 0) overrides.sample_rate = args_.sample_rate;
+  if (args_.block > 0) overrides.block_size = args_.block;
+  auto graph = load_graph_file(args_.graph, registry_, overrides);
   if (!graph) return unexpected(graph.error());
   graph_ = std::move(*graph);
   if (graph_.clock.source == GraphClock::Source::ptp)
@@ -94,8 +120,11 @@ Expected<void> RenderSession::load_graph() {
 Expected<void> RenderSession::compile_plan() {
   // Without --threads, a pool is used only where the graph can keep it
   // busy: a chain runs fastest on one thread.
-  threads_ = args_.threads;
-  if (threads_ == 0) threads_ = graph_parallelism(graph_) >= 2.0 ? ParallelExecutor::available_cpus() : 1;
+  const uint32_t cpus = ParallelExecutor::available_cpus();
+  auto threads = parse_thread_count(args_.threads, cpus, graph_parallelism(graph_) >= 2.0 ? cpus : 1);
+  if (!threads) return unexpected(threads.error());
+  threads_ = threads->threads;
+  if (!threads->warning.empty()) std::fprintf(stderr, "warning: %s\n", threads->warning.c_str());
   auto plan = compile(graph_, CompileOptions{false, threads_});
   if (!plan) return unexpected(plan.error());
   plan_ = std::move(*plan);
@@ -109,6 +138,12 @@ Expected<void> RenderSession::compile_plan() {
     if (auto* r = dynamic_cast<FileRecorderNode*>(plan_->nodes[i].get()))
       recorders_.emplace_back(plan_->node_ids[i], r);
   }
+  if (!args_.no_output && plan_->host_output_node != kNoIndex) {
+    output_path_ = args_.output.empty() ? default_output_for(args_.graph) : args_.output;
+  } else if (!args_.output.empty() && !args_.no_output) {
+    output_path_ = args_.output;  // the driver explains that there is no output node
+  }
+  if (!output_path_.empty()) return check_output_path(output_path_);
   return {};
 }
 
@@ -117,15 +152,10 @@ Expected<void> RenderSession::open_driver() {
   setup.graph = &graph_;
   setup.output_channels = plan_->host_output_channels;
   setup.stop_after_frames = frames_;
-  if (!args_.no_output && plan_->host_output_node != kNoIndex) {
-    output_path_ = args_.output.empty() ? default_output_for(args_.graph) : args_.output;
-  } else if (!args_.output.empty() && !args_.no_output) {
-    output_path_ = args_.output;  // the driver explains that there is no output node
-  }
   if (!output_path_.empty()) setup.params["output"] = output_path_;
   if (!args_.format.empty()) setup.params["format"] = args_.format;
   setup.params["encoding"] = args_.encoding;
-  bar_ = std::make_unique<ProgressBar>(!args_.quiet);
+  bar_ = std::make_unique<ProgressBar>(!args_.quiet && !args_.json);
   setup.progress = [this](int64_t done, int64_t total) {
     for (auto& [id, m] : meters_) m->poll_levels();  // keeps the meters' rings drained
     bar_->update(done, total, plan_->config.sample_rate);
@@ -177,11 +207,158 @@ Expected<void> RenderSession::render() {
     deactivate_all(*plan_);
     return started;
   }
-  while (!driver_->status().finished) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // Ctrl-C or SIGTERM ends the render where it is; the driver's thread
+  // then closes the file with what was rendered (a valid header).
+  while (!driver_->status().finished) {
+    if (stop_requested()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   driver_->stop();
   deactivate_all(*running_);
   bar_->finish();
   return {};
+}
+
+// Warnings a user must not miss, on stderr whatever -q or --json say:
+// clipping, events the render never reached, events dropped.
+void RenderSession::warn(const RenderCounts& n) const {
+  const auto& channels = dynamic_cast<const OfflineDriver&>(*driver_).channels();
+  const bool integer = encoding_ != SampleEncoding::float32;
+  for (size_t c = 0; c < channels.size() && !output_path_.empty(); ++c) {
+    if (channels[c].over_full_scale == 0) continue;
+    std::fprintf(stderr, "warning: out[%zu]: %llu samples over full scale (peak %s)%s\n", c,
+                 static_cast<unsigned long long>(channels[c].over_full_scale), dbfs(channels[c].peak).c_str(),
+                 integer ? " were clipped; lower the level or write --encoding float" : ", kept in the float file");
+  }
+  if (n.events_ignored)
+    std::fprintf(stderr, "warning: %llu timed event%s at or after the end of the render (%.3f s) were not played\n",
+                 static_cast<unsigned long long>(n.events_ignored), n.events_ignored == 1 ? "" : "s",
+                 static_cast<double>(frames_) / plan_->config.sample_rate);
+  if (n.events_dropped)
+    std::fprintf(stderr, "warning: %llu MIDI event%s dropped (more than %u in one block on a port)\n",
+                 static_cast<unsigned long long>(n.events_dropped), n.events_dropped == 1 ? "" : "s",
+                 EventBuffer::kDefaultCapacity);
+}
+
+RenderCounts RenderSession::counts() const {
+  RenderCounts n;
+  for (const TimedEvent& e : graph_.events) n.events_ignored += e.at.value >= frames_;
+  for (const Plan* p : {plan_.get(), rebalanced_.get()}) {
+    if (!p) continue;
+    for (const EventBuffer& b : p->routing.event_buffers) n.events_dropped += b.dropped();
+  }
+  return n;
+}
+
+// Everything the render reports, once: --json prints it, the text report
+// is printed from it.
+nlohmann::json RenderSession::summarise(const RenderCounts& n) const {
+  const DriverStatus st = driver_->status();
+  const auto& offline = dynamic_cast<const OfflineDriver&>(*driver_);  // the registry's "offline"
+  const Plan& p = *plan_;
+  const Plan& ran = *running_;  // its counters hold the whole render's
+  const double audio_seconds = static_cast<double>(st.frames) / p.config.sample_rate;
+  nlohmann::json j{{"graph", args_.graph},
+                   {"frames", st.frames},
+                   {"seconds", audio_seconds},
+                   {"sample_rate", p.config.sample_rate},
+                   {"block", p.config.max_block},
+                   {"wall_seconds", offline.wall_seconds()},
+                   {"threads", threads_},
+                   {"rebalanced", rebalanced_ != nullptr},
+                   {"interrupted", stop_signal() != 0 && st.frames < frames_},
+                   {"events_ignored", n.events_ignored},
+                   {"events_dropped", n.events_dropped}};
+  if (!output_path_.empty()) {
+    j["output"] = {
+        {"path", output_path_}, {"channels", p.host_output_channels}, {"encoding", encoding_name(encoding_)}};
+    for (const auto& c : offline.channels())
+      j["output"]["levels"].push_back({{"peak", c.peak}, {"rms", c.rms}, {"over_full_scale", c.over_full_scale}});
+  }
+  j["meters"] = nlohmann::json::array();
+  for (const auto& [id, m] : meters_) {
+    const auto& r = m->poll_levels();
+    for (size_t c = 0; c < r.size(); ++c)
+      j["meters"].push_back({{"node", id}, {"channel", c}, {"peak", r[c].peak_total}, {"rms", r[c].rms_total}});
+  }
+  j["recorders"] = nlohmann::json::array();
+  for (const auto& [id, r] : recorders_) {
+    j["recorders"].push_back({{"node", id},
+                              {"path", r->path()},
+                              {"frames", r->frames_recorded()},
+                              {"silent_frames", r->filled_frames()},
+                              {"timeline_jumps", r->discontinuities()},
+                              {"dropped_frames", r->dropped_frames()}});
+  }
+  const DeadlineReport deadlines = read_deadline_report(ran);
+  j["dsp_load"] = {{"mean", deadlines.load_mean},
+                   {"worst_block", deadlines.load_max},
+                   {"critical_path", deadlines.critical_path},
+                   {"critical_path_us", deadlines.critical_path_us}};
+  j["bypassed"] = bypassed_nodes(ran);
+  j["cpu_seconds"] = offline.cpu_seconds();
+  const double tps = cycle_ticks_per_second();
+  std::vector<double> per_node(p.nodes.size(), 0.0);  // read and write halves add up
+  for (size_t s = 0; s < ran.steps.size(); ++s)
+    per_node[ran.steps[s].node] += static_cast<double>(ran.run.counters[s].ticks.load(std::memory_order_relaxed)) / tps;
+  j["nodes"] = nlohmann::json::array();
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    nlohmann::json node{{"id", p.node_ids[i]}, {"type", p.node_types[i]}, {"cpu_seconds", per_node[i]}};
+    node["counters"] = p.nodes[i]->counters();
+    if (const std::string why = p.nodes[i]->fault(); !why.empty()) node["fault"] = why;
+    j["nodes"].push_back(node);
+  }
+  return j;
+}
+
+void RenderSession::print_text(const nlohmann::json& j) const {
+  const double seconds = j["seconds"], wall = j["wall_seconds"];
+  const uint32_t threads = j["threads"];
+  std::printf("rendered %.3f s of audio (%lld frames at %g Hz, block %u) in %.3f s: %.1fx real time, %u thread%s\n",
+              seconds, j["frames"].get<long long>(), j["sample_rate"].get<double>(), j["block"].get<uint32_t>(), wall,
+              wall > 0 ? seconds / wall : 0.0, threads, threads == 1 ? "" : "s");
+  if (j["rebalanced"]) std::printf("threads rebalanced after 1 s by the nodes' measured costs\n");
+  if (j.contains("output")) {
+    const auto& o = j["output"];
+    std::printf("wrote %s (%u channels, %s)\n", o["path"].get<std::string>().c_str(), o["channels"].get<uint32_t>(),
+                o["encoding"].get<std::string>().c_str());
+    for (size_t c = 0; c < o["levels"].size(); ++c)
+      std::printf("  out[%zu]  peak %s  rms %s\n", c, dbfs(o["levels"][c]["peak"]).c_str(),
+                  dbfs(o["levels"][c]["rms"]).c_str());
+  }
+  for (const auto& m : j["meters"])
+    std::printf("  meter %s[%zu]  peak %s  rms %s\n", m["node"].get<std::string>().c_str(), m["channel"].get<size_t>(),
+                dbfs(m["peak"]).c_str(), dbfs(m["rms"]).c_str());
+  (void)report_recorders(recorders_);
+  std::string path;
+  for (const auto& id : j["dsp_load"]["critical_path"]) path += (path.empty() ? "" : " -> ") + id.get<std::string>();
+  std::printf("dsp load: mean %.2f%%, worst block %.2f%% of its period; critical path %s (%.1f us per block)\n",
+              100.0 * j["dsp_load"]["mean"].get<double>(), 100.0 * j["dsp_load"]["worst_block"].get<double>(),
+              path.c_str(), j["dsp_load"]["critical_path_us"].get<double>());
+  for (const auto& id : j["bypassed"])
+    std::printf("  %s was BYPASSED: it overran its budget\n", id.get<std::string>().c_str());
+  std::vector<const nlohmann::json*> nodes;
+  double total = 0;
+  for (const auto& n : j["nodes"]) {
+    if (n.contains("fault"))
+      std::fprintf(stderr, "node '%s': %s\n", n["id"].get<std::string>().c_str(),
+                   n["fault"].get<std::string>().c_str());
+    for (const auto& line : n["counters"])
+      std::printf("  node %s: %s\n", n["id"].get<std::string>().c_str(), line.get<std::string>().c_str());
+    nodes.push_back(&n);
+    total += n["cpu_seconds"].get<double>();
+  }
+  std::stable_sort(nodes.begin(), nodes.end(), [](const nlohmann::json* a, const nlohmann::json* b) {
+    return (*a)["cpu_seconds"].get<double>() > (*b)["cpu_seconds"].get<double>();
+  });
+  std::printf("cpu: %.3f s on the render thread%s; per node:\n", j["cpu_seconds"].get<double>(),
+              threads > 1 ? " (workers not counted)" : "");
+  for (const nlohmann::json* n : nodes) {
+    const double cpu = (*n)["cpu_seconds"];
+    std::printf("  %5.1f%%  %-16s %-14s %.3f ms per audio second\n", total > 0 ? 100.0 * cpu / total : 0.0,
+                (*n)["id"].get<std::string>().c_str(), (*n)["type"].get<std::string>().c_str(),
+                seconds > 0 ? 1000.0 * cpu / seconds : 0.0);
+  }
 }
 
 int RenderSession::report() {
@@ -190,56 +367,21 @@ int RenderSession::report() {
     std::fprintf(stderr, "%s\n", st.failure.c_str());
     return kIoFailure;
   }
-  const auto& offline = dynamic_cast<const OfflineDriver&>(*driver_);  // the registry's "offline"
-  const Plan& p = *plan_;
-  const double audio_seconds = static_cast<double>(st.frames) / p.config.sample_rate;
-  std::printf("rendered %.3f s of audio (%lld frames at %g Hz, block %u) in %.3f s: %.1fx real time, %u thread%s\n",
-              audio_seconds, static_cast<long long>(st.frames), p.config.sample_rate, p.config.max_block,
-              offline.wall_seconds(), offline.wall_seconds() > 0 ? audio_seconds / offline.wall_seconds() : 0.0,
-              threads_, threads_ == 1 ? "" : "s");
-  if (rebalanced_) std::printf("threads rebalanced after 1 s by the nodes' measured costs\n");
-  if (!output_path_.empty()) {
-    std::printf("wrote %s (%u channels, %s)\n", output_path_.c_str(), p.host_output_channels, encoding_name(encoding_));
-    const auto& channels = offline.channels();
-    for (size_t c = 0; c < channels.size(); ++c)
-      std::printf("  out[%zu]  peak %s  rms %s\n", c, dbfs(channels[c].peak).c_str(), dbfs(channels[c].rms).c_str());
+  const RenderCounts n = counts();
+  warn(n);
+  const nlohmann::json summary = summarise(n);
+  if (args_.json) {
+    std::printf("%s\n", summary.dump(2).c_str());
+  } else if (!args_.quiet) {
+    print_text(summary);
   }
-  for (auto& [id, m] : meters_) {
-    const auto& r = m->poll_levels();
-    for (size_t c = 0; c < r.size(); ++c)
-      std::printf("  meter %s[%zu]  peak %s  rms %s\n", id.c_str(), c, dbfs(r[c].peak_total).c_str(),
-                  dbfs(r[c].rms_total).c_str());
-  }
-  int status = 0;
-  if (!report_recorders(recorders_)) status = kIoFailure;
-  const Plan& ran = *running_;  // its counters hold the whole render's
-  const DeadlineReport deadlines = read_deadline_report(ran);
-  std::string path;
-  for (const auto& id : deadlines.critical_path) path += (path.empty() ? "" : " -> ") + id;
-  std::printf("dsp load: mean %.2f%%, worst block %.2f%% of its period; critical path %s (%.1f us per block)\n",
-              100.0 * deadlines.load_mean, 100.0 * deadlines.load_max, path.c_str(), deadlines.critical_path_us);
-  for (const auto& id : bypassed_nodes(ran)) std::printf("  %s was BYPASSED: it overran its budget\n", id.c_str());
-  for (size_t i = 0; i < p.nodes.size(); ++i) {
-    if (const std::string why = p.nodes[i]->fault(); !why.empty())
-      std::fprintf(stderr, "node '%s': %s\n", p.node_ids[i].c_str(), why.c_str());
-    for (const std::string& line : p.nodes[i]->counters())
-      std::printf("  node %s: %s\n", p.node_ids[i].c_str(), line.c_str());
-  }
-  // CPU share per node (read halves and write halves of one node add up).
-  const double tps = cycle_ticks_per_second();
-  std::vector<double> per_node(p.nodes.size(), 0.0);
-  for (size_t s = 0; s < ran.steps.size(); ++s)
-    per_node[ran.steps[s].node] += static_cast<double>(ran.run.counters[s].ticks.load(std::memory_order_relaxed)) / tps;
-  const double total = std::accumulate(per_node.begin(), per_node.end(), 0.0);
-  std::vector<size_t> order(per_node.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return per_node[a] > per_node[b]; });
-  std::printf("cpu: %.3f s on the render thread%s; per node:\n", offline.cpu_seconds(),
-              threads_ > 1 ? " (workers not counted)" : "");
-  for (size_t i : order) {
-    std::printf("  %5.1f%%  %-16s %-14s %.3f ms per audio second\n", total > 0 ? 100.0 * per_node[i] / total : 0.0,
-                p.node_ids[i].c_str(), p.node_types[i].c_str(),
-                audio_seconds > 0 ? 1000.0 * per_node[i] / audio_seconds : 0.0);
+  int status = report_recorders(recorders_, /*quiet=*/true) ? kExitOk : kIoFailure;
+  if (const int sig = stop_signal(); sig && st.frames < frames_) {
+    std::fprintf(stderr, "interrupted by %s after %.3f s of %.3f s%s\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                 static_cast<double>(st.frames) / plan_->config.sample_rate,
+                 static_cast<double>(frames_) / plan_->config.sample_rate,
+                 output_path_.empty() ? "" : ("; " + output_path_ + " holds what was rendered").c_str());
+    if (status == kExitOk) status = kExitInterruptedBase + sig;
   }
   return status;
 }

@@ -7,6 +7,7 @@
 // typically cost in the first second, as `run` does; the output stays
 // bit-identical.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,13 @@
 
 namespace ac {
 
+// What a render did not do as the graph said: timed events past its end,
+// MIDI events dropped by full buffers.
+struct RenderCounts {
+  uint64_t events_ignored = 0;
+  uint64_t events_dropped = 0;
+};
+
 class RenderSession {
  public:
   explicit RenderSession(const RenderArgs& args);
@@ -31,7 +39,7 @@ class RenderSession {
   RenderSession(const RenderSession&) = delete;
   RenderSession& operator=(const RenderSession&) = delete;
 
-  // [control] The whole render; the exit code (0, 1 bad input, 2 I/O).
+  // [control] The whole render; the exit code (app/exit_codes.h).
   int run();
 
  private:
@@ -41,6 +49,10 @@ class RenderSession {
   Expected<void> activate();
   Expected<void> render();
   int report();
+  RenderCounts counts() const;
+  void warn(const RenderCounts& counts) const;
+  nlohmann::json summarise(const RenderCounts& counts) const;
+  void print_text(const nlohmann::json& summary) const;
   // [driver thread] One block, and the one-time rebalance before it.
   void on_block(SampleTime time, FrameCount frames, HostIo& host) noexcept;
   Plan* maybe_rebalance(int64_t done);

@@ -4,17 +4,19 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "app/exit_codes.h"
 #include "app/recorder_report.h"
 #include "app/registry.h"
 #include "app/stop_request.h"
+#include "app/thread_count.h"
 #include "clock/media_clock.h"
 #include "core/file_access.h"
 #include "dsp/file_recorder.h"
+#include "graph/graph_file_text.h"
 #include "graph/graph_loader.h"
 #include "graph/parallel_executor.h"
 #include "graph/time_spec.h"
@@ -62,11 +64,13 @@ Expected<void> RunSession::load_graph() {
   const std::vector<std::string> drivers = default_drivers().names(/*realtime_only=*/true);
   if (std::find(drivers.begin(), drivers.end(), args_.driver) == drivers.end())
     return fail("--driver " + args_.driver + ": not available in this build (drivers: " + list(drivers) + ")");
-  std::ifstream in(args_.graph);
-  if (!in) return unexpected(make_error(ErrorDomain::app, "cannot open graph file", SourceLocation{args_.graph}));
-  std::stringstream text;
-  text << in.rdbuf();
-  source_ = text.str();
+  auto threads = parse_thread_count(args_.threads, ParallelExecutor::available_cpus(), 1);
+  if (!threads) return unexpected(threads.error());
+  threads_ = threads->threads;
+  if (!threads->warning.empty()) std::fprintf(stderr, "warning: %s\n", threads->warning.c_str());
+  auto text = read_graph_file(args_.graph);
+  if (!text) return unexpected(text.error());
+  source_ = std::move(*text);
   auto graph = load_graph_text(source_, args_.graph, registry_);
   if (!graph) return unexpected(graph.error());
   graph_ = std::move(*graph);
@@ -118,7 +122,7 @@ Expected<void> RunSession::open_driver() {
 
 Expected<void> RunSession::build_engine() {
   EngineOptions eo;
-  eo.threads = args_.threads ? args_.threads : 1;
+  eo.threads = threads_;
   eo.host_slot_of = driver_->host_slots();
   auto engine = Engine::create(graph_, eo);
   if (!engine) return unexpected(engine.error());
@@ -184,7 +188,7 @@ int RunSession::run() {
   }
   for (const std::string& w : driver_->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   install_stop_signals();
-  const uint32_t threads = args_.threads ? args_.threads : 1;
+  const uint32_t threads = threads_;
   const std::string as = driver_->running_as();
   std::fprintf(stderr, "running %s: %g Hz, block %u, %u thread%s, driver %s%s%s\n", args_.graph.c_str(),
                graph_.sample_rate, graph_.block_size, threads, threads == 1 ? "" : "s", args_.driver.c_str(),
@@ -206,7 +210,14 @@ int RunSession::run() {
   driver_->stop();
   engine_->maintain();
   if (tty_) std::fprintf(stderr, "\n");
-  return summary();
+  const int status = summary();
+  // Without --duration a signal is how a run ends; with one, it cut it short.
+  if (status == kExitOk && !args_.duration.empty() && stop_signal()) {
+    std::fprintf(stderr, "interrupted by %s before --duration %s ran out; recordings were finalised\n",
+                 stop_signal() == SIGINT ? "SIGINT" : "SIGTERM", args_.duration.c_str());
+    return kExitInterruptedBase + stop_signal();
+  }
+  return status;
 }
 
 bool RunSession::serve() {
@@ -244,7 +255,7 @@ void RunSession::maintain_engine() {
   engine_->maintain();
   // Once a graph has played for a second, its threads are balanced by what
   // its nodes really cost (said only when that changes the lists).
-  if (args_.threads <= 1) return;
+  if (threads_ <= 1) return;
   const auto second = static_cast<uint64_t>(graph_.sample_rate / graph_.block_size);
   if (auto moved = engine_->rebalance(second); moved && *moved) {
     std::fprintf(stderr, "%sthreads rebalanced by the nodes' measured costs\n", tty_ ? "\n" : "");

@@ -65,6 +65,7 @@ class RunSession {
   RunArgs args_;
   NodeRegistry registry_;
   std::string source_;      // the graph file's text
+  uint32_t threads_ = 1;    // --threads, resolved
   Graph graph_;             // as loaded (the engine holds the running one)
   int64_t limit_ = -1;      // --duration, frames (-1: none)
   std::string files_root_;  // --allow-files, canonical ("": network patches touch no files)

@@ -7,7 +7,9 @@ namespace ac {
 namespace {
 
 std::atomic<bool> g_stop{false};
-void on_signal(int) {
+std::atomic<int> g_signal{0};
+void on_signal(int signal) {
+  g_signal.store(signal);
   request_stop();
 }
 
@@ -24,6 +26,10 @@ void request_stop() noexcept {
 
 bool stop_requested() noexcept {
   return g_stop.load();
+}
+
+int stop_signal() noexcept {
+  return g_signal.load();
 }
 
 }  // namespace ac

@@ -1,6 +1,7 @@
 #pragma once
 // SIGINT/SIGTERM (or a control message) asking a long-running subcommand
-// (`run`, `ptp`) to finish cleanly: its loop polls stop_requested().
+// (`run`, `render`, `ptp`) to finish cleanly: its loop polls
+// stop_requested().
 
 namespace ac {
 
@@ -10,5 +11,7 @@ void install_stop_signals();
 void request_stop() noexcept;
 // [any]
 bool stop_requested() noexcept;
+// [any] The signal that asked to stop (SIGINT, SIGTERM), 0 if none did.
+int stop_signal() noexcept;
 
 }  // namespace ac

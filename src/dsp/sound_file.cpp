@@ -5,9 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 #include "core/file_access.h"
+#include "dsp/wav_float_header.h"
 
 namespace ac {
 namespace {
@@ -31,7 +35,11 @@ int bits_of(SampleEncoding e) {
 }
 
 int sf_format_of(const SoundFileSpec& s) {
-  int major = SF_FORMAT_WAV;
+  // WAVE_FORMAT_EXTENSIBLE where Microsoft's WAVE rules call for it (float,
+  // more than 16 bits, more than 2 channels): a plain fmt chunk there makes
+  // readers such as sox warn or guess the channel layout.
+  const bool extensible = s.encoding != SampleEncoding::pcm16 || s.channels > 2;
+  int major = extensible ? SF_FORMAT_WAVEX : SF_FORMAT_WAV;
   if (s.format == FileFormat::flac) major = SF_FORMAT_FLAC;
   if (s.format == FileFormat::aiff) major = SF_FORMAT_AIFF;
   int minor = SF_FORMAT_PCM_24;
@@ -186,6 +194,21 @@ Expected<std::vector<std::vector<float>>> read_sound_file(const std::string& pat
   return out;
 }
 
+Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create_float_wav(const std::string& path,
+                                                                             const SoundFileSpec& spec) {
+  static_assert(std::endian::native == std::endian::little, "float WAV data is written as the host stores it");
+  auto fd = open_file(path, O_WRONLY | O_CREAT | O_TRUNC);
+  if (!fd) return fail(path, "cannot create: " + fd.error().message);
+  std::unique_ptr<SoundFileWriter> w(new SoundFileWriter());
+  w->raw_fd_ = *fd;
+  w->spec_ = spec;
+  w->path_ = path;
+  const auto header = wav_float_header(spec.channels, spec.sample_rate, 0);  // sizes filled in by close()
+  if (::write(*fd, header.data(), header.size()) != static_cast<ssize_t>(header.size()))
+    return fail(path, std::string("write failed: ") + std::strerror(errno));
+  return w;
+}
+
 Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create(const std::string& path, const SoundFileSpec& spec) {
   if (!format_supports(spec.format, spec.encoding)) {
     return fail(path,
@@ -196,6 +219,7 @@ Expected<std::unique_ptr<SoundFileWriter>> SoundFileWriter::create(const std::st
   info.samplerate = static_cast<int>(spec.sample_rate);
   info.format = sf_format_of(spec);
   if (!sf_format_check(&info)) return fail(path, "libsndfile rejects this format/encoding/channel combination");
+  if (spec.format == FileFormat::wav && spec.encoding == SampleEncoding::float32) return create_float_wav(path, spec);
   auto opened = open_sound_file(path, SFM_WRITE, info, "create");
   if (!opened) return unexpected(opened.error());
   SNDFILE* f = *opened;
@@ -211,7 +235,7 @@ SoundFileWriter::~SoundFileWriter() {
 }
 
 Expected<void> SoundFileWriter::write_interleaved(const float* samples, int64_t frames) {
-  if (!handle_) return fail(path_, "write after close");
+  if (!handle_ && raw_fd_ < 0) return fail(path_, "write after close");
   const size_t ch = spec_.channels;
   if (staged_.empty()) staged_.resize(kChunkFrames * ch);
   auto left = static_cast<size_t>(frames);
@@ -232,6 +256,7 @@ Expected<void> SoundFileWriter::write_interleaved(const float* samples, int64_t 
 Expected<void> SoundFileWriter::flush() {
   auto* f = static_cast<SNDFILE*>(handle_);
   if (staged_frames_ == 0) return {};
+  if (raw_fd_ >= 0) return flush_raw();
   const auto frames = static_cast<sf_count_t>(staged_frames_);
   staged_frames_ = 0;
   const int bits = bits_of(spec_.encoding);
@@ -248,7 +273,35 @@ Expected<void> SoundFileWriter::flush() {
   return {};
 }
 
+Expected<void> SoundFileWriter::flush_raw() {
+  const char* p = reinterpret_cast<const char*>(staged_.data());
+  size_t left = staged_frames_ * spec_.channels * sizeof(float);
+  staged_frames_ = 0;
+  while (left > 0) {
+    const ssize_t n = ::write(raw_fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(path_, std::string("write failed: ") + std::strerror(errno));
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return {};
+}
+
+Expected<void> SoundFileWriter::close_raw() {
+  auto flushed = flush();
+  const int fd = raw_fd_;
+  raw_fd_ = -1;
+  if (flushed && static_cast<uint64_t>(frames_) > wav_float_max_frames(spec_.channels))
+    flushed = fail(path_, "longer than a WAV file can hold (4 GiB); write FLAC or split the render");
+  const auto header = wav_float_header(spec_.channels, spec_.sample_rate, static_cast<uint64_t>(frames_));
+  if (flushed && ::pwrite(fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size()))
+    flushed = fail(path_, std::string("write failed: ") + std::strerror(errno));
+  if (::close(fd) != 0 && flushed) return fail(path_, "closing failed");
+  return flushed;
+}
+
 Expected<void> SoundFileWriter::close() {
+  if (raw_fd_ >= 0) return close_raw();
   auto* f = static_cast<SNDFILE*>(handle_);
   if (!f) return {};
   auto flushed = flush();

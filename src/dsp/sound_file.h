@@ -66,12 +66,17 @@ class SoundFileWriter {
  private:
   SoundFileWriter() = default;
   void* handle_ = nullptr;  // SNDFILE*
+  int raw_fd_ = -1;         // a float WAV, written without libsndfile (wav_float_header.h)
   SoundFileSpec spec_;
   std::string path_;
   // Frames are staged and handed to libsndfile in large chunks: it issues
   // one write() per call, and per-block calls cost more in system time than
   // the whole conversion.
   Expected<void> flush();
+  static Expected<std::unique_ptr<SoundFileWriter>> create_float_wav(const std::string& path,
+                                                                     const SoundFileSpec& spec);
+  Expected<void> flush_raw();
+  Expected<void> close_raw();
   std::vector<float> staged_;
   size_t staged_frames_ = 0;
   std::vector<int32_t> scratch_;

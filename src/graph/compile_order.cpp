@@ -16,12 +16,19 @@ std::string who(const GraphNode& gn) {
   return "node '" + gn.id + "' (" + gn.type->name + ")";
 }
 
+// The vertices with an edge to themselves, found once (asking per
+// component would scan every edge for every vertex).
+std::vector<bool> self_loops(uint32_t vertices, const std::vector<TopologyEdge>& edges) {
+  std::vector<bool> loops(vertices, false);
+  for (const TopologyEdge& e : edges)
+    if (e.from == e.to) loops[e.from] = true;
+  return loops;
+}
+
 // Whether component `comp` is a cycle: several vertices, or one with an
 // edge to itself.
-bool is_cycle(const std::vector<uint32_t>& comp, const std::vector<TopologyEdge>& edges) {
-  if (comp.size() >= 2) return true;
-  return std::any_of(edges.begin(), edges.end(),
-                     [&](const TopologyEdge& e) { return e.from == comp[0] && e.to == comp[0]; });
+bool is_cycle(const std::vector<uint32_t>& comp, const std::vector<bool>& loops) {
+  return comp.size() >= 2 || loops[comp[0]];
 }
 
 // A graph has at most one endpoint of each direction; `slot` is where the
@@ -89,8 +96,9 @@ Expected<void> split_cycles(CompileState& s) {
     for (const ParamTarget& t : graph.nodes[i].param_targets) node_edges.push_back({i, t.node});
   }
   s.split.assign(s.node_count, false);
+  const std::vector<bool> loops = self_loops(s.node_count, node_edges);
   for (const auto& comp : strongly_connected(s.node_count, node_edges)) {
-    if (!is_cycle(comp, node_edges)) continue;
+    if (!is_cycle(comp, loops)) continue;
     for (uint32_t v : comp) {
       if (s.plan.nodes[v]->can_close_cycle()) s.split[v] = true;
     }
@@ -136,8 +144,9 @@ Expected<void> order_vertices(CompileState& s) {
   const auto vcount = static_cast<uint32_t>(s.vertices.size());
   s.order = topological_order(vcount, s.all_edges);
   if (s.order.empty() && vcount > 0) {
+    const std::vector<bool> loops = self_loops(vcount, s.all_edges);
     for (const auto& comp : strongly_connected(vcount, s.all_edges)) {
-      if (!is_cycle(comp, s.all_edges)) continue;
+      if (!is_cycle(comp, loops)) continue;
       const std::vector<uint32_t> cycle = find_cycle(comp, s.all_edges);
       std::string names;
       for (uint32_t v : cycle) names += graph.nodes[s.vertices[v].node].id + " -> ";

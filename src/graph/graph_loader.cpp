@@ -12,8 +12,10 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
 
 #include "graph/edit_distance.h"
+#include "graph/graph_file_text.h"
 #include "graph/port_ref.h"
 #include "graph/time_spec.h"
 #include "graph/yaml_location.h"
@@ -29,8 +31,8 @@ struct LoadError {
 
 class Loader {
  public:
-  Loader(std::string_view text, std::string file, const NodeRegistry& registry)
-      : text_(text), file_(std::move(file)), registry_(registry) {
+  Loader(std::string_view text, std::string file, const NodeRegistry& registry, const GraphOverrides& overrides)
+      : text_(text), file_(std::move(file)), registry_(registry), overrides_(overrides) {
     const size_t slash = file_.rfind('/');
     if (slash != std::string::npos) base_dir_ = file_.substr(0, slash + 1);
   }
@@ -88,6 +90,16 @@ class Loader {
   std::string file_;
   std::string base_dir_;  // relative paths in the graph resolve against it
   const NodeRegistry& registry_;
+  GraphOverrides overrides_;
+  // Lookups by id and duplicate checks in O(1)/O(log n): a graph of 100k
+  // nodes must load in about a second, not scan the nodes per connection.
+  std::unordered_map<std::string, uint32_t> node_index_;
+  using ConnectionKey = std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t>;
+  std::map<ConnectionKey, uint32_t> connection_lines_;
+  std::optional<uint32_t> find_node(const std::string& id) const {
+    const auto it = node_index_.find(id);
+    return it == node_index_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+  }
   Graph graph_;
 };
 
@@ -198,6 +210,8 @@ void Loader::load_header(const YAML::Node& root) {
     if (b != std::floor(b)) fail(at(v), "block_size must be a whole number of frames");
     graph_.block_size = static_cast<FrameCount>(b);
   }
+  if (overrides_.sample_rate) graph_.sample_rate = *overrides_.sample_rate;
+  if (overrides_.block_size) graph_.block_size = *overrides_.block_size;
   if (auto v = root["tempo"]) graph_.tempo_bpm = number(v, "tempo (beats per minute)", 1, 999);
   if (auto v = root["time_signature"]) {
     const std::string s = scalar(v, "a time signature like 4/4");
@@ -258,11 +272,12 @@ void Loader::load_nodes(const YAML::Node& nodes) {
         fail(at(it->first), "node id '" + id + "' may use only letters, digits, '_' and '-'");
       }
     }
-    if (auto prev = graph_.find_node(id)) {
+    if (auto prev = find_node(id)) {
       fail(at(it->first), "duplicate node id '" + id + "' (first defined at line " +
                               std::to_string(graph_.nodes[*prev].where.line) + ")");
     }
     load_node(id, it->first, it->second);
+    node_index_.emplace(id, static_cast<uint32_t>(graph_.nodes.size() - 1));
   }
 }
 
@@ -457,7 +472,7 @@ NodeBudget Loader::load_budget(const YAML::Node& b, const std::string& id) const
 
 Loader::ResolvedRef Loader::resolve(const PortRef& ref, bool input, const YAML::Node& item) {
   const SourceLocation where = at_scalar_char(item, ref.column);
-  auto idx = graph_.find_node(ref.node);
+  auto idx = find_node(ref.node);
   if (!idx) {
     std::vector<std::string> ids;
     for (const auto& n : graph_.nodes) ids.push_back(n.id);
@@ -551,13 +566,11 @@ void Loader::load_connection(const YAML::Node& item) {
     c.dst_port = to.port;
     c.dst_channel = to.channels[i];
     c.where = at(item);
-    for (const Connection& e : graph_.connections) {
-      if (std::tie(e.src_node, e.src_port, e.src_channel, e.dst_node, e.dst_port, e.dst_channel) ==
-          std::tie(c.src_node, c.src_port, c.src_channel, c.dst_node, c.dst_port, c.dst_channel)) {
-        fail(c.where, "duplicate connection " + graph_.channel_name(c.src_node, c.src_port, c.src_channel, false) +
-                          " -> " + graph_.channel_name(c.dst_node, c.dst_port, c.dst_channel, true) +
-                          " (already made at line " + std::to_string(e.where.line) + ")");
-      }
+    const ConnectionKey key{c.src_node, c.src_port, c.src_channel, c.dst_node, c.dst_port, c.dst_channel};
+    if (const auto [it, fresh] = connection_lines_.emplace(key, c.where.line); !fresh) {
+      fail(c.where, "duplicate connection " + graph_.channel_name(c.src_node, c.src_port, c.src_channel, false) +
+                        " -> " + graph_.channel_name(c.dst_node, c.dst_port, c.dst_channel, true) +
+                        " (already made at line " + std::to_string(it->second) + ")");
     }
     graph_.connections.push_back(c);
   }
@@ -596,7 +609,7 @@ std::pair<uint32_t, ParamId> Loader::resolve_param(const YAML::Node& n, const st
   if (dot == std::string::npos) fail(at(n), "expected 'node.parameter', got '" + s + "'");
   const std::string id = s.substr(0, dot);
   const std::string name = s.substr(dot + 1);
-  auto idx = graph_.find_node(id);
+  auto idx = find_node(id);
   if (!idx) {
     std::vector<std::string> ids;
     for (const auto& g : graph_.nodes) ids.push_back(g.id);
@@ -677,9 +690,11 @@ void Loader::load_event(const YAML::Node& item) {
 
 }  // namespace
 
-Expected<Graph> load_graph_text(std::string_view text, const std::string& file_name, const NodeRegistry& registry) {
+Expected<Graph> load_graph_text(std::string_view text, const std::string& file_name, const NodeRegistry& registry,
+                                const GraphOverrides& overrides) {
+  if (auto plain = check_text(text, file_name); !plain) return unexpected(plain.error());
   try {
-    return Loader(text, file_name, registry).load();
+    return Loader(text, file_name, registry, overrides).load();
   } catch (const LoadError& e) {
     return unexpected(e.error);
   } catch (const YAML::Exception& e) {
@@ -687,16 +702,11 @@ Expected<Graph> load_graph_text(std::string_view text, const std::string& file_n
   }
 }
 
-Expected<Graph> load_graph_file(const std::string& path, const NodeRegistry& registry) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    SourceLocation w;
-    w.file = path;
-    return unexpected(make_error(ErrorDomain::graph, "cannot open graph file", w));
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return load_graph_text(s.str(), path, registry);
+Expected<Graph> load_graph_file(const std::string& path, const NodeRegistry& registry,
+                                const GraphOverrides& overrides) {
+  auto text = read_graph_file(path);
+  if (!text) return unexpected(text.error());
+  return load_graph_text(*text, path, registry, overrides);
 }
 
 }  // namespace ac

@@ -3,6 +3,10 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
 
 #include "core/audio_section.h"
 #include "core/cycle_clock.h"
@@ -11,11 +15,31 @@
 
 namespace ac {
 
+namespace {
+
+// A cgroup v2 CPU quota ("200000 100000" in cpu.max: two CPUs' worth of
+// time), rounded up; 0 when there is none.
+uint32_t cgroup_cpu_quota() {
+  std::FILE* f = std::fopen("/sys/fs/cgroup/cpu.max", "r");
+  if (!f) return 0;
+  char quota[32] = {};
+  long long period = 0;
+  const int got = std::fscanf(f, "%31s %lld", quota, &period);
+  std::fclose(f);
+  if (got != 2 || period <= 0 || std::string(quota) == "max") return 0;
+  const long long q = std::atoll(quota);
+  return q > 0 ? static_cast<uint32_t>((q + period - 1) / period) : 0;
+}
+
+}  // namespace
+
 uint32_t ParallelExecutor::available_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return std::max(1u, std::thread::hardware_concurrency());
-  return static_cast<uint32_t>(std::max(1, CPU_COUNT(&set)));
+  uint32_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = static_cast<uint32_t>(std::max(1, CPU_COUNT(&set)));
+  const uint32_t quota = cgroup_cpu_quota();
+  return quota ? std::min(cpus, quota) : cpus;
 }
 
 ParallelExecutor::ParallelExecutor(const ParallelExecutorOptions& options)

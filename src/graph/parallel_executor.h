@@ -50,7 +50,8 @@ class ParallelExecutor final : public Executor {
   // priority ("" if they did or had no need to). Read after the first block.
   std::string realtime_warning() const;
 
-  // [any] The number of CPUs this process may run on (its affinity mask).
+  // [any] The number of CPUs this process may run on (its affinity mask and
+  // its cgroup CPU quota).
   static uint32_t available_cpus();
 
  private:

@@ -118,13 +118,16 @@ void OfflineDriver::loop() {
       // Four partial sums keep the additions from waiting on each other.
       double sq[4] = {0, 0, 0, 0};
       float peak = s.peak;
+      uint64_t over = 0;
       for (FrameCount i = 0; i < frames; ++i) {
         const float a = std::fabs(x[i]);
         peak = a > peak ? a : peak;
+        over += a > 1.0f;
         sq[i & 3] += static_cast<double>(x[i]) * x[i];
         interleaved[static_cast<size_t>(i) * out_channels + c] = x[i];
       }
       s.peak = peak;
+      s.over_full_scale += over;
       squares[c] += (sq[0] + sq[1]) + (sq[2] + sq[3]);
     }
     if (writer_) {

@@ -28,6 +28,7 @@ class Executor;
 struct OutputChannelStats {
   float peak = 0.0f;
   double rms = 0.0;
+  uint64_t over_full_scale = 0;  // samples beyond ±1.0: clipped in an integer file
 };
 
 struct OfflineDriverOptions {

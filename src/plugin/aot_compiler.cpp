@@ -8,6 +8,7 @@
 #include <wabt/stream.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -113,6 +114,9 @@ Expected<AotArtifact> compile_to_cache(const Module& module, const AotOptions& o
     return out;
   }
 
+  if (options.announce)
+    std::fprintf(stderr, "compiling plug-in %s ahead of time (cached for next time in %s)\n", module.name().c_str(),
+                 dir.c_str());
   const auto start = std::chrono::steady_clock::now();
   fs::create_directories(dir, ec);
   if (ec) return fail(module, "cannot create the cache directory " + dir + ": " + ec.message());

@@ -20,6 +20,9 @@ struct AotOptions {
   std::string optimize = "-O2";
   BoundsCheck bounds = BoundsCheck::guard_pages;
   unsigned max_call_depth = 1000;  // wasm call depth before "call stack exhausted"
+  // A first compile takes a second or two: say so on stderr (a user sees
+  // why the graph is slow to start, and that it will not be next time).
+  bool announce = true;
 };
 
 struct AotArtifact {

@@ -68,7 +68,7 @@ TEST(JackInterop, SineThroughJackArrivesWhole) {
   test::TempDir tmp;
   // Real-time, as a JACK server is run: without it, an ASan build on a
   // loaded machine saw an xrun every half second, with no clean second left.
-  test::JackServer jack(tmp, /*realtime=*/true);
+  test::JackServer jack(tmp, {.realtime = true});
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const auto [tx, rx] = sine_graphs(tmp, "{type: output, channels: 1}", "{type: input, channels: 1}");
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 14s < /dev/null",
@@ -137,6 +137,40 @@ TEST(JackInterop, BufferSizeChangesMidRunKeepTheSignalWhole) {
   EXPECT_LE(breaks, test::kBreaksPerXrun * xruns) << breaks << " breaks but only " << xruns << " xruns reported";
 }
 
+// The timeline and the report count the frames JACK ran, whatever the
+// period against the graph's 64-frame block: smaller periods run one short
+// block each, larger ones several blocks back to back. A recorder in the
+// graph holds exactly the frames reported.
+TEST(JackInterop, ReportedTimeIsRightForEveryPeriod) {
+  for (const unsigned period : {16u, 32u, 64u, 128u, 256u}) {
+    SCOPED_TRACE("JACK period " + std::to_string(period));
+    test::TempDir tmp;
+    test::JackServer jack(tmp, {.period = period});
+    ASSERT_TRUE(jack.ready()) << "jackd did not come up";
+    const std::string graph = write(tmp, "g.yaml",
+                                    "block_size: 64\nnodes:\n  s: {type: sine, params: {frequency: 997}}\n"
+                                    "  o: {type: jack.out, channels: 1}\n"
+                                    "  r: {type: file_recorder, channels: 1, params: {path: rec.wav}}\n"
+                                    "connections:\n  - s.out -> o.in\n  - s.out -> r.in\n");
+    const auto r = test::run_command("cd " + tmp.dir() + " && " + jack.env() + kBinary + " run " + graph +
+                                     " --driver jack --name p --duration 1s < /dev/null");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    double seconds = 0;
+    unsigned long long blocks = 0;
+    const size_t at = r.output.find("stopped after");
+    ASSERT_NE(at, std::string::npos) << r.output;
+    ASSERT_EQ(std::sscanf(r.output.c_str() + at, "stopped after %lf s (%llu blocks)", &seconds, &blocks), 2);
+    const auto frames = static_cast<long long>(std::llround(seconds * 48000));
+    EXPECT_GE(frames, 48000) << r.output;
+    EXPECT_LT(frames, 48000 + static_cast<long long>(period) + 1) << r.output;  // the period that crossed 1 s
+    const long long per_block = std::min(period, 64u);
+    EXPECT_EQ(static_cast<long long>(blocks), (frames + per_block - 1) / per_block) << r.output;
+    SoundFileInfo info;
+    ASSERT_TRUE(read_sound_file(tmp.path("rec.wav"), &info));
+    EXPECT_NEAR(static_cast<double>(info.frames), static_cast<double>(frames), 1.0) << r.output;
+  }
+}
+
 TEST(JackInterop, ServerGoingAwayEndsTheClientWithAnError) {
   test::TempDir tmp;
   test::JackServer jack(tmp);
@@ -170,7 +204,7 @@ uint8_t note_of(uint32_t word) {
 // bridge: the same test under the same load is exact with -S).
 TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
   test::TempDir tmp;
-  test::JackServer jack(tmp, /*realtime=*/false, /*synchronous=*/true);
+  test::JackServer jack(tmp, {.synchronous = true});
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   const std::string rx = write(tmp, "rx.yaml",
                                "nodes:\n  keys: {type: jack.midi.in}\n"
@@ -261,7 +295,7 @@ TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
 // less than half a note's spacing of them between two events).
 TEST(JackInterop, JackMidiDumpSeesOurFrames) {
   test::TempDir tmp;
-  test::JackServer jack(tmp, /*realtime=*/true);
+  test::JackServer jack(tmp, {.realtime = true});
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
   ASSERT_TRUE(jack.wait_for_port("dump:input"));
@@ -321,7 +355,7 @@ std::vector<int64_t> note_on_frames(const std::string& dump, unsigned note) {
 // is refused, and nothing changes.
 TEST(JackInterop, PatchesAddPortsWhileRunningAndMidiPortsKeepTheirNames) {
   test::TempDir tmp;
-  test::JackServer jack(tmp, /*realtime=*/true);
+  test::JackServer jack(tmp, {.realtime = true});
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
   ASSERT_TRUE(jack.wait_for_port("dump:input"));

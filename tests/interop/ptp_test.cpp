@@ -169,7 +169,7 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   PtpLan lan(tmp, 2);  // a bridge adds tens of µs of jitter: one veth pair
   ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
   auto gm = lan.ptp4l(0, "priority1 100\n");
-  test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --slave --json --duration 85",
+  test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --slave --json --duration 85s",
                         tmp.path("ac.json"));
   // The observer shares audiocloud's namespace and interface (both bind the
   // PTP ports with SO_REUSEADDR; each matches its own Delay_Resp), under a
@@ -252,7 +252,7 @@ TEST(PtpInterop, Ptp4lMeasuresAudiocloudAsGrandmaster) {
   test::TempDir tmp;
   PtpLan lan(tmp, 2);
   ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
-  test::ChildProcess ac(lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) + " --master --duration 45",
+  test::ChildProcess ac(lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) + " --master --duration 45s",
                         tmp.path("ac.out"));
   auto slave = lan.ptp4l(1, "slaveOnly 1\nfree_running 1\n");
   test::ChildProcess capture(
@@ -296,7 +296,7 @@ TEST(PtpInterop, ThreeClocksAgreeOnTheBestAndTheNextTakesOver) {
   auto a = lan.ptp4l(0, "priority1 100\nfree_running 1\n");
   auto b = lan.ptp4l(1, "priority1 110\nfree_running 1\n");
   test::ChildProcess ac(
-      lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --auto --priority1 120 --json --duration 75",
+      lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --auto --priority1 120 --json --duration 75s",
       tmp.path("ac.json"));
   // A ptp4l slave beside audiocloud, to compare how soon each follows the
   // next grandmaster (the standard's qualification holds both back alike).
@@ -420,8 +420,9 @@ TEST(PtpInterop, AtEqualPriorityTheLowerClockIdentityWins) {
     PtpLan lan(tmp, 2);
     ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
     auto peer = lan.ptp4l(0, "clockIdentity " + ptp4l_id + "\nfree_running 1\n");
-    test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --auto --json --duration 15",
-                          tmp.path("ac.json"));
+    test::ChildProcess ac(
+        lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --auto --json --duration 15s",
+        tmp.path("ac.json"));
     ASSERT_TRUE(ac.wait_for_exit(40).has_value());
     const auto samples = read_json(tmp.path("ac.json"));
     ASSERT_FALSE(samples.empty());
@@ -451,13 +452,13 @@ TEST(PtpInterop, APromotedSlaveKeepsTheTimescaleItFollowed) {
       gm_ptp4l = lan.ptp4l(0, "priority1 100\nfree_running 1\n");
     else
       gm_ac = std::make_unique<test::ChildProcess>(
-          lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) + " --auto --priority1 100 --duration 60",
+          lan.in(lan.ns(0)) + kBinary + " ptp --iface " + lan.iface(0) + " --auto --priority1 100 --duration 60s",
           tmp.path("gm.out"));
     test::ChildProcess next(
-        lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --auto --priority1 110 --json --duration 55",
+        lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --auto --priority1 110 --json --duration 55s",
         tmp.path("next.json"));
     test::ChildProcess slave(
-        lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --slave --json --duration 55",
+        lan.in(lan.ns(2)) + kBinary + " ptp --iface " + lan.iface(2) + " --slave --json --duration 55s",
         tmp.path("slave.json"));
     // Until both follow the grandmaster, then a few seconds more.
     for (int i = 0; i < 30; ++i) {
@@ -656,7 +657,7 @@ class PtpInteropBridged : public ::testing::Test {
 
   test::TempDir tmp;
   PtpLan lan{tmp, 2};
-  test::JackServer jack{tmp, /*realtime=*/true};
+  test::JackServer jack{tmp, {.realtime = true}};
   std::unique_ptr<test::ChildProcess> gm;
 };
 

@@ -13,12 +13,13 @@
 
 namespace ac::test {
 
-JackServer::JackServer(const TempDir& tmp, bool realtime, bool synchronous)
+JackServer::JackServer(const TempDir& tmp, JackServerOptions options)
     : cleaned_(clean_stale_registry()),
       name_("actest" + std::to_string(getpid())),
       env_("JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=" + name_ + " "),
-      jackd_("JACK_NO_START_SERVER=1 jackd -n " + name_ + (realtime ? " -R -P 80" : " --no-realtime") +
-                 (synchronous ? " -S" : "") + " -d dummy -r 48000 -p 64 -C 2 -P 2",
+      jackd_("JACK_NO_START_SERVER=1 jackd -n " + name_ + (options.realtime ? " -R -P 80" : " --no-realtime") +
+                 (options.synchronous ? " -S" : "") + " -d dummy -r 48000 -p " + std::to_string(options.period) +
+                 " -C 2 -P 2",
              tmp.path("jackd.log")) {
   const auto r = run_command(env_ + "timeout 10 jack_wait -w -t 10");
   ready_ = r.output.find("server is available") != std::string::npos;

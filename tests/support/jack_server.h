@@ -10,17 +10,23 @@
 
 namespace ac::test {
 
+struct JackServerOptions {
+  // jackd and its clients' threads at SCHED_FIFO (the test runs as root).
+  // The dummy backend sleeps a period after each cycle, so without it a
+  // loaded machine slows JACK's clock by up to a percent.
+  bool realtime = false;
+  // jackd -S, where the server waits for the whole graph each cycle. In
+  // jackd2's default asynchronous mode a client that ends a cycle late
+  // hands its output to the clients after it in the next cycle, a period
+  // late (measured: 1-2 of ~80 MIDI events under load; none of 575 with -S
+  // under the same load).
+  bool synchronous = false;
+  unsigned period = 64;  // frames
+};
+
 class JackServer {
  public:
-  // `realtime`: jackd and its clients' threads at SCHED_FIFO (the test runs
-  // as root). The dummy backend sleeps a period after each cycle, so without
-  // it a loaded machine slows JACK's clock by up to a percent.
-  // `synchronous`: jackd -S, where the server waits for the whole graph
-  // each cycle. In jackd2's default asynchronous mode a client that ends a
-  // cycle late hands its output to the clients after it in the next cycle,
-  // a period late (measured: 1-2 of ~80 MIDI events under load; none of 575
-  // with -S under the same load).
-  explicit JackServer(const TempDir& tmp, bool realtime = false, bool synchronous = false);
+  explicit JackServer(const TempDir& tmp, JackServerOptions options = {});
   // A stopped server unregisters; SIGKILL would leave it in JACK's registry,
   // which holds only a few servers.
   ~JackServer();
