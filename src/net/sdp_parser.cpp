@@ -70,7 +70,7 @@ class Parser {
   std::vector<Line> lines_;
   std::string source_;
   SdpStream s_;
-  bool in_audio_ = false, seen_audio_ = false, seen_rtpmap_ = false;
+  bool in_audio_ = false, seen_audio_ = false;
   std::optional<double> ptime_;
   std::optional<Line> rtpmap_line_, ptime_line_;
 };
