@@ -33,6 +33,8 @@ test_packages=(
   # PCM plug-in, liblo's tools; PTP: linuxptp (ptp4l, pmc), namespaces
   # (iproute2), tshark as the independent dissector
   jackd2 alsa-utils libasound2-plugins liblo-tools linuxptp iproute2 tshark
+  # AES67 peers: GStreamer (rtpL24pay/depay, udpsrc/udpsink) and ffmpeg
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good ffmpeg
   # independent peers for tests and benchmarks
   sox python3 time
   # fuzzing and sanitizers (clang's libFuzzer and runtimes)

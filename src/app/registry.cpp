@@ -4,6 +4,7 @@
 #include "io/alsa_nodes.h"
 #include "io/jack_nodes.h"
 #include "midi/midi_nodes.h"
+#include "net/net_nodes.h"
 #include "plugin/plugin_nodes.h"
 
 namespace ac {
@@ -16,6 +17,7 @@ NodeRegistry default_registry() {
   register_plugin_nodes(r);
   register_jack_nodes(r);
   register_alsa_nodes(r);
+  register_net_nodes(r);
   return r;
 }
 

@@ -21,7 +21,8 @@ VethLan::VethLan(int nodes, const std::string& subnet)
     count_ = 2;
     for (int i = 0; ok_ && i < 2; ++i) {
       ok_ = sh(in(ns(i)) + "ip addr add " + address(i) + "/24 dev " + iface(i)) &&
-            sh(in(ns(i)) + "ip link set " + iface(i) + " up") && sh(in(ns(i)) + "ip link set lo up");
+            sh(in(ns(i)) + "ip link set " + iface(i) + " up") && sh(in(ns(i)) + "ip link set lo up") &&
+            sh(in(ns(i)) + "ip route add 224.0.0.0/4 dev " + iface(i));  // multicast leaves by the veth
     }
     return;
   }
@@ -36,7 +37,7 @@ VethLan::VethLan(int nodes, const std::string& subnet)
           sh(in(bridge_ns()) + "ip link set " + b + " master br0") &&
           sh(in(bridge_ns()) + "ip link set " + b + " up") &&
           sh(in(ns(i)) + "ip addr add " + address(i) + "/24 dev " + v) && sh(in(ns(i)) + "ip link set " + v + " up") &&
-          sh(in(ns(i)) + "ip link set lo up");
+          sh(in(ns(i)) + "ip link set lo up") && sh(in(ns(i)) + "ip route add 224.0.0.0/4 dev " + v);
     count_ = i + 1;
   }
 }

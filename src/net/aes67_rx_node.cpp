@@ -1,0 +1,239 @@
+#include "net/aes67_rx_node.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "net/pcm_payload.h"
+#include "net/sdp.h"
+
+namespace ac {
+namespace {
+
+ParamSpec optional_path(std::string name, std::string help) {
+  ParamSpec p = path_param(std::move(name), std::move(help));
+  p.required = false;
+  return p;
+}
+
+// The stream as the options say: from the SDP file when one is named (its
+// address, format and payload type), else from `source` and the format
+// options.
+struct StreamSpec {
+  net::Endpoint source;
+  rtp::StreamFormat format;
+  uint8_t payload_type = 96;
+};
+
+Expected<StreamSpec> stream_of(const NodeOptions& o) {
+  StreamSpec s;
+  const std::string sdp_path = o.text("sdp");
+  if (!sdp_path.empty()) {
+    std::ifstream in(sdp_path, std::ios::binary);
+    if (!in) return unexpected(make_error(ErrorDomain::io, "cannot read the SDP file '" + sdp_path + "'"));
+    std::stringstream text;
+    text << in.rdbuf();
+    auto sdp = rtp::parse_sdp(text.str(), sdp_path);
+    if (!sdp) return unexpected(sdp.error());
+    s.source = net::Endpoint{sdp->destination, sdp->port};
+    s.format = sdp->format;
+    s.payload_type = sdp->payload_type;
+  } else {
+    if (o.text("source").empty())
+      return unexpected(make_error(ErrorDomain::io, "name the stream: 'sdp' (a file) or 'source' (ADDRESS:PORT)"));
+    auto e = net::parse_endpoint(o.text("source"), 5004);
+    if (!e) return unexpected(e.error());
+    s.source = *e;
+    auto enc = rtp::encoding_from_name(o.text("encoding"));
+    if (!enc) return unexpected(enc.error());
+    auto t = rtp::packet_time_from_text(o.text("packet_time"));
+    if (!t) return unexpected(t.error());
+    s.format = rtp::StreamFormat{*enc, 48000, o.count("channels"), *t};
+    s.payload_type = static_cast<uint8_t>(o.count("payload_type"));
+  }
+  if (auto ok = rtp::check_format(s.format); !ok) return unexpected(ok.error());
+  return s;
+}
+
+}  // namespace
+
+Aes67RxNode::Aes67RxNode(const NodeOptions& o, const NodeLayout& l) : Node(l.params) {
+  const StreamSpec s = *stream_of(o);  // checked by the layout
+  source_ = s.source;
+  format_ = s.format;
+  payload_type_ = s.payload_type;
+  socket_options_.interface = o.text("interface");
+  link_offset_ms_ = o.number("link_offset");
+}
+
+Aes67RxNode::~Aes67RxNode() {
+  deactivate();
+}
+
+Expected<void> Aes67RxNode::prepare(const StreamConfig& c) {
+  config_ = c;
+  if (format_.sample_rate != static_cast<uint32_t>(c.sample_rate))
+    return unexpected(make_error(ErrorDomain::io, "the stream runs at " + std::to_string(format_.sample_rate) +
+                                                      " Hz, the graph at " + std::to_string(c.sample_rate) +
+                                                      " Hz (bridging clock domains is not built yet)"));
+  const uint32_t fpp = format_.frames_per_packet();
+  link_offset_frames_ = static_cast<int64_t>(link_offset_ms_ * c.sample_rate / 1000.0 + 0.5);
+  if (link_offset_frames_ < 3 * static_cast<int64_t>(fpp))
+    return unexpected(make_error(ErrorDomain::io, "link_offset " + std::to_string(link_offset_ms_) +
+                                                      " ms is less than 3 packet times (" + std::to_string(3 * fpp) +
+                                                      " frames)"));
+  // Two seconds of packets, a power of two: room for any sane offset.
+  uint32_t slots = 1;
+  while (slots < 2 * format_.sample_rate / fpp) slots <<= 1;
+  buffer_ = std::make_unique<rtp::JitterBuffer>(fpp, format_.channels, slots);
+  tied_ = false;
+  return {};
+}
+
+Expected<void> Aes67RxNode::activate() {
+  if (thread_.joinable()) return {};
+  auto s = net::UdpSocket::receiver(source_, socket_options_);
+  if (!s) return unexpected(s.error());
+  socket_ = std::move(*s);
+  stop_.store(false);
+  thread_ = std::thread([this] { receiver_loop(); });
+  return {};
+}
+
+void Aes67RxNode::deactivate() {
+  if (!thread_.joinable()) return;
+  stop_.store(true, std::memory_order_release);
+  thread_.join();
+}
+
+void Aes67RxNode::receiver_loop() {
+  std::vector<uint8_t> datagram(9000);
+  std::vector<float> scratch(size_t{format_.frames_per_packet()} * format_.channels);
+  while (!stop_.load(std::memory_order_acquire)) {
+    const int n = socket_.receive(datagram, 20);
+    if (n <= 0) continue;
+    if (static_cast<size_t>(n) > datagram.size()) {
+      oversized_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    auto p = rtp::decode(std::span<const uint8_t>(datagram.data(), static_cast<size_t>(n)));
+    if (!p) {
+      malformed_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    take(*p, scratch);
+  }
+}
+
+void Aes67RxNode::take(const rtp::PacketView& p, std::vector<float>& scratch) {
+  if (p.header.payload_type != payload_type_ || p.payload.size() != format_.payload_bytes()) {
+    wrong_format_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  received_.fetch_add(1, std::memory_order_relaxed);
+  if (have_ssrc_ && p.header.ssrc != ssrc_) {
+    ssrc_changes_.fetch_add(1, std::memory_order_relaxed);
+    buffer_->reset();
+    retie_.store(true, std::memory_order_release);
+    have_ssrc_ = false;
+  }
+  if (have_ssrc_) {
+    const int32_t d = rtp::sequence_delta(last_sequence_, p.header.sequence);
+    if (d > 1) lost_.fetch_add(static_cast<uint64_t>(d - 1), std::memory_order_relaxed);
+    if (d <= 0) reordered_.fetch_add(1, std::memory_order_relaxed);
+    if (d > 0) last_sequence_ = p.header.sequence;
+  } else {
+    have_ssrc_ = true;
+    ssrc_ = p.header.ssrc;
+    last_sequence_ = p.header.sequence;
+  }
+  rtp::unpack_pcm(p.payload, format_.encoding, scratch.data());
+  switch (buffer_->put(p.header.timestamp, scratch.data())) {
+    case rtp::JitterBuffer::Put::stored:
+      break;
+    case rtp::JitterBuffer::Put::duplicate:
+      duplicated_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case rtp::JitterBuffer::Put::late:
+      late_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case rtp::JitterBuffer::Put::misaligned:
+      // Timestamps off the stream's grid: the sender jumped. Start over.
+      jumps_.fetch_add(1, std::memory_order_relaxed);
+      buffer_->reset();
+      retie_.store(true, std::memory_order_release);
+      (void)buffer_->put(p.header.timestamp, scratch.data());
+      break;
+  }
+}
+
+void Aes67RxNode::process(ProcessContext& ctx) noexcept {
+  const AudioView& out = ctx.out(0);
+  if (retie_.exchange(false, std::memory_order_acq_rel)) tied_ = false;
+  if (!tied_ && buffer_ && buffer_->started()) {
+    // The newest frame that arrived plays the link offset from now.
+    const uint32_t newest_end = buffer_->newest() + format_.frames_per_packet();
+    delta_ = newest_end - static_cast<uint32_t>(ctx.time.value) - static_cast<uint32_t>(link_offset_frames_);
+    tied_ = true;
+  }
+  if (!tied_) {
+    for (uint32_t c = 0; c < out.channel_count; ++c)
+      for (FrameCount i = 0; i < ctx.frames; ++i) out.channel(c)[i] = 0.0f;
+    return;
+  }
+  float* channels[64];
+  for (uint32_t c = 0; c < out.channel_count && c < 64; ++c) channels[c] = out.channel(c);
+  const uint32_t missing = buffer_->read(static_cast<uint32_t>(ctx.time.value) + delta_, ctx.frames, channels);
+  if (missing) concealed_.fetch_add(missing, std::memory_order_relaxed);
+}
+
+Aes67RxStats Aes67RxNode::stats() const {
+  Aes67RxStats s;
+  s.received = received_.load();
+  s.lost = lost_.load();
+  s.late = late_.load();
+  s.duplicated = duplicated_.load();
+  s.reordered = reordered_.load();
+  s.wrong_format = wrong_format_.load();
+  s.oversized = oversized_.load();
+  s.malformed = malformed_.load();
+  s.ssrc_changes = ssrc_changes_.load();
+  s.jumps = jumps_.load();
+  s.concealed_frames = concealed_.load();
+  return s;
+}
+
+std::vector<std::string> Aes67RxNode::counters() const {
+  const Aes67RxStats s = stats();
+  return {std::to_string(s.received) + " RTP packets from " + source_.address + ":" + std::to_string(source_.port) +
+          ": " + std::to_string(s.lost) + " lost, " + std::to_string(s.late) + " late, " +
+          std::to_string(s.duplicated) + " duplicated, " + std::to_string(s.reordered) + " reordered, " +
+          std::to_string(s.malformed) + " malformed, " + std::to_string(s.wrong_format) + " of another format, " +
+          std::to_string(s.oversized) + " oversized; " + std::to_string(s.concealed_frames) + " frames concealed; " +
+          std::to_string(s.ssrc_changes) + " SSRC changes, " + std::to_string(s.jumps) + " timestamp jumps"};
+}
+
+NodeType aes67_rx_node_type() {
+  NodeType t;
+  t.name = "aes67.rx";
+  t.summary = "plays an AES67 stream (RTP L24/L16) at its timestamps plus the link offset";
+  t.options = {optional_path("sdp", "the stream's SDP file (relative to the graph file)"),
+               text_param("source", "or its address: a multicast group or this host, e.g. 239.69.1.2:5004", false),
+               text_param("interface", "network interface by name (default: the kernel's choice)", false),
+               channels_option(2),
+               choice_param("encoding", {"L24", "L16"}, "L24", "sample format on the wire (without an SDP)"),
+               choice_param("packet_time", {"125us", "250us", "333us", "1ms", "4ms"}, "1ms",
+                            "audio per packet (without an SDP)"),
+               integer_param("payload_type", 96, 127, 96, "RTP payload type (without an SDP)"),
+               number_param("link_offset", 0.125, 1000, 1, "ms", "how long after it is due a packet plays")};
+  t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
+    auto s = stream_of(o);
+    if (!s) return unexpected(s.error());
+    return NodeLayout{{}, {{"out", s->format.channels}}, {}};
+  };
+  t.create = [](const NodeOptions& o, const NodeLayout& l) -> Expected<std::unique_ptr<Node>> {
+    return std::unique_ptr<Node>(std::make_unique<Aes67RxNode>(o, l));
+  };
+  return t;
+}
+
+}  // namespace ac

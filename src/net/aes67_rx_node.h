@@ -1,0 +1,73 @@
+#pragma once
+// `aes67.rx`: receives an AES67 stream (RTP L24/L16) described by an SDP
+// file or by its address and format. A receiver thread of the node's own
+// reads the socket, checks every packet (malformed, wrong payload type or
+// size: counted and dropped; lost, duplicated, reordered, late: counted)
+// and fills the jitter buffer; the audio thread only reads that buffer.
+// Each packet plays `link_offset` after it was due: the first packet ties
+// the stream's timestamps to the graph's timeline, the link offset after
+// the newest frame that had arrived. A gap plays as silence (concealed,
+// counted); a new SSRC or a timestamp jump ties the timeline anew.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "graph/node.h"
+#include "graph/node_options.h"
+#include "graph/node_type.h"
+#include "net/aes67_format.h"
+#include "net/rtp_jitter_buffer.h"
+#include "net/rtp_packet.h"
+#include "net/udp_socket.h"
+
+namespace ac {
+
+struct Aes67RxStats {
+  uint64_t received = 0, lost = 0, late = 0, duplicated = 0, reordered = 0, wrong_format = 0, oversized = 0;
+  uint64_t malformed = 0, ssrc_changes = 0, jumps = 0, concealed_frames = 0;
+};
+
+class Aes67RxNode final : public Node {
+ public:
+  Aes67RxNode(const NodeOptions& options, const NodeLayout& layout);
+  ~Aes67RxNode() override;
+
+  Expected<void> prepare(const StreamConfig& config) override;
+  Expected<void> activate() override;  // joins the stream, starts the receiver
+  void deactivate() override;
+  void process(ProcessContext& ctx) noexcept override;  // [audio]
+  std::vector<std::string> counters() const override;
+  Aes67RxStats stats() const;
+
+ private:
+  void receiver_loop();
+  void take(const rtp::PacketView& p, std::vector<float>& scratch);
+
+  net::Endpoint source_;
+  net::SocketOptions socket_options_;
+  rtp::StreamFormat format_;
+  uint8_t payload_type_ = 96;
+  double link_offset_ms_ = 1.0;
+  int64_t link_offset_frames_ = 48;
+  StreamConfig config_;
+  net::UdpSocket socket_;
+  std::unique_ptr<rtp::JitterBuffer> buffer_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  // Receiver thread only.
+  bool have_ssrc_ = false;
+  uint32_t ssrc_ = 0;
+  uint16_t last_sequence_ = 0;
+  // Audio thread: the stream's timestamps as graph sample time + delta_.
+  std::atomic<bool> retie_{false};  // set by the receiver: tie the timeline anew
+  bool tied_ = false;
+  uint32_t delta_ = 0;
+  std::atomic<uint64_t> received_{0}, lost_{0}, late_{0}, duplicated_{0}, reordered_{0}, wrong_format_{0};
+  std::atomic<uint64_t> oversized_{0}, malformed_{0}, ssrc_changes_{0}, jumps_{0}, concealed_{0};
+};
+
+NodeType aes67_rx_node_type();
+
+}  // namespace ac

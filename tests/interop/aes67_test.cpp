@@ -1,0 +1,205 @@
+// AES67 streams against real peers: audiocloud to audiocloud, GStreamer
+// (rtpL24pay / rtpL24depay) both ways and ffmpeg reading the SDP audiocloud
+// wrote, over a veth pair between two network namespaces the test creates.
+// Samples are compared, not levels: the received stream must be the sent
+// one, 24-bit quantised, bit for bit, from where it starts.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+#include "dsp/sound_file.h"
+#include "netns.h"
+#include "render_helpers.h"
+#include "run_command.h"
+
+namespace ac {
+namespace {
+
+const std::string kBinary = AUDIOCLOUD_BINARY;
+
+std::string write(const test::TempDir& tmp, const std::string& name, const std::string& text) {
+  std::ofstream(tmp.path(name)) << text;
+  return tmp.path(name);
+}
+
+// `channels` seeded noises, one a channel, into `sink` (a node body whose
+// input is `in`).
+std::string noise_graph(uint32_t channels, const std::string& sink) {
+  std::string g = "nodes:\n";
+  for (uint32_t c = 0; c < channels; ++c)
+    g += "  n" + std::to_string(c) + ": {type: noise, params: {seed: " + std::to_string(11 + c) + ", level: -6}}\n";
+  g += "  sink: " + sink + "\nconnections:\n";
+  for (uint32_t c = 0; c < channels; ++c)
+    g += "  - n" + std::to_string(c) + ".out -> sink.in[" + std::to_string(c) + "]\n";
+  return g;
+}
+
+// The sent signal, as an integer-valued float per sample (24-bit steps).
+std::vector<std::vector<float>> reference(const test::TempDir& tmp, uint32_t channels, const std::string& encoding) {
+  const std::string g =
+      write(tmp, "ref.yaml", noise_graph(channels, "{type: output, channels: " + std::to_string(channels) + "}"));
+  const auto r =
+      test::run_command(kBinary + " render " + g + " -d 20s -q --encoding " + encoding + " -o " + tmp.path("ref.wav"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto x = read_sound_file(tmp.path("ref.wav"), nullptr);
+  return x ? *x : std::vector<std::vector<float>>{};
+}
+
+// Where `got` (after its leading silence) starts in `sent`, then how many
+// frames match exactly and how many do not, over every channel.
+struct Match {
+  size_t compared = 0, mismatched = 0;
+  bool found = false;
+};
+Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::vector<float>>& got) {
+  Match m;
+  if (got.empty() || sent.empty() || got.size() != sent.size()) return m;
+  size_t i0 = 0;
+  while (i0 < got[0].size() && got[0][i0] == 0.0f) ++i0;
+  const size_t window = 64;
+  if (i0 + window > got[0].size()) return m;
+  size_t j0 = 0;
+  for (; j0 + window <= sent[0].size(); ++j0) {
+    bool same = true;
+    for (size_t k = 0; k < window && same; ++k) same = sent[0][j0 + k] == got[0][i0 + k];
+    if (same) break;
+  }
+  if (j0 + window > sent[0].size()) return m;
+  m.found = true;
+  // The last packet may be cut off by the stop: leave 10 ms at the end.
+  const size_t n = std::min(got[0].size() - i0, sent[0].size() - j0) - 480;
+  for (size_t k = 0; k < n; ++k) {
+    bool same = true;
+    for (size_t c = 0; c < got.size(); ++c) same = same && got[c][i0 + k] == sent[c][j0 + k];
+    m.mismatched += !same;
+  }
+  m.compared = n;
+  return m;
+}
+
+std::vector<std::vector<float>> recorded(const std::string& path) {
+  auto x = read_sound_file(path, nullptr);
+  EXPECT_TRUE(x) << (x ? "" : x.error().message);
+  return x ? *x : std::vector<std::vector<float>>{};
+}
+
+class Aes67Interop : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(lan.ok()) << "could not create the network namespaces"; }
+  std::string group() const { return "239.69.79.1"; }
+  test::TempDir tmp;
+  test::VethLan lan{2, "10.79.7"};
+};
+
+// audiocloud → audiocloud: 2 channels at 1 ms and 8 at 125 µs, multicast
+// on the veth pair; the receiver's counters say nothing was lost or late.
+TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
+  struct Case {
+    uint32_t channels;
+    const char* packet_time;
+  };
+  for (const Case c : {Case{2, "1ms"}, Case{8, "125us"}}) {
+    SCOPED_TRACE(std::to_string(c.channels) + " channels, " + c.packet_time);
+    const std::string tx = write(
+        tmp, "tx.yaml",
+        noise_graph(c.channels, "{type: aes67.tx, channels: " + std::to_string(c.channels) +
+                                    ", params: {destination: \"" + group() + ":5004\", interface: " + lan.iface(0) +
+                                    ", packet_time: " + c.packet_time + ", sdp: tx.sdp}}"));
+    const std::string rx = write(tmp, "rx.yaml",
+                                 "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
+                                     ", link_offset: 20}}\n"
+                                     "  r: {type: file_recorder, channels: " +
+                                     std::to_string(c.channels) +
+                                     ", params: {path: rx.wav, encoding: float}}\n"
+                                     "connections:\n  - rx.out -> r.in\n");
+    // The SDP is written when the sender starts: the receiver reads it.
+    std::remove(tmp.path("tx.sdp").c_str());
+    test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
+    for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
+    const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 3s < /dev/null");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
+    EXPECT_NE(r.output.find(" 0 lost, 0 late, 0 duplicated, 0 reordered, 0 malformed, 0 of another format"),
+              std::string::npos)
+        << r.output;
+    const Match m = match(reference(tmp, c.channels, "pcm24"), recorded(tmp.path("rx.wav")));
+    ASSERT_TRUE(m.found) << "the received samples are nowhere in the sent ones";
+    EXPECT_GT(m.compared, 48000u * 2);
+    EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+  }
+}
+
+// GStreamer sends (a pcm24 WAV through rtpL24pay, 1 ms packets, paced by its
+// clock); audiocloud receives it bit for bit.
+TEST_F(Aes67Interop, GStreamerToAudiocloudIsBitExact) {
+  const auto sent = reference(tmp, 2, "pcm24");
+  test::ChildProcess gst(
+      lan.in(0) + "gst-launch-1.0 -q filesrc location=" + tmp.path("ref.wav") +
+          " ! wavparse ! audioconvert dithering=none ! audio/x-raw,format=S24BE,rate=48000,channels=2"
+          " ! rtpL24pay pt=97 min-ptime=1000000 max-ptime=1000000 ! udpsink host=" +
+          group() + " port=5006 auto-multicast=true ttl-mc=1 multicast-iface=" + lan.iface(0),
+      tmp.path("gst.log"));
+  const std::string rx =
+      write(tmp, "rx.yaml",
+            "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + group() + ":5006\", interface: " + lan.iface(1) +
+                ", payload_type: 97, link_offset: 20}}\n"
+                "  r: {type: file_recorder, channels: 2, params: {path: rx.wav, encoding: float}}\n"
+                "connections:\n  - rx.out -> r.in\n");
+  const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 4s < /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output << test::read_text(tmp.path("gst.log"));
+  EXPECT_NE(r.output.find(" 0 lost, 0 late"), std::string::npos) << r.output;
+  const Match m = match(sent, recorded(tmp.path("rx.wav")));
+  ASSERT_TRUE(m.found) << r.output;
+  EXPECT_GT(m.compared, 48000u * 3);
+  EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+}
+
+// audiocloud sends; GStreamer (udpsrc with the stream's caps, rtpL24depay)
+// writes what it received to a WAV: the samples are ours.
+TEST_F(Aes67Interop, AudiocloudToGStreamerIsBitExact) {
+  const std::string tx = write(tmp, "tx.yaml",
+                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                                  ":5008\", interface: " + lan.iface(0) + ", payload_type: 98}}"));
+  test::ChildProcess receiver(
+      lan.in(1) + "timeout --foreground -s INT 5 gst-launch-1.0 -q -e udpsrc address=" + group() +
+          " port=5008 multicast-iface=" + lan.iface(1) +
+          " caps=\"application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24,channels=2,payload=98\""
+          " ! rtpjitterbuffer latency=50 ! rtpL24depay ! audioconvert dithering=none ! audio/x-raw,format=S24LE"
+          " ! wavenc ! filesink location=" +
+          tmp.path("gst.wav"),
+      tmp.path("gst.log"));
+  usleep(500000);
+  const auto r = test::run_command(lan.in(0) + kBinary + " run " + tx + " -d 3s < /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  receiver.wait_for_exit(20);
+  const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("gst.wav")));
+  ASSERT_TRUE(m.found) << test::read_text(tmp.path("gst.log"));
+  EXPECT_GT(m.compared, 48000u * 2);
+  EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+}
+
+// ffmpeg opens the SDP audiocloud wrote and decodes the stream bit for bit.
+TEST_F(Aes67Interop, FfmpegDecodesTheStreamFromOurSdp) {
+  const std::string tx = write(tmp, "tx.yaml",
+                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                                  ":5010\", interface: " + lan.iface(0) + ", sdp: tx.sdp}}"));
+  test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
+  for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
+  const auto r = test::run_command(lan.in(1) + "ffmpeg -nostdin -loglevel error -protocol_whitelist file,udp,rtp -i " +
+                                   tmp.path("tx.sdp") + " -t 3 -c:a pcm_s24le " + tmp.path("ff.wav"));
+  ASSERT_EQ(r.exit_code, 0) << r.output << test::read_text(tmp.path("tx.sdp"));
+  sender.wait_for_exit(30);
+  const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("ff.wav")));
+  ASSERT_TRUE(m.found) << r.output;
+  EXPECT_GT(m.compared, 48000u * 2);
+  EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+}
+
+}  // namespace
+}  // namespace ac
