@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -135,6 +136,44 @@ TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
   }
 }
 
+// tshark, told the port carries RTP, dissects every packet we send with no
+// malformed packet and no expert warning; their payload type and sequence
+// numbers are what the stream says. (Not payload type 99: Wireshark reads
+// that one as RFC 2198 redundant audio by default.)
+TEST_F(Aes67Interop, TsharkDissectsOurRtpCleanly) {
+  const std::string tx = write(tmp, "tx.yaml",
+                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                                  ":5012\", interface: " + lan.iface(0) + ", payload_type: 97}}"));
+  test::ChildProcess capture(
+      lan.in(1) + "tshark -q -i " + lan.iface(1) + " -a duration:4 -f \"udp port 5012\" -w " + tmp.path("cap.pcap"),
+      tmp.path("tshark.log"));
+  usleep(1500000);  // tshark takes a moment to open the interface
+  const auto r = test::run_command(lan.in(0) + kBinary + " run " + tx + " -d 1s < /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  capture.wait_for_exit(30);
+  const std::string read = "tshark -r " + tmp.path("cap.pcap") + " -d udp.port==5012,rtp ";
+  const auto fields = test::run_command(read + "-T fields -e rtp.p_type -e rtp.ssrc -e rtp.seq -Y rtp");
+  std::istringstream lines(fields.output);
+  std::string line;
+  int packets = 0, in_order = 0;
+  long last = -1;
+  while (std::getline(lines, line)) {
+    unsigned pt = 0, seq = 0;
+    char ssrc[32] = {};
+    if (std::sscanf(line.c_str(), "%u %31s %u", &pt, ssrc, &seq) != 3) continue;
+    ++packets;
+    EXPECT_EQ(pt, 97u) << line;
+    in_order += last < 0 || static_cast<long>(seq) == (last + 1) % 65536;
+    last = seq;
+  }
+  EXPECT_GT(packets, 900) << fields.output << test::read_text(tmp.path("tshark.log"));
+  EXPECT_EQ(in_order, packets) << "sequence numbers must follow each other";
+  const auto expert = test::run_command(read + "-q -z expert");
+  EXPECT_EQ(expert.output.find("Malformed"), std::string::npos) << expert.output;
+  EXPECT_EQ(expert.output.find("Warning"), std::string::npos) << expert.output;
+  EXPECT_EQ(expert.output.find("Error"), std::string::npos) << expert.output;
+}
+
 // GStreamer sends (a pcm24 WAV through rtpL24pay, 1 ms packets, paced by its
 // clock); audiocloud receives it bit for bit.
 TEST_F(Aes67Interop, GStreamerToAudiocloudIsBitExact) {
@@ -199,6 +238,50 @@ TEST_F(Aes67Interop, FfmpegDecodesTheStreamFromOurSdp) {
   ASSERT_TRUE(m.found) << r.output;
   EXPECT_GT(m.compared, 48000u * 2);
   EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+}
+
+}  // namespace
+}  // namespace ac
+
+namespace ac {
+namespace {
+
+// Datagrams that are not the stream: each kind counted and dropped, the
+// graph untouched (it runs to its end and says so).
+TEST(Aes67BadInput, MalformedAndForeignPacketsAreCountedAndDropped) {
+  test::TempDir tmp;
+  const int port = 31000 + static_cast<int>(getpid() % 20000);
+  const std::string at = "127.0.0.1:" + std::to_string(port);
+  const std::string rx = write(tmp, "rx.yaml",
+                               "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + at +
+                                   "\", link_offset: 20}}\n  out: {type: output, channels: 2}\n"
+                                   "connections:\n  - rx.out -> out.in\n");
+  test::ChildProcess receiver(kBinary + " run " + rx + " -d 3s", tmp.path("rx.log"));
+  usleep(800000);
+  // RTP header: V=2, PT 96 (or 100), seq, ts, SSRC; a 1 ms L24 stereo
+  // payload is 288 bytes.
+  const std::string send = write(tmp, "send.py", R"(
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+to = ("127.0.0.1", int(sys.argv[1]))
+def rtp(pt, seq, payload, version=2):
+    return struct.pack("!BBHII", version << 6, pt, seq, seq * 48, 0x1234) + payload
+for i in range(5): s.sendto(b"\x80\x60\x00\x01\x00\x00", to)                 # truncated
+for i in range(4): s.sendto(rtp(96, i, bytes(288), version=1), to)           # RTP version 1
+for i in range(3): s.sendto(rtp(100, i, bytes(288)), to)                     # another payload type
+for i in range(2): s.sendto(rtp(96, i, bytes(144)), to)                      # one channel, not two
+s.sendto(rtp(96, 9, bytes(9100)), to)                                        # larger than any MTU
+)");
+  const auto sent = test::run_command("python3 " + send + " " + std::to_string(port));
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.log"));
+  const std::string log = test::read_text(tmp.path("rx.log"));
+  EXPECT_NE(log.find("0 RTP packets from " + at +
+                     ": 0 lost, 0 late, 0 duplicated, 0 reordered, 9 malformed, 5 of "
+                     "another format, 1 oversized; 0 frames concealed"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("stopped after 3.000 s"), std::string::npos) << log;
 }
 
 }  // namespace
