@@ -90,6 +90,9 @@ TEST(Readme, EveryCommandRunsAsWritten) {
         for (int i = 0; i < 500 && !socket.empty() && !std::filesystem::exists(tmp.path(socket)); ++i)
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         EXPECT_TRUE(socket.empty() || std::filesystem::exists(tmp.path(socket))) << line;
+        // What it sets up (a stream and its SDP file) takes a moment, as for
+        // a user pasting the next line.
+        if (socket.empty()) std::this_thread::sleep_for(std::chrono::seconds(1));
         continue;
       }
       // `run` without a duration plays until Ctrl-C: that is sent after 2 s.
