@@ -85,4 +85,12 @@ int run_plugin(const PluginArgs& args);
 
 int run_conformance(const std::string& dir, bool verbose);
 
+struct Aes67Args {
+  std::string interface;        // "" = the kernel's choice
+  std::string duration = "5s";  // how long to listen
+  bool json = false;
+};
+// `audiocloud aes67 ls`: the streams announced on the network.
+int run_aes67_ls(const Aes67Args& args);
+
 }  // namespace ac

@@ -185,6 +185,14 @@ int main(int argc, char** argv) {
   c->add_option("dir", conformance_dir, "folder of vectors (default: conformance)");
   c->add_flag("-v,--verbose", conformance_verbose, "print passing vectors too");
 
+  ac::Aes67Args aes67;
+  auto* a67 = app.add_subcommand("aes67", "AES67 streams on the network");
+  a67->require_subcommand(1);
+  auto* a67ls = a67->add_subcommand("ls", "list the streams announced with SAP: name, source, channels, format, PTP");
+  a67ls->add_option("--interface", aes67.interface, "network interface by name (default: the kernel's choice)");
+  a67ls->add_option("-d,--duration", aes67.duration, "how long to listen (default 5s; devices announce every ~30 s)");
+  a67ls->add_flag("--json", aes67.json, "one JSON array, each stream with its SDP");
+
   std::string help_topic;
   auto* h = app.add_subcommand("help", "print the help of audiocloud or of one subcommand");
   h->add_option("subcommand", help_topic, "e.g. render");
@@ -209,5 +217,6 @@ int main(int argc, char** argv) {
   if (*pa) return ac::run_patch(patch_socket, patch_text);
   if (*pl) return ac::run_plugin(plugin);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
+  if (*a67ls) return ac::run_aes67_ls(aes67);
   return ac::kExitOk;
 }

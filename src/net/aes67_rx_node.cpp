@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "net/pcm_payload.h"
+#include "net/sap_listener.h"
 #include "net/sdp.h"
 
 namespace ac {
@@ -24,22 +25,39 @@ struct StreamSpec {
   uint8_t payload_type = 96;
 };
 
+// The SDP text: from the file, or the announcement of the stream named
+// (SAP, waiting up to 35 s: devices announce every 30 s).
+Expected<std::string> sdp_text_of(const NodeOptions& o) {
+  if (const std::string name = o.text("stream"); !name.empty()) {
+    auto heard = net::listen_for_sap(o.text("interface"), 35.0, name);
+    if (!heard) return unexpected(heard.error());
+    for (const auto& s : heard->streams)
+      if (s.sdp.name == name) return s.sdp_text;
+    return unexpected(make_error(ErrorDomain::io, "no stream named '" + name + "' was announced (SAP) in 35 s"));
+  }
+  const std::string path = o.text("sdp");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return unexpected(make_error(ErrorDomain::io, "cannot read the SDP file '" + path + "'"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 Expected<StreamSpec> stream_of(const NodeOptions& o) {
   StreamSpec s;
-  const std::string sdp_path = o.text("sdp");
-  if (!sdp_path.empty()) {
-    std::ifstream in(sdp_path, std::ios::binary);
-    if (!in) return unexpected(make_error(ErrorDomain::io, "cannot read the SDP file '" + sdp_path + "'"));
-    std::stringstream text;
-    text << in.rdbuf();
-    auto sdp = rtp::parse_sdp(text.str(), sdp_path);
+  if (!o.text("sdp").empty() || !o.text("stream").empty()) {
+    auto text = sdp_text_of(o);
+    if (!text) return unexpected(text.error());
+    auto sdp = rtp::parse_sdp(*text, o.text("sdp").empty() ? "SAP" : o.text("sdp"));
     if (!sdp) return unexpected(sdp.error());
     s.source = net::Endpoint{sdp->destination, sdp->port};
     s.format = sdp->format;
     s.payload_type = sdp->payload_type;
   } else {
     if (o.text("source").empty())
-      return unexpected(make_error(ErrorDomain::io, "name the stream: 'sdp' (a file) or 'source' (ADDRESS:PORT)"));
+      return unexpected(make_error(ErrorDomain::io,
+                                   "name the stream: 'sdp' (a file), 'stream' (its announced name) "
+                                   "or 'source' (ADDRESS:PORT)"));
     auto e = net::parse_endpoint(o.text("source"), 5004);
     if (!e) return unexpected(e.error());
     s.source = *e;
@@ -217,6 +235,7 @@ NodeType aes67_rx_node_type() {
   t.name = "aes67.rx";
   t.summary = "plays an AES67 stream (RTP L24/L16) at its timestamps plus the link offset";
   t.options = {optional_path("sdp", "the stream's SDP file (relative to the graph file)"),
+               text_param("stream", "or its name as announced with SAP (waits for it up to 35 s)", false),
                text_param("source", "or its address: a multicast group or this host, e.g. 239.69.1.2:5004", false),
                text_param("interface", "network interface by name (default: the kernel's choice)", false),
                channels_option(2),

@@ -44,7 +44,7 @@ Expected<rtp::StreamFormat> format_of(const NodeOptions& o, uint32_t rate) {
 }  // namespace
 
 Aes67TxNode::Aes67TxNode(const NodeOptions& o, const NodeLayout& l)
-    : Node(l.params), sdp_path_(o.text("sdp")), name_(o.text("name")) {
+    : Node(l.params), sdp_path_(o.text("sdp")), name_(o.text("name")), announce_(o.text("announce") == "sap") {
   destination_ = *net::parse_endpoint(o.text("destination"), 5004);  // checked by the layout
   socket_options_.interface = o.text("interface");
   socket_options_.ttl = o.count("ttl");
@@ -88,7 +88,10 @@ Expected<void> Aes67TxNode::activate() {
   d.port = destination_.port;
   d.payload_type = header_.payload_type;
   d.format = format_;
-  d.ts_refclk = "local";  // the graph's own clock; a PTP-locked graph names its grandmaster (next step)
+  // The graph's own clock, named by the sending interface's MAC (RFC 7273
+  // 4.8); a PTP-locked graph names its grandmaster (next step).
+  const std::string mac = net::interface_mac(socket_options_.interface);
+  d.ts_refclk = mac.empty() ? "local" : "localmac=" + mac;
   d.mediaclk_offset = offset_;
   if (destination_.multicast()) d.source_filter = socket_.local_address();
   sdp_text_ = rtp::write_sdp(d);
@@ -96,6 +99,11 @@ Expected<void> Aes67TxNode::activate() {
     std::ofstream out(sdp_path_, std::ios::binary);
     out << sdp_text_;
     if (!out) return unexpected(make_error(ErrorDomain::io, "cannot write the SDP to '" + sdp_path_ + "'"));
+  }
+  // A multicast stream is announced where it is sent (a unicast one has
+  // one receiver, who was given the SDP).
+  if (announce_ && destination_.multicast()) {
+    if (auto ok = sap_.start(sdp_text_, socket_.local_address(), socket_options_); !ok) return ok;
   }
   stop_.store(false);
   thread_ = std::thread([this] { sender_loop(); });
@@ -106,6 +114,7 @@ void Aes67TxNode::deactivate() {
   if (!thread_.joinable()) return;
   stop_.store(true, std::memory_order_release);
   thread_.join();
+  sap_.stop();
 }
 
 std::vector<std::string> Aes67TxNode::counters() const {
@@ -203,6 +212,7 @@ NodeType aes67_tx_node_type() {
       number_param("ssrc", 0, 4294967295.0, 0, "", "RTP SSRC (0: random)"),
       number_param("offset", 0, 4294967295.0, 0, "", "RTP timestamp at sample 0 (SDP's mediaclk:direct)"),
       text_param("name", "the session name in the SDP", false),
+      choice_param("announce", {"sap", "off"}, "sap", "announce a multicast stream with SAP (RFC 2974)"),
       optional_path("sdp", "write the stream's SDP to this file (relative to the graph file)")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     if (auto e = net::parse_endpoint(o.text("destination"), 5004); !e) return unexpected(e.error());

@@ -18,6 +18,7 @@
 #include "graph/node_type.h"
 #include "net/aes67_format.h"
 #include "net/rtp_packet.h"
+#include "net/sap_announcer.h"
 #include "net/udp_socket.h"
 
 namespace ac {
@@ -47,6 +48,8 @@ class Aes67TxNode final : public Node {
   rtp::Header header_;
   uint32_t offset_ = 0;  // RTP timestamp at sample time 0
   std::string sdp_path_, name_;
+  bool announce_ = true;  // SAP for a multicast stream
+  net::SapAnnouncer sap_;
   StreamConfig config_;
   net::UdpSocket socket_;
   std::string sdp_text_;

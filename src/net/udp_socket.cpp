@@ -7,8 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace ac::net {
 namespace {
@@ -65,6 +67,15 @@ std::string interface_address(const std::string& name) {
   }
   freeifaddrs(list);
   return found;
+}
+
+std::string interface_mac(const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos) return "";
+  std::ifstream in("/sys/class/net/" + name + "/address");
+  std::string mac;
+  if (!(in >> mac) || mac.size() != 17 || mac == "00:00:00:00:00:00") return "";
+  for (char& c : mac) c = c == ':' ? '-' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return mac;
 }
 
 UdpSocket::~UdpSocket() {

@@ -61,5 +61,8 @@ class UdpSocket {
 
 // [control] The IPv4 address of interface `name` ("" if none).
 std::string interface_address(const std::string& name);
+// [control] Its MAC address as RFC 7273 writes it ("7C-E9-D3-1B-9A-AF"; ""
+// if none).
+std::string interface_mac(const std::string& name);
 
 }  // namespace ac::net
