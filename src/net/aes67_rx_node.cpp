@@ -1,5 +1,8 @@
 #include "net/aes67_rx_node.h"
 
+#include <poll.h>
+
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -20,7 +23,7 @@ ParamSpec optional_path(std::string name, std::string help) {
 // address, format and payload type), else from `source` and the format
 // options.
 struct StreamSpec {
-  net::Endpoint source;
+  net::Endpoint source, source2;
   rtp::StreamFormat format;
   uint8_t payload_type = 96;
 };
@@ -51,6 +54,7 @@ Expected<StreamSpec> stream_of(const NodeOptions& o) {
     auto sdp = rtp::parse_sdp(*text, o.text("sdp").empty() ? "SAP" : o.text("sdp"));
     if (!sdp) return unexpected(sdp.error());
     s.source = net::Endpoint{sdp->destination, sdp->port};
+    if (sdp->duplicate) s.source2 = net::Endpoint{sdp->duplicate->destination, sdp->duplicate->port};
     s.format = sdp->format;
     s.payload_type = sdp->payload_type;
   } else {
@@ -68,6 +72,11 @@ Expected<StreamSpec> stream_of(const NodeOptions& o) {
     s.format = rtp::StreamFormat{*enc, 48000, o.count("channels"), *t};
     s.payload_type = static_cast<uint8_t>(o.count("payload_type"));
   }
+  if (!o.text("source2").empty()) {
+    auto e = net::parse_endpoint(o.text("source2"), s.source.port);
+    if (!e) return unexpected(e.error());
+    s.source2 = *e;
+  }
   if (auto ok = rtp::check_format(s.format); !ok) return unexpected(ok.error());
   return s;
 }
@@ -77,6 +86,8 @@ Expected<StreamSpec> stream_of(const NodeOptions& o) {
 Aes67RxNode::Aes67RxNode(const NodeOptions& o, const NodeLayout& l) : Node(l.params) {
   const StreamSpec s = *stream_of(o);  // checked by the layout
   source_ = s.source;
+  source2_ = s.source2;
+  socket_options2_.interface = o.text("interface2");
   format_ = s.format;
   payload_type_ = s.payload_type;
   socket_options_.interface = o.text("interface");
@@ -112,6 +123,11 @@ Expected<void> Aes67RxNode::activate() {
   auto s = net::UdpSocket::receiver(source_, socket_options_);
   if (!s) return unexpected(s.error());
   socket_ = std::move(*s);
+  if (!source2_.address.empty()) {
+    auto s2 = net::UdpSocket::receiver(source2_, socket_options2_);
+    if (!s2) return unexpected(s2.error());
+    socket2_ = std::move(*s2);
+  }
   stop_.store(false);
   thread_ = std::thread([this] { receiver_loop(); });
   return {};
@@ -123,22 +139,56 @@ void Aes67RxNode::deactivate() {
   thread_.join();
 }
 
+int64_t monotonic_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 void Aes67RxNode::receiver_loop() {
   std::vector<uint8_t> datagram(9000);
   std::vector<float> scratch(size_t{format_.frames_per_packet()} * format_.channels);
+  pollfd fds[2] = {{socket_.fd(), POLLIN, 0}, {socket2_.fd(), POLLIN, 0}};
+  const nfds_t count = socket2_.fd() >= 0 ? 2 : 1;
   while (!stop_.load(std::memory_order_acquire)) {
-    const int n = socket_.receive(datagram, 20);
-    if (n <= 0) continue;
-    if (static_cast<size_t>(n) > datagram.size()) {
-      oversized_.fetch_add(1, std::memory_order_relaxed);
-      continue;
+    fds[0].revents = fds[1].revents = 0;
+    if (::poll(fds, count, 20) > 0) {
+      for (int leg = 0; leg < static_cast<int>(count); ++leg)
+        if (fds[leg].revents & POLLIN) receive_from(leg, datagram, scratch);
     }
-    auto p = rtp::decode(std::span<const uint8_t>(datagram.data(), static_cast<size_t>(n)));
-    if (!p) {
-      malformed_.fetch_add(1, std::memory_order_relaxed);
-      continue;
+    if (count == 2) watch_legs();
+  }
+}
+
+void Aes67RxNode::receive_from(int leg, std::vector<uint8_t>& datagram, std::vector<float>& scratch) {
+  const int n = (leg == 0 ? socket_ : socket2_).receive(datagram, 0);
+  if (n <= 0) return;
+  if (static_cast<size_t>(n) > datagram.size()) {
+    oversized_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  auto p = rtp::decode(std::span<const uint8_t>(datagram.data(), static_cast<size_t>(n)));
+  if (!p) {
+    malformed_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  leg_received_[leg].fetch_add(1, std::memory_order_relaxed);
+  leg_last_ns_[leg] = monotonic_ns();
+  if (leg_down_[leg].load(std::memory_order_relaxed)) leg_down_[leg].store(false, std::memory_order_relaxed);
+  take(*p, scratch);
+}
+
+// A leg is down when it has been silent for 100 ms while the other one
+// delivered (both silent: the sender stopped, not a leg).
+void Aes67RxNode::watch_legs() {
+  const int64_t now = monotonic_ns(), limit = 100'000'000;
+  for (int leg = 0; leg < 2; ++leg) {
+    const int other = 1 - leg;
+    const bool silent = leg_last_ns_[leg] != 0 && now - leg_last_ns_[leg] > limit;
+    const bool other_alive = leg_last_ns_[other] != 0 && now - leg_last_ns_[other] <= limit;
+    if (silent && other_alive && !leg_down_[leg].load(std::memory_order_relaxed)) {
+      leg_down_[leg].store(true, std::memory_order_relaxed);
+      leg_downs_[leg].fetch_add(1, std::memory_order_relaxed);
     }
-    take(*p, scratch);
   }
 }
 
@@ -154,22 +204,25 @@ void Aes67RxNode::take(const rtp::PacketView& p, std::vector<float>& scratch) {
     retie_.store(true, std::memory_order_release);
     have_ssrc_ = false;
   }
-  if (have_ssrc_) {
-    const int32_t d = rtp::sequence_delta(last_sequence_, p.header.sequence);
-    if (d > 1) lost_.fetch_add(static_cast<uint64_t>(d - 1), std::memory_order_relaxed);
-    if (d <= 0) reordered_.fetch_add(1, std::memory_order_relaxed);
-    if (d > 0) last_sequence_ = p.header.sequence;
-  } else {
-    have_ssrc_ = true;
-    ssrc_ = p.header.ssrc;
-    last_sequence_ = p.header.sequence;
-  }
   rtp::unpack_pcm(p.payload, format_.encoding, scratch.data());
+  const bool two_legs = socket2_.fd() >= 0;
   switch (buffer_->put(p.header.timestamp, scratch.data())) {
     case rtp::JitterBuffer::Put::stored:
+      // Sequence accounting on the merged stream: a packet one leg lost and
+      // the other delivered later is in the buffer, not lost.
+      if (have_ssrc_) {
+        const int32_t d = rtp::sequence_delta(last_sequence_, p.header.sequence);
+        if (d > 1 && !two_legs) lost_.fetch_add(static_cast<uint64_t>(d - 1), std::memory_order_relaxed);
+        if (d <= 0 && !two_legs) reordered_.fetch_add(1, std::memory_order_relaxed);
+        if (d > 0) last_sequence_ = p.header.sequence;
+      } else {
+        have_ssrc_ = true;
+        ssrc_ = p.header.ssrc;
+        last_sequence_ = p.header.sequence;
+      }
       break;
     case rtp::JitterBuffer::Put::duplicate:
-      duplicated_.fetch_add(1, std::memory_order_relaxed);
+      if (!two_legs) duplicated_.fetch_add(1, std::memory_order_relaxed);  // with two legs a copy is the design
       break;
     case rtp::JitterBuffer::Put::late:
       late_.fetch_add(1, std::memory_order_relaxed);
@@ -217,7 +270,25 @@ Aes67RxStats Aes67RxNode::stats() const {
   s.ssrc_changes = ssrc_changes_.load();
   s.jumps = jumps_.load();
   s.concealed_frames = concealed_.load();
+  for (int leg = 0; leg < 2; ++leg) {
+    s.leg_received[leg] = leg_received_[leg].load();
+    s.leg_downs[leg] = leg_downs_[leg].load();
+    s.leg_down[leg] = leg_down_[leg].load();
+  }
+  // With two legs, what is lost is what neither delivered: what played as
+  // silence, in packets.
+  if (socket2_.fd() >= 0) s.lost = s.concealed_frames / format_.frames_per_packet();
   return s;
+}
+
+std::string Aes67RxNode::legs_report(const Aes67RxStats& s) const {
+  if (source2_.address.empty()) return "";
+  auto leg = [&](int i) {
+    return std::to_string(s.leg_received[i]) + " packets, down " + std::to_string(s.leg_downs[i]) + " times" +
+           (s.leg_down[i] ? " (down now)" : "");
+  };
+  return "; ST 2022-7 legs: 1: " + leg(0) + "; 2 (" + source2_.address + ":" + std::to_string(source2_.port) +
+         "): " + leg(1);
 }
 
 std::vector<std::string> Aes67RxNode::counters() const {
@@ -227,7 +298,8 @@ std::vector<std::string> Aes67RxNode::counters() const {
           std::to_string(s.duplicated) + " duplicated, " + std::to_string(s.reordered) + " reordered, " +
           std::to_string(s.malformed) + " malformed, " + std::to_string(s.wrong_format) + " of another format, " +
           std::to_string(s.oversized) + " oversized; " + std::to_string(s.concealed_frames) + " frames concealed; " +
-          std::to_string(s.ssrc_changes) + " SSRC changes, " + std::to_string(s.jumps) + " timestamp jumps"};
+          std::to_string(s.ssrc_changes) + " SSRC changes, " + std::to_string(s.jumps) + " timestamp jumps" +
+          legs_report(s)};
 }
 
 NodeType aes67_rx_node_type() {
@@ -238,6 +310,8 @@ NodeType aes67_rx_node_type() {
                text_param("stream", "or its name as announced with SAP (waits for it up to 35 s)", false),
                text_param("source", "or its address: a multicast group or this host, e.g. 239.69.1.2:5004", false),
                text_param("interface", "network interface by name (default: the kernel's choice)", false),
+               text_param("source2", "ST 2022-7: the second leg's address (the SDP's a=group:DUP gives it too)", false),
+               text_param("interface2", "the second leg's interface", false),
                channels_option(2),
                choice_param("encoding", {"L24", "L16"}, "L24", "sample format on the wire (without an SDP)"),
                choice_param("packet_time", {"125us", "250us", "333us", "1ms", "4ms"}, "1ms",

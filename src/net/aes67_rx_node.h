@@ -7,7 +7,10 @@
 // Each packet plays `link_offset` after it was due: the first packet ties
 // the stream's timestamps to the graph's timeline, the link offset after
 // the newest frame that had arrived. A gap plays as silence (concealed,
-// counted); a new SSRC or a timestamp jump ties the timeline anew.
+// counted); a new SSRC or a timestamp jump ties the timeline anew. With a
+// second leg (SMPTE ST 2022-7: `source2`, or the SDP's a=group:DUP) both
+// are received and merged by timestamp: a packet lost on one leg and
+// present on the other is no loss.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -27,6 +30,10 @@ namespace ac {
 struct Aes67RxStats {
   uint64_t received = 0, lost = 0, late = 0, duplicated = 0, reordered = 0, wrong_format = 0, oversized = 0;
   uint64_t malformed = 0, ssrc_changes = 0, jumps = 0, concealed_frames = 0;
+  // ST 2022-7, per leg: packets received, times it went down (no packet for
+  // 100 ms while the other leg had some), whether it is down now.
+  uint64_t leg_received[2] = {0, 0}, leg_downs[2] = {0, 0};
+  bool leg_down[2] = {false, false};
 };
 
 class Aes67RxNode final : public Node {
@@ -43,10 +50,16 @@ class Aes67RxNode final : public Node {
 
  private:
   void receiver_loop();
+  void receive_from(int leg, std::vector<uint8_t>& datagram, std::vector<float>& scratch);
   void take(const rtp::PacketView& p, std::vector<float>& scratch);
+  void watch_legs();
+  std::string legs_report(const Aes67RxStats& s) const;
 
   net::Endpoint source_;
   net::SocketOptions socket_options_;
+  net::Endpoint source2_;  // ST 2022-7's second leg ("" address: none)
+  net::SocketOptions socket_options2_;
+  net::UdpSocket socket2_;
   rtp::StreamFormat format_;
   uint8_t payload_type_ = 96;
   double link_offset_ms_ = 1.0;
@@ -66,6 +79,9 @@ class Aes67RxNode final : public Node {
   uint32_t delta_ = 0;
   std::atomic<uint64_t> received_{0}, lost_{0}, late_{0}, duplicated_{0}, reordered_{0}, wrong_format_{0};
   std::atomic<uint64_t> oversized_{0}, malformed_{0}, ssrc_changes_{0}, jumps_{0}, concealed_{0};
+  std::atomic<uint64_t> leg_received_[2]{}, leg_downs_[2]{};
+  std::atomic<bool> leg_down_[2]{};
+  int64_t leg_last_ns_[2] = {0, 0};  // receiver thread: when each leg last delivered
 };
 
 NodeType aes67_rx_node_type();

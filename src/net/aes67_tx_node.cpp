@@ -49,6 +49,11 @@ Aes67TxNode::Aes67TxNode(const NodeOptions& o, const NodeLayout& l)
   socket_options_.interface = o.text("interface");
   socket_options_.ttl = o.count("ttl");
   socket_options_.dscp = o.count("dscp");
+  if (!o.text("destination2").empty()) {
+    destination2_ = *net::parse_endpoint(o.text("destination2"), destination_.port);
+    socket_options2_ = socket_options_;
+    socket_options2_.interface = o.text("interface2");
+  }
   format_ = *format_of(o, 48000);
   header_.payload_type = static_cast<uint8_t>(o.count("payload_type"));
   header_.ssrc = o.number("ssrc") > 0 ? static_cast<uint32_t>(o.number("ssrc")) : random_ssrc();
@@ -78,6 +83,11 @@ Expected<void> Aes67TxNode::activate() {
   auto s = net::UdpSocket::sender(destination_, socket_options_);
   if (!s) return unexpected(s.error());
   socket_ = std::move(*s);
+  if (!destination2_.address.empty()) {
+    auto s2 = net::UdpSocket::sender(destination2_, socket_options2_);
+    if (!s2) return unexpected(s2.error());
+    socket2_ = std::move(*s2);
+  }
   rtp::SdpStream d;
   d.session_id = header_.ssrc;
   d.session_version = 1;
@@ -94,6 +104,10 @@ Expected<void> Aes67TxNode::activate() {
   d.ts_refclk = mac.empty() ? "local" : "localmac=" + mac;
   d.mediaclk_offset = offset_;
   if (destination_.multicast()) d.source_filter = socket_.local_address();
+  if (!destination2_.address.empty()) {
+    d.duplicate = rtp::SdpLeg{destination2_.address, destination2_.multicast() ? socket_options2_.ttl : 0,
+                              destination2_.port, destination2_.multicast() ? socket2_.local_address() : ""};
+  }
   sdp_text_ = rtp::write_sdp(d);
   if (!sdp_path_.empty()) {
     std::ofstream out(sdp_path_, std::ios::binary);
@@ -158,6 +172,7 @@ void Aes67TxNode::sender_loop() {
       sent_.fetch_add(1, std::memory_order_relaxed);
     else
       send_errors_.fetch_add(1, std::memory_order_relaxed);
+    if (!destination2_.address.empty() && !socket2_.send(packet)) send_errors_.fetch_add(1, std::memory_order_relaxed);
     ++k;
   }
 }
@@ -203,6 +218,8 @@ NodeType aes67_tx_node_type() {
   t.options = {
       text_param("destination", "where the stream goes: a multicast group or a host, e.g. 239.69.1.2:5004", true),
       text_param("interface", "network interface by name (default: the kernel's choice)", false),
+      text_param("destination2", "ST 2022-7: the same packets to a second network as well", false),
+      text_param("interface2", "the second network's interface", false),
       channels_option(2),
       choice_param("encoding", {"L24", "L16"}, "L24", "sample format on the wire"),
       choice_param("packet_time", {"125us", "250us", "333us", "1ms", "4ms"}, "1ms", "audio per packet"),
@@ -216,6 +233,8 @@ NodeType aes67_tx_node_type() {
       optional_path("sdp", "write the stream's SDP to this file (relative to the graph file)")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     if (auto e = net::parse_endpoint(o.text("destination"), 5004); !e) return unexpected(e.error());
+    if (!o.text("destination2").empty())
+      if (auto e = net::parse_endpoint(o.text("destination2"), 5004); !e) return unexpected(e.error());
     if (auto f = format_of(o, 48000); !f) return unexpected(f.error());
     return NodeLayout{{{"in", o.count("channels")}}, {}, {}};
   };

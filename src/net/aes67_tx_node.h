@@ -5,7 +5,9 @@
 // the packet time. The RTP timestamp is the graph's sample time (its media
 // clock) plus the stream's offset, modulo 2^32; blocks the driver skipped
 // are sent as silence so the timestamps stay on the timeline. The node
-// writes the stream's SDP where its `sdp` option says.
+// writes the stream's SDP where its `sdp` option says. With `destination2`
+// every packet also leaves on a second network (SMPTE ST 2022-7), and the
+// SDP groups both legs (RFC 7104, a=group:DUP).
 #include <atomic>
 #include <memory>
 #include <string>
@@ -44,6 +46,10 @@ class Aes67TxNode final : public Node {
 
   net::Endpoint destination_;
   net::SocketOptions socket_options_;
+  // ST 2022-7: the same packets on a second network ("" address: none).
+  net::Endpoint destination2_;
+  net::SocketOptions socket_options2_;
+  net::UdpSocket socket2_;
   rtp::StreamFormat format_;
   rtp::Header header_;
   uint32_t offset_ = 0;  // RTP timestamp at sample time 0

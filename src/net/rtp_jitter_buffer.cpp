@@ -23,13 +23,15 @@ JitterBuffer::Put JitterBuffer::put(uint32_t ts, const float* x) noexcept {
   }
   const uint32_t from_base = ts - base_.load(std::memory_order_relaxed);
   if (from_base % fpp_ != 0) return Put::misaligned;
+  Slot& s = slot_[(from_base / fpp_) % slots_];
+  const uint32_t v = s.version.load(std::memory_order_relaxed);
+  // A copy of a packet already here (ST 2022-7's other leg) is a duplicate,
+  // however late it comes.
+  if ((v & 1u) == 0 && v != 0 && s.timestamp.load(std::memory_order_relaxed) == ts) return Put::duplicate;
   // Late: its last frame is at or before what has been played.
   if (playing_.load(std::memory_order_acquire) &&
       static_cast<int32_t>(ts + fpp_ - played_.load(std::memory_order_acquire)) <= 0)
     return Put::late;
-  Slot& s = slot_[(from_base / fpp_) % slots_];
-  const uint32_t v = s.version.load(std::memory_order_relaxed);
-  if ((v & 1u) == 0 && v != 0 && s.timestamp.load(std::memory_order_relaxed) == ts) return Put::duplicate;
   s.version.store(v + 1, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_release);
   s.timestamp.store(ts, std::memory_order_relaxed);

@@ -17,6 +17,14 @@
 
 namespace ac::rtp {
 
+// The second leg of an ST 2022-7 stream (RFC 7104 a=group:DUP).
+struct SdpLeg {
+  std::string destination;
+  uint32_t ttl = 0;
+  uint16_t port = 5004;
+  std::string source_filter;
+};
+
 struct SdpStream {
   // o= and s=, i=
   std::string origin_username = "-";
@@ -43,6 +51,7 @@ struct SdpStream {
   std::string source_filter;                // the unicast source in a=source-filter: incl
   std::string direction = "recvonly";       // what a receiver of this SDP does
   std::vector<std::string> ignored;         // attributes read and not used, by name
+  std::optional<SdpLeg> duplicate;          // ST 2022-7: the second leg (RFC 7104 a=group:DUP)
 };
 
 // [any] The SDP text (CRLF line ends, as RFC 8866 asks).

@@ -65,12 +65,14 @@ class Parser {
   Expected<void> media_line(const Line& l);
   Expected<void> rtpmap(const Line& l, std::string_view v);
   void refclk(std::string_view v);
+  void second_leg(const Line& l);
   Expected<SdpStream> finish();
 
   std::vector<Line> lines_;
   std::string source_;
   SdpStream s_;
   bool in_audio_ = false, seen_audio_ = false;
+  bool dup_group_ = false, in_second_ = false;  // RFC 7104 a=group:DUP, and its second audio section
   std::optional<double> ptime_;
   std::optional<Line> rtpmap_line_, ptime_line_;
 };
@@ -83,6 +85,20 @@ void Parser::connection(std::string_view v) {
   s_.destination = std::string(a.substr(0, slash));
   s_.ttl = 0;
   if (slash != std::string_view::npos) number_of(a.substr(slash + 1), s_.ttl);
+}
+
+void Parser::second_leg(const Line& l) {
+  SdpLeg& leg = *s_.duplicate;
+  if (l.type == 'c') {
+    const auto w = words_of(l.value);
+    if (w.size() < 3) return;
+    const size_t slash = w[2].find('/');
+    leg.destination = std::string(w[2].substr(0, slash));
+    if (slash != std::string_view::npos) number_of(w[2].substr(slash + 1), leg.ttl);
+  } else if (l.type == 'a' && l.value.substr(0, 14) == "source-filter:") {
+    const auto w = words_of(l.value.substr(14));
+    if (w.size() >= 5 && w[0] == "incl") leg.source_filter = std::string(w[4]);
+  }
 }
 
 // ptp=IEEE1588-2008:GMID[:DOMAIN], ptp=IEEE1588-2008:traceable, localmac=...
@@ -132,6 +148,8 @@ void Parser::attribute(std::string_view v, bool media, const Line& l) {
   } else if (name == "source-filter") {
     const auto w = words_of(value);  // incl IN IP4 DEST SRC...
     if (w.size() >= 5 && w[0] == "incl") s_.source_filter = std::string(w[4]);
+  } else if (name == "group") {
+    dup_group_ = value.substr(0, 4) == "DUP ";
   } else if (name == "recvonly" || name == "sendonly" || name == "sendrecv" || name == "inactive") {
     s_.direction = std::string(name);
   } else {
@@ -176,7 +194,16 @@ Expected<SdpStream> Parser::parse() {
   }
   for (const Line& l : lines_) {
     if (l.type == 'm') {
-      if (seen_audio_) break;  // the first audio stream is the one described
+      if (seen_audio_) {
+        // The first audio stream is the one described; with a=group:DUP
+        // the second is its ST 2022-7 leg.
+        if (!dup_group_ || in_second_ || l.value.substr(0, 6) != "audio ") break;
+        in_second_ = true;
+        s_.duplicate = SdpLeg{};
+        const auto w = words_of(l.value);
+        if (w.size() >= 2) number_of(w[1], s_.duplicate->port);
+        continue;
+      }
       in_audio_ = l.value.substr(0, 6) == "audio ";
       if (!in_audio_) continue;
       seen_audio_ = true;
@@ -184,6 +211,10 @@ Expected<SdpStream> Parser::parse() {
       continue;
     }
     const bool session = !seen_audio_;
+    if (in_second_) {
+      second_leg(l);
+      continue;
+    }
     if (!session && !in_audio_) continue;
     switch (l.type) {
       case 'o': {

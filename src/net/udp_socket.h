@@ -50,6 +50,8 @@ class UdpSocket {
   // [network thread] One datagram into `into` within `timeout_ms`; its size,
   // 0 on timeout, -1 on error.
   int receive(std::span<uint8_t> into, int timeout_ms, sockaddr_in* from = nullptr) noexcept;
+  // [any] The descriptor, to poll several sockets at once (-1: none).
+  int fd() const { return fd_; }
   // The address packets leave from (the interface's), for SDP's o= line.
   const std::string& local_address() const { return local_address_; }
 

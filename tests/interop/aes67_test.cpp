@@ -344,3 +344,84 @@ s.sendto(rtp(96, 9, bytes(9100)), to)                                        # l
 
 }  // namespace
 }  // namespace ac
+
+namespace ac {
+namespace {
+
+// Two hosts joined by two networks (two veth pairs): ST 2022-7's legs.
+class DualLink {
+ public:
+  DualLink() : tag_("ac" + std::to_string(getpid() % 100000) + "d") {
+    ok_ = sh("ip netns add " + ns(0)) && sh("ip netns add " + ns(1));
+    for (int leg = 0; ok_ && leg < 2; ++leg) {
+      ok_ = sh("ip link add " + iface(0, leg) + " type veth peer name " + iface(1, leg));
+      for (int host = 0; ok_ && host < 2; ++host) {
+        ok_ = sh("ip link set " + iface(host, leg) + " netns " + ns(host)) &&
+              sh(in(host) + "ip addr add 10.79." + std::to_string(8 + leg) + "." + std::to_string(host + 1) +
+                 "/24 dev " + iface(host, leg)) &&
+              sh(in(host) + "ip link set " + iface(host, leg) + " up");
+      }
+    }
+  }
+  ~DualLink() {
+    test::run_command("ip netns del " + ns(0));
+    test::run_command("ip netns del " + ns(1));
+  }
+  bool ok() const { return ok_; }
+  std::string ns(int host) const { return tag_ + "n" + std::to_string(host); }
+  std::string iface(int host, int leg) const { return tag_ + std::string(leg ? "b" : "a") + std::to_string(host); }
+  std::string in(int host) const { return "ip netns exec " + ns(host) + " "; }
+  bool sh(const std::string& cmd) { return test::run_command(cmd).exit_code == 0; }
+
+ private:
+  std::string tag_;
+  bool ok_ = false;
+};
+
+// A sender on both legs; the receiver's second leg goes down for a second
+// mid-stream and comes back: not one frame is concealed, the leg is counted
+// down once, and it delivers again once it is up.
+TEST(Aes67Redundancy, OneLegDownLosesNothing) {
+  test::TempDir tmp;
+  DualLink link;
+  ASSERT_TRUE(link.ok()) << "could not create the namespaces";
+  const std::string tx = write(
+      tmp, "tx.yaml",
+      noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"239.69.80.1:5016\", interface: " +
+                         link.iface(0, 0) + ", destination2: \"239.69.81.1:5016\", interface2: " + link.iface(0, 1) +
+                         ", sdp: tx.sdp, announce: off}}"));
+  test::ChildProcess sender(link.in(0) + kBinary + " run " + tx + " -d 8s", tmp.path("tx.log"));
+  for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
+  const std::string sdp = test::read_text(tmp.path("tx.sdp"));
+  EXPECT_NE(sdp.find("a=group:DUP primary secondary"), std::string::npos) << sdp;
+  const std::string rx = write(tmp, "rx.yaml",
+                               "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + link.iface(1, 0) +
+                                   ", interface2: " + link.iface(1, 1) +
+                                   ", link_offset: 20}}\n  r: {type: file_recorder, channels: 2, params: {path: "
+                                   "rx.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
+  test::ChildProcess receiver(link.in(1) + kBinary + " run " + rx + " -d 5s", tmp.path("rx.log"));
+  usleep(1500000);
+  ASSERT_TRUE(link.sh(link.in(1) + "ip link set " + link.iface(1, 1) + " down"));
+  usleep(1000000);
+  ASSERT_TRUE(link.sh(link.in(1) + "ip link set " + link.iface(1, 1) + " up"));
+  ASSERT_EQ(receiver.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("rx.log"));
+  sender.wait_for_exit(30);
+  const std::string log = test::read_text(tmp.path("rx.log"));
+  EXPECT_NE(log.find(" 0 lost, 0 late"), std::string::npos) << log;
+  EXPECT_NE(log.find(" 0 frames concealed"), std::string::npos) << log;
+  std::smatch legs;
+  ASSERT_TRUE(std::regex_search(log, legs,
+                                std::regex("legs: 1: (\\d+) packets, down 0 times; 2 \\([0-9.:]+\\): (\\d+) packets, "
+                                           "down 1 times\\n")))
+      << log;
+  // Leg 2 missed about a second of packets and delivered the rest.
+  const long one = std::stol(legs[1].str()), two = std::stol(legs[2].str());
+  EXPECT_GT(two, one - 1300) << log;
+  EXPECT_LT(two, one - 700) << log;
+  const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("rx.wav")));
+  ASSERT_TRUE(m.found);
+  EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+}
+
+}  // namespace
+}  // namespace ac
