@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/audio_section.h"
+#include "core/realtime_thread.h"
 #include "net/pcm_payload.h"
 #include "net/sdp.h"
 
@@ -150,8 +151,15 @@ void Aes67TxNode::sender_loop() {
   Clock::time_point t0{};
   uint64_t k = 0;
   uint32_t first_ts = 0;
+  // Packets leave on a clock of their own while blocks arrive in the
+  // driver's rhythm: the first one waits until a block more than a packet
+  // is queued, so the next packet's audio is there when its time comes.
+  const size_t preroll = samples + size_t{config_.max_block} * ch;
+  // Pacing is only as good as this thread's wake-ups: real-time priority
+  // when the process may have it (below the audio thread's).
+  (void)try_realtime_priority(60);
   for (;;) {
-    if (ring_->size() < samples) {
+    if (ring_->size() < (k == 0 ? preroll : samples)) {
       if (stop_.load(std::memory_order_acquire)) return;
       std::this_thread::sleep_for(std::chrono::microseconds(100));
       continue;
