@@ -124,6 +124,18 @@ Expected<void> RunSession::build_engine() {
   EngineOptions eo;
   eo.threads = threads_;
   eo.host_slot_of = driver_->host_slots();
+  if (ptp_.clock) {
+    // Block times are the media clock: streams name its grandmaster
+    // (RFC 7273: the clock identity as eight hex bytes, and the domain).
+    const ptp::ClockIdentity gm = ptp_.clock->confidence().grandmaster;
+    std::string id;
+    for (const uint8_t b : gm) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%02X", b);
+      id += (id.empty() ? "" : "-") + std::string(hex);
+    }
+    eo.media_clock = "ptp=IEEE1588-2008:" + id + ":" + std::to_string(unsigned{graph_.clock.domain});
+  }
   auto engine = Engine::create(graph_, eo);
   if (!engine) return unexpected(engine.error());
   engine_ = std::move(*engine);

@@ -11,6 +11,7 @@ Expected<std::unique_ptr<Plan>> compile(const Graph& graph, const CompileOptions
   plan->config.sample_rate = graph.sample_rate;
   plan->config.max_block = graph.block_size;
   plan->config.realtime = options.realtime;
+  plan->config.media_clock = options.media_clock;
   plan->fade_frames = std::max<FrameCount>(options.fade_frames, 1);
   CompileState s(graph, options, *plan);
   for (auto phase : {build_nodes, split_cycles, order_vertices}) {

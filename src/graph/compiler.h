@@ -43,6 +43,7 @@ struct CompileOptions {
   // added while running) maps them by name, so that removing one endpoint
   // does not move the others onto its port.
   HostSlotOf host_slot_of{};
+  std::string media_clock{};  // see StreamConfig::media_clock
 };
 
 // [control] Allocates everything the Plan needs. Errors name the graph file

@@ -47,6 +47,7 @@ Expected<std::unique_ptr<Engine>> Engine::create(Graph graph, const EngineOption
 CompileOptions Engine::compile_options() const {
   CompileOptions o;
   o.realtime = options_.realtime;
+  o.media_clock = options_.media_clock;
   o.threads = options_.threads;
   o.fade_frames = options_.crossfade_frames;
   o.host_slot_of = options_.host_slot_of;

@@ -37,6 +37,7 @@ namespace ac {
 struct EngineOptions {
   uint32_t threads = 1;               // Plans are compiled for this many executor threads
   bool realtime = true;               // see StreamConfig::realtime
+  std::string media_clock;            // see StreamConfig::media_clock
   FrameCount crossfade_frames = 480;  // 10 ms at 48 kHz
   size_t retired_capacity = 64;       // Plans waiting to be reclaimed
   HostSlotOf host_slot_of{};          // see CompileOptions::host_slot_of

@@ -25,6 +25,11 @@ struct StreamConfig {
   // False for offline rendering: a node may then wait for its helper threads
   // (a recorder's disk writer) instead of dropping data. Never wait when true.
   bool realtime = true;
+  // Non-empty when the block times are the PTP media clock (samples since
+  // the PTP epoch): the reference clock as RFC 7273 names it,
+  // "ptp=IEEE1588-2008:39-A7-94-FF-FE-07-CB-D0:0". Streams timestamp on it
+  // and play on it.
+  std::string media_clock;
 };
 
 // Host audio handed to the graph's `input` and `output` endpoint nodes.

@@ -24,6 +24,8 @@ ParamSpec optional_path(std::string name, std::string help) {
 // options.
 struct StreamSpec {
   net::Endpoint source, source2;
+  uint32_t media_offset = 0;  // a=mediaclk:direct
+  bool on_ptp = false;        // a=ts-refclk:ptp=...
   rtp::StreamFormat format;
   uint8_t payload_type = 96;
 };
@@ -55,6 +57,8 @@ Expected<StreamSpec> stream_of(const NodeOptions& o) {
     if (!sdp) return unexpected(sdp.error());
     s.source = net::Endpoint{sdp->destination, sdp->port};
     if (sdp->duplicate) s.source2 = net::Endpoint{sdp->duplicate->destination, sdp->duplicate->port};
+    s.media_offset = sdp->mediaclk_offset.value_or(0);
+    s.on_ptp = !sdp->ptp_grandmaster.empty();
     s.format = sdp->format;
     s.payload_type = sdp->payload_type;
   } else {
@@ -87,6 +91,9 @@ Aes67RxNode::Aes67RxNode(const NodeOptions& o, const NodeLayout& l) : Node(l.par
   const StreamSpec s = *stream_of(o);  // checked by the layout
   source_ = s.source;
   source2_ = s.source2;
+  media_offset_ = s.media_offset;
+  const std::string timing = o.text("timing");
+  media_timing_wanted_ = timing == "media" || (timing == "auto" && s.on_ptp);
   socket_options2_.interface = o.text("interface2");
   format_ = s.format;
   payload_type_ = s.payload_type;
@@ -115,6 +122,9 @@ Expected<void> Aes67RxNode::prepare(const StreamConfig& c) {
   while (slots < 2 * format_.sample_rate / fpp) slots <<= 1;
   buffer_ = std::make_unique<rtp::JitterBuffer>(fpp, format_.channels, slots);
   tied_ = false;
+  // On the media clock both ends count the same samples: timestamp T plays
+  // at media time T - offset + link offset, on every receiver alike.
+  media_timing_ = media_timing_wanted_ && !c.media_clock.empty();
   return {};
 }
 
@@ -240,7 +250,10 @@ void Aes67RxNode::take(const rtp::PacketView& p, std::vector<float>& scratch) {
 void Aes67RxNode::process(ProcessContext& ctx) noexcept {
   const AudioView& out = ctx.out(0);
   if (retie_.exchange(false, std::memory_order_acq_rel)) tied_ = false;
-  if (!tied_ && buffer_ && buffer_->started()) {
+  if (!tied_ && media_timing_) {
+    delta_ = media_offset_ - static_cast<uint32_t>(link_offset_frames_);
+    tied_ = true;
+  } else if (!tied_ && buffer_ && buffer_->started()) {
     // The newest frame that arrived plays the link offset from now.
     const uint32_t newest_end = buffer_->newest() + format_.frames_per_packet();
     delta_ = newest_end - static_cast<uint32_t>(ctx.time.value) - static_cast<uint32_t>(link_offset_frames_);
@@ -317,6 +330,9 @@ NodeType aes67_rx_node_type() {
                choice_param("packet_time", {"125us", "250us", "333us", "1ms", "4ms"}, "1ms",
                             "audio per packet (without an SDP)"),
                integer_param("payload_type", 96, 127, 96, "RTP payload type (without an SDP)"),
+               choice_param("timing", {"auto", "media", "arrival"}, "auto",
+                            "media: play timestamp T at media time T + link offset (both ends on one PTP clock; auto: "
+                            "when the graph and the stream are); arrival: tie to the first packet"),
                number_param("link_offset", 0.125, 1000, 1, "ms", "how long after it is due a packet plays")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     auto s = stream_of(o);

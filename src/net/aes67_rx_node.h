@@ -76,6 +76,9 @@ class Aes67RxNode final : public Node {
   // Audio thread: the stream's timestamps as graph sample time + delta_.
   std::atomic<bool> retie_{false};  // set by the receiver: tie the timeline anew
   bool tied_ = false;
+  uint32_t media_offset_ = 0;         // the stream's RTP timestamp at media time 0
+  bool media_timing_wanted_ = false;  // the options ask to play on media time
+  bool media_timing_ = false;         // ... and the graph runs on the media clock
   uint32_t delta_ = 0;
   std::atomic<uint64_t> received_{0}, lost_{0}, late_{0}, duplicated_{0}, reordered_{0}, wrong_format_{0};
   std::atomic<uint64_t> oversized_{0}, malformed_{0}, ssrc_changes_{0}, jumps_{0}, concealed_{0};

@@ -102,7 +102,7 @@ Expected<void> Aes67TxNode::activate() {
   // The graph's own clock, named by the sending interface's MAC (RFC 7273
   // 4.8); a PTP-locked graph names its grandmaster (next step).
   const std::string mac = net::interface_mac(socket_options_.interface);
-  d.ts_refclk = mac.empty() ? "local" : "localmac=" + mac;
+  d.ts_refclk = !config_.media_clock.empty() ? config_.media_clock : mac.empty() ? "local" : "localmac=" + mac;
   d.mediaclk_offset = offset_;
   if (destination_.multicast()) d.source_filter = socket_.local_address();
   if (!destination2_.address.empty()) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -60,6 +61,7 @@ std::vector<std::vector<float>> reference(const test::TempDir& tmp, uint32_t cha
 struct Match {
   size_t compared = 0, mismatched = 0;
   bool found = false;
+  size_t got_at = 0, sent_at = 0;  // the first matching frame in each
 };
 Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::vector<float>>& got) {
   Match m;
@@ -76,6 +78,8 @@ Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::
   }
   if (j0 + window > sent[0].size()) return m;
   m.found = true;
+  m.got_at = i0;
+  m.sent_at = j0;
   // The last packet may be cut off by the stop: leave 10 ms at the end.
   const size_t n = std::min(got[0].size() - i0, sent[0].size() - j0) - 480;
   for (size_t k = 0; k < n; ++k) {
@@ -421,6 +425,67 @@ TEST(Aes67Redundancy, OneLegDownLosesNothing) {
   const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("rx.wav")));
   ASSERT_TRUE(m.found);
   EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+}
+
+}  // namespace
+}  // namespace ac
+
+namespace ac {
+namespace {
+
+long long first_block(const std::string& log) {
+  const size_t at = log.find("media clock: first block at sample ");
+  return at == std::string::npos ? -1 : std::stoll(log.substr(at + 35));
+}
+
+// Both ends on one PTP clock (the sender's graph is the grandmaster, the
+// receiver's its slave): a sample the sender sent at media time T comes out
+// of the receiver at exactly T + the link offset. Each side records what it
+// sent or played; a recording's frame 0 is its first block's media time.
+TEST(Aes67Timing, ASampleSentAtMediaTimeTPlaysAtTPlusTheLinkOffset) {
+  test::TempDir tmp;
+  test::VethLan lan(2, "10.79.10");
+  ASSERT_TRUE(lan.ok());
+  const std::string tx =
+      write(tmp, "tx.yaml",
+            "clock: ptp\nnodes:\n  n: {type: noise, params: {seed: 5, level: -6}}\n"
+            "  tx: {type: aes67.tx, channels: 1, params: {destination: \"239.69.82.1:5018\", "
+            "interface: " +
+                lan.iface(0) +
+                ", sdp: tx.sdp, announce: off}}\n"
+                "  r: {type: file_recorder, channels: 1, params: {path: sent.wav, encoding: float}}\n"
+                "connections:\n  - n.out -> tx.in\n  - n.out -> r.in\n");
+  test::ChildProcess sender(
+      lan.in(0) + kBinary + " run " + tx + " --ptp-iface " + lan.iface(0) + " --ptp-role master --duration 40s",
+      tmp.path("tx.log"));
+  for (int i = 0; i < 500 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
+  const std::string sdp = test::read_text(tmp.path("tx.sdp"));
+  ASSERT_NE(sdp.find("a=ts-refclk:ptp=IEEE1588-2008:"), std::string::npos) << sdp;
+  const std::string rx =
+      write(tmp, "rx.yaml",
+            "clock: ptp\nnodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
+                ", link_offset: 20}}\n  r: {type: file_recorder, channels: 1, params: {path: "
+                "played.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
+  const auto r = test::run_command("timeout 90 " + lan.in(1) + kBinary + " run " + rx + " --ptp-iface " + lan.iface(1) +
+                                   " --ptp-role slave --ptp-timeout 40 --duration 3s < /dev/null");
+  sender.signal(SIGINT);
+  sender.wait_for_exit(30);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string tx_log = test::read_text(tmp.path("tx.log"));
+  const long long sent0 = first_block(tx_log), played0 = first_block(r.output);
+  ASSERT_GT(sent0, 0) << tx_log;
+  ASSERT_GT(played0, 0) << r.output;
+  auto sent = read_sound_file(tmp.path("sent.wav"), nullptr);
+  ASSERT_TRUE(sent);
+  // What was sent, as it crossed the wire (24-bit steps).
+  for (float& x : (*sent)[0]) x = std::round(x * 8388608.0f) / 8388608.0f;
+  const Match m = match(*sent, recorded(tmp.path("played.wav")));
+  ASSERT_TRUE(m.found) << r.output;
+  EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+  const long long sent_at = sent0 + static_cast<long long>(m.sent_at);
+  const long long played_at = played0 + static_cast<long long>(m.got_at);
+  EXPECT_EQ(played_at - sent_at, 960) << "sent at media sample " << sent_at << ", played at " << played_at;
+  EXPECT_NE(r.output.find(" 0 late"), std::string::npos) << r.output;
 }
 
 }  // namespace
