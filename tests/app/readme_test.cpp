@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -59,8 +58,10 @@ std::string needs(const std::string& line) {
 
 // The socket a background line makes (--control PATH), "" if none.
 std::string control_socket(const std::string& line) {
-  std::smatch m;
-  return std::regex_search(line, m, std::regex("--control (\\S+)")) ? m[1].str() : "";
+  const size_t at = line.find("--control ");
+  if (at == std::string::npos) return "";
+  const size_t start = at + 10, end = line.find_first_of(" \t&", start);
+  return line.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 TEST(Readme, EveryCommandRunsAsWritten) {
