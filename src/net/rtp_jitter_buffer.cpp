@@ -32,8 +32,9 @@ JitterBuffer::Put JitterBuffer::put(uint32_t ts, const float* x) noexcept {
   if (playing_.load(std::memory_order_acquire) &&
       static_cast<int32_t>(ts + fpp_ - played_.load(std::memory_order_acquire)) <= 0)
     return Put::late;
-  s.version.store(v + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
+  // Odd while written. The read-modify-write's acquire keeps the writes
+  // below from moving above it (no fences: ThreadSanitizer cannot see them).
+  s.version.fetch_add(1, std::memory_order_acq_rel);
   s.timestamp.store(ts, std::memory_order_relaxed);
   std::atomic<float>* to = &samples_[size_t{(from_base / fpp_) % slots_} * fpp_ * channels_];
   for (size_t i = 0; i < size_t{fpp_} * channels_; ++i) to[i].store(x[i], std::memory_order_relaxed);
@@ -61,10 +62,10 @@ uint32_t JitterBuffer::read(uint32_t ts, uint32_t frames, float* const* out) noe
     if (ok) {
       const std::atomic<float>* from =
           &samples_[size_t{(from_base / fpp_) % slots_} * fpp_ * channels_ + size_t{in_packet} * channels_];
+      // Acquire loads keep the version's second read below them.
       for (uint32_t i = 0; i < n; ++i)
         for (uint32_t c = 0; c < channels_; ++c)
-          out[c][f + i] = from[size_t{i} * channels_ + c].load(std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_acquire);
+          out[c][f + i] = from[size_t{i} * channels_ + c].load(std::memory_order_acquire);
       ok = s.version.load(std::memory_order_relaxed) == v1;
     }
     if (!ok) {
