@@ -60,6 +60,7 @@ Aes67TxNode::Aes67TxNode(const NodeOptions& o, const NodeLayout& l)
   header_.ssrc = o.number("ssrc") > 0 ? static_cast<uint32_t>(o.number("ssrc")) : random_ssrc();
   header_.sequence = static_cast<uint16_t>(random_ssrc());
   offset_ = static_cast<uint32_t>(o.number("offset"));
+  priority_ = static_cast<int>(o.count("priority"));
 }
 
 Aes67TxNode::~Aes67TxNode() {
@@ -157,7 +158,7 @@ void Aes67TxNode::sender_loop() {
   const size_t preroll = samples + size_t{config_.max_block} * ch;
   // Pacing is only as good as this thread's wake-ups: real-time priority
   // when the process may have it (below the audio thread's).
-  (void)try_realtime_priority(60);
+  if (priority_ > 0) (void)try_realtime_priority(priority_);
   for (;;) {
     if (ring_->size() < (k == 0 ? preroll : samples)) {
       if (stop_.load(std::memory_order_acquire)) return;
@@ -237,6 +238,9 @@ NodeType aes67_tx_node_type() {
       number_param("ssrc", 0, 4294967295.0, 0, "", "RTP SSRC (0: random)"),
       number_param("offset", 0, 4294967295.0, 0, "", "RTP timestamp at sample 0 (SDP's mediaclk:direct)"),
       text_param("name", "the session name in the SDP", false),
+      integer_param("priority", 0, 98, 60,
+                    "the sender thread's real-time priority, below the audio thread's (0: normal; its wake-ups "
+                    "are the stream's pacing)"),
       choice_param("announce", {"sap", "off"}, "sap", "announce a multicast stream with SAP (RFC 2974)"),
       optional_path("sdp", "write the stream's SDP to this file (relative to the graph file)")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {

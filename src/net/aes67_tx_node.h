@@ -53,6 +53,7 @@ class Aes67TxNode final : public Node {
   rtp::StreamFormat format_;
   rtp::Header header_;
   uint32_t offset_ = 0;  // RTP timestamp at sample time 0
+  int priority_ = 60;    // the sender thread's SCHED_FIFO priority (0: normal)
   std::string sdp_path_, name_;
   bool announce_ = true;  // SAP for a multicast stream
   net::SapAnnouncer sap_;

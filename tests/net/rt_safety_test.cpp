@@ -17,7 +17,7 @@ std::string graph(int port) {
          "  s:   {type: sine, params: {frequency: 440}}\n"
          "  tx:  {type: aes67.tx, channels: 1, params: {destination: " +
          at +
-         ", packet_time: 125us}}\n"
+         ", packet_time: 125us, priority: 0}}\n"
          "  rx:  {type: aes67.rx, channels: 1, params: {source: " +
          at +
          ", packet_time: 125us, link_offset: 2}}\n"
