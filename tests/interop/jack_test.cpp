@@ -145,7 +145,7 @@ TEST(JackInterop, ReportedTimeIsRightForEveryPeriod) {
   for (const unsigned period : {16u, 32u, 64u, 128u, 256u}) {
     SCOPED_TRACE("JACK period " + std::to_string(period));
     test::TempDir tmp;
-    test::JackServer jack(tmp, {.period = period});
+    test::JackServer jack(tmp, {.realtime = true, .period = period});
     ASSERT_TRUE(jack.ready()) << "jackd did not come up";
     const std::string graph = write(tmp, "g.yaml",
                                     "block_size: 64\nnodes:\n  s: {type: sine, params: {frequency: 997}}\n"
@@ -168,8 +168,15 @@ TEST(JackInterop, ReportedTimeIsRightForEveryPeriod) {
     EXPECT_GE(frames, 48000) << r.output;
     EXPECT_LT(frames, 48000 + static_cast<long long>(period) + 1) << r.output;  // the period that crossed 1 s
     EXPECT_NEAR(seconds * 48000, static_cast<double>(frames), 24.0) << r.output;
-    const long long per_block = std::min(period, 64u);
-    EXPECT_EQ(static_cast<long long>(blocks), (frames + per_block - 1) / per_block) << r.output;
+    // Every period ran as blocks of at most 64 frames; periods JACK skipped
+    // (xruns: the timeline jumps, the recorder fills silence) ran none.
+    const long long per_block = std::min(period, 64u), all = (frames + per_block - 1) / per_block;
+    if (r.output.find(", 0 xruns,") != std::string::npos) {
+      EXPECT_EQ(static_cast<long long>(blocks), all) << r.output;
+    } else {
+      EXPECT_LE(static_cast<long long>(blocks), all) << r.output;
+      EXPECT_GE(static_cast<long long>(blocks), all / 2) << r.output;
+    }
   }
 }
 
