@@ -88,9 +88,10 @@ Seen run_from_driver(int driver_priority, int cap) {
     host.output = out.view();
     // Until the worker has run a list, then 50 blocks more. A worker that
     // has no core yet (a loaded machine) leaves every list to the driver,
-    // so the driver pauses between blocks until then (at most ~4 s).
+    // so the driver pauses between blocks until then (at most ~12 s: under
+    // ASan beside another test job 4 s were once not enough).
     int64_t b = 0;
-    for (int round = 0; round < 3000 && !g_two_threads.load(); ++round, ++b) {
+    for (int round = 0; round < 9000 && !g_two_threads.load(); ++round, ++b) {
       ex.run(**plan, SampleTime{b * 64}, 64, &host);
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
