@@ -169,23 +169,23 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   PtpLan lan(tmp, 2);  // a bridge adds tens of µs of jitter: one veth pair
   ASSERT_TRUE(lan.ok()) << "could not create the namespaces";
   auto gm = lan.ptp4l(0, "priority1 100\n");
-  test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --slave --json --duration 85s",
+  test::ChildProcess ac(lan.in(lan.ns(1)) + kBinary + " ptp --iface " + lan.iface(1) + " --slave --json --duration 60s",
                         tmp.path("ac.json"));
   // The observer shares audiocloud's namespace and interface (both bind the
   // PTP ports with SO_REUSEADDR; each matches its own Delay_Resp), under a
   // clock identity of its own (it would take the interface's, which is ours).
   auto observer = lan.ptp4l(1, "slaveOnly 1\nfree_running 1\nclockIdentity 0a0b0c.fffe.0d0e0f\n");
   std::vector<double> ptp4l_offsets, ptp4l_delays;
-  for (int s = 0; s < 84; ++s) {
+  for (int s = 0; s < 59; ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    if (s >= 24) {
+    if (s >= 20) {
       if (auto o = lan.ptp4l_offset(1)) ptp4l_offsets.push_back(*o);
       if (auto d = lan.ptp4l_path_delay(1)) ptp4l_delays.push_back(*d);
     }
     // Once locked, a would-be grandmaster announces itself with malformed
     // messages, three times each a second apart (enough to qualify a
     // sender): the slave must keep its grandmaster and its lock.
-    if (s >= 40 && s < 43) {
+    if (s >= 30 && s < 33) {
       for (const auto& packet : bogus_announces(static_cast<uint16_t>(s))) send_general(lan, 0, packet);
     }
   }
@@ -202,13 +202,13 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   EXPECT_LE(locked_at, 20.0) << "locked after " << locked_at << " s";
   std::vector<double> errors, delays;
   for (const Sample& s : samples) {
-    if (s.t < locked_at || s.t > locked_at + 60.0) continue;
+    if (s.t < locked_at || s.t > locked_at + 38.0) continue;
     const double d = static_cast<double>(s.ptp_ns - s.realtime_ns);
     const double whole_seconds = std::round(d / 1e9);  // the UTC/TAI offset, if the master uses TAI
     errors.push_back(d - whole_seconds * 1e9);
     delays.push_back(static_cast<double>(s.path_delay_ns));
   }
-  ASSERT_GE(errors.size(), 50u);
+  ASSERT_GE(errors.size(), 30u);
   const Stats mine = stats(errors), theirs = stats(ptp4l_offsets);
   const Stats my_delay = stats(delays), their_delay = stats(ptp4l_delays);
   std::printf("audiocloud slave: true error RMS %.0f ns, max %.0f ns, mean %.0f ns (%zu s after locking at %.1f s)\n",
@@ -230,7 +230,7 @@ TEST(PtpInterop, AudiocloudSlaveOfPtp4lHasMicrosecondTrueError) {
   // on a loaded machine.
   EXPECT_LT(std::fabs(mine.mean), std::max(400.0, 0.5 * mine.rms)) << "mean true error";
   for (const Sample& s : samples) {
-    if (s.t > locked_at && s.t <= locked_at + 60.0) {
+    if (s.t > locked_at && s.t <= locked_at + 38.0) {
       EXPECT_EQ(s.state, "slave") << "lost lock at " << s.t << " s";
     }
     if (s.t > locked_at) {
