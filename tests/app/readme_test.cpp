@@ -112,5 +112,18 @@ TEST(Readme, EveryCommandRunsAsWritten) {
   EXPECT_GE(ran, 15) << "the README's commands were not found";
 }
 
+// The README's example of an error is what the binary says for that file.
+TEST(Readme, TheQuotedErrorIsTheBinarysOwn) {
+  const std::string readme = test::read_text(kSource + "/README.md");
+  const std::string command = "$ audiocloud graph examples/bad.yaml\n";
+  const size_t at = readme.find(command);
+  ASSERT_NE(at, std::string::npos) << "the README no longer shows the bad.yaml example";
+  const size_t start = at + command.size();
+  const std::string quoted = readme.substr(start, readme.find('\n', start) - start);
+  const auto r = test::run_command("cd " + kSource + " && " + kBinary + " graph examples/bad.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output, quoted + "\n");
+}
+
 }  // namespace
 }  // namespace ac
