@@ -73,6 +73,13 @@ inline ParamSpec path_param(std::string name, std::string help) {
   return p;
 }
 
+// A path the node can do without ("" when not given).
+inline ParamSpec optional_path_param(std::string name, std::string help) {
+  ParamSpec p = path_param(std::move(name), std::move(help));
+  p.required = false;
+  return p;
+}
+
 inline ParamSpec text_param(std::string name, std::string help, bool required) {
   ParamSpec p;
   p.name = std::move(name);

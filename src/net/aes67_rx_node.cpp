@@ -13,12 +13,6 @@
 namespace ac {
 namespace {
 
-ParamSpec optional_path(std::string name, std::string help) {
-  ParamSpec p = path_param(std::move(name), std::move(help));
-  p.required = false;
-  return p;
-}
-
 // The stream as the options say: from the SDP file when one is named (its
 // address, format and payload type), else from `source` and the format
 // options.
@@ -319,7 +313,7 @@ NodeType aes67_rx_node_type() {
   NodeType t;
   t.name = "aes67.rx";
   t.summary = "plays an AES67 stream (RTP L24/L16) at its timestamps plus the link offset";
-  t.options = {optional_path("sdp", "the stream's SDP file (relative to the graph file)"),
+  t.options = {optional_path_param("sdp", "the stream's SDP file (relative to the graph file)"),
                text_param("stream", "or its name as announced with SAP (waits for it up to 35 s)", false),
                text_param("source", "or its address: a multicast group or this host, e.g. 239.69.1.2:5004", false),
                text_param("interface", "network interface by name (default: the kernel's choice)", false),

@@ -15,12 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ParamSpec optional_path(std::string name, std::string help) {
-  ParamSpec p = path_param(std::move(name), std::move(help));
-  p.required = false;
-  return p;
-}
-
 uint32_t random_ssrc() {
   std::random_device rd;
   return (static_cast<uint32_t>(rd()) << 1) | 1u;  // never 0
@@ -242,7 +236,7 @@ NodeType aes67_tx_node_type() {
                     "the sender thread's real-time priority, below the audio thread's (0: normal; its wake-ups "
                     "are the stream's pacing)"),
       choice_param("announce", {"sap", "off"}, "sap", "announce a multicast stream with SAP (RFC 2974)"),
-      optional_path("sdp", "write the stream's SDP to this file (relative to the graph file)")};
+      optional_path_param("sdp", "write the stream's SDP to this file (relative to the graph file)")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     if (auto e = net::parse_endpoint(o.text("destination"), 5004); !e) return unexpected(e.error());
     if (!o.text("destination2").empty())

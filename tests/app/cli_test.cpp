@@ -17,12 +17,6 @@ namespace {
 const std::string kBinary = AUDIOCLOUD_BINARY;
 const std::string kSource = AUDIOCLOUD_SOURCE_DIR;
 
-std::string write_file(const test::TempDir& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir.path(name);
-  std::ofstream(path) << text;
-  return path;
-}
-
 TEST(Cli, RendersTheDemoAndReportsWhatItDid) {
   test::TempDir tmp;
   const auto r = test::run_command(kBinary + " render " + kSource + "/examples/demo.yaml -o " + tmp.path("demo.wav") +
@@ -69,7 +63,7 @@ TEST(Cli, ExamplesLoadAndTheSynthExampleRenders) {
 // render.
 TEST(Cli, RenderOnTwoThreadsRebalancesWithoutChangingTheSound) {
   test::TempDir tmp;
-  const std::string graph = write_file(tmp, "uneven.yaml", test::uneven_chains_graph());
+  const std::string graph = test::write_text(tmp, "uneven.yaml", test::uneven_chains_graph());
   auto render = [&](int threads, const std::string& out) {
     return test::run_command("cd " + tmp.dir() + " && " + kBinary + " render " + graph + " -d 4s --encoding float -q" +
                              " --threads " + std::to_string(threads) + " -o " + out);
@@ -120,7 +114,7 @@ TEST(Cli, MalformedGraphsFailCleanlyAndWriteNothing) {
     std::string text = yaml;
     const size_t rec = text.find("REC");
     if (rec != std::string::npos) text.replace(rec, 3, tmp.path("rec.wav"));
-    const std::string graph = write_file(tmp, "bad.yaml", text);
+    const std::string graph = test::write_text(tmp, "bad.yaml", text);
     const auto r = test::run_command(kBinary + " render " + graph + " -o " + tmp.path("out.wav"));
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find(graph + expected), std::string::npos) << "expected '" << expected << "' in: " << r.output;

@@ -23,12 +23,6 @@ namespace {
 const std::string kBinary = AUDIOCLOUD_BINARY;
 const std::string kSource = AUDIOCLOUD_SOURCE_DIR;
 
-std::string write_file(const test::TempDir& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir.path(name);
-  std::ofstream(path) << text;
-  return path;
-}
-
 // Waits (bounded) until `path` holds more than `bytes`.
 bool wait_for_size(const std::string& path, uintmax_t bytes, double seconds) {
   for (int i = 0; i < static_cast<int>(seconds * 50); ++i) {
@@ -78,10 +72,10 @@ TEST(NewUser, AnInterruptedRenderKeepsAValidFileAndSaysSo) {
 // exits 143; without --duration a signal is the normal stop (0).
 TEST(NewUser, ARunCutShortFinalisesItsRecordingsAndExitsNonZero) {
   test::TempDir tmp;
-  const std::string graph = write_file(tmp, "rec.yaml",
-                                       "nodes:\n  s: {type: sine, params: {frequency: 440}}\n"
-                                       "  r: {type: file_recorder, channels: 1, params: {path: rec.wav}}\n"
-                                       "connections:\n  - s.out -> r.in\n");
+  const std::string graph = test::write_text(tmp, "rec.yaml",
+                                             "nodes:\n  s: {type: sine, params: {frequency: 440}}\n"
+                                             "  r: {type: file_recorder, channels: 1, params: {path: rec.wav}}\n"
+                                             "connections:\n  - s.out -> r.in\n");
   test::ChildProcess run(kBinary + " run " + graph + " --duration 60s < /dev/null", tmp.path("log"));
   ASSERT_TRUE(wait_for_size(tmp.path("rec.wav"), 300'000, 60)) << test::read_text(tmp.path("log"));
   run.signal(SIGTERM);
@@ -118,13 +112,14 @@ TEST(NewUser, ThreadCountsAreCheckedAndClamped) {
 // Clipping, events past the end: said on stderr with counts, and in --json.
 TEST(NewUser, ClippingAndUnplayedEventsAreReported) {
   test::TempDir tmp;
-  const std::string graph = write_file(tmp, "loud.yaml",
-                                       "nodes:\n  s: {type: sine, params: {frequency: 440}}\n"
-                                       "  g: {type: gain, params: {gain: 12}}\n"
-                                       "  out: {type: output, channels: 1}\n"
-                                       "connections:\n  - s.out -> g.in\n  - g.out -> out.in\n"
-                                       "events:\n  - {at: 0.5s, set: g.gain, value: 11}\n"
-                                       "  - {at: 5s, set: g.gain, value: 0}\n  - {at: 6s, set: g.gain, value: 0}\n");
+  const std::string graph =
+      test::write_text(tmp, "loud.yaml",
+                       "nodes:\n  s: {type: sine, params: {frequency: 440}}\n"
+                       "  g: {type: gain, params: {gain: 12}}\n"
+                       "  out: {type: output, channels: 1}\n"
+                       "connections:\n  - s.out -> g.in\n  - g.out -> out.in\n"
+                       "events:\n  - {at: 0.5s, set: g.gain, value: 11}\n"
+                       "  - {at: 5s, set: g.gain, value: 0}\n  - {at: 6s, set: g.gain, value: 0}\n");
   auto r = test::run_command(kBinary + " render " + graph + " -d 1s -q -o " + tmp.path("loud.wav"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("warning: out[0]:"), std::string::npos) << r.output;
@@ -198,12 +193,12 @@ TEST(NewUser, RateAndBlockOnTheCommandLineOverrideTheFile) {
 // the value), not at a graph text the user never saw; `{}` builds nothing.
 TEST(NewUser, PatchErrorsPointAtThePatchAndAnEmptyPatchIsNoSwap) {
   test::TempDir tmp;
-  const std::string graph = write_file(tmp, "g.yaml",
-                                       "nodes:\n  s: {type: sine, params: {frequency: 440}}\n"
-                                       "  out: {type: output, channels: 1}\nconnections:\n  - s.out -> out.in\n");
-  const std::string patches = write_file(tmp, "patches.txt",
-                                         "{}\n{add: {g: {type: gain, params: {gain: 99}}}, connect: [\"s.out -> "
-                                         "g.in\"]}\n");
+  const std::string graph = test::write_text(tmp, "g.yaml",
+                                             "nodes:\n  s: {type: sine, params: {frequency: 440}}\n"
+                                             "  out: {type: output, channels: 1}\nconnections:\n  - s.out -> out.in\n");
+  const std::string patches = test::write_text(tmp, "patches.txt",
+                                               "{}\n{add: {g: {type: gain, params: {gain: 99}}}, connect: [\"s.out -> "
+                                               "g.in\"]}\n");
   const auto r = test::run_command(kBinary + " run " + graph + " -d 1s < " + patches);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("(after patch"), std::string::npos) << r.output;
@@ -290,8 +285,8 @@ TEST(NewUser, BadInputsGetTheirOwnErrorsAndTheTableInDocsSaysSo) {
                10)
         << "\x1b[31m";
   }
-  std::filesystem::resize_file(write_file(tmp, "huge.yaml", ""), 17u << 20);
-  write_file(tmp, "typo.yaml", "nodes:\n  s: {type: sien}\n");
+  std::filesystem::resize_file(test::write_text(tmp, "huge.yaml", ""), 17u << 20);
+  test::write_text(tmp, "typo.yaml", "nodes:\n  s: {type: sien}\n");
   const std::vector<BadInput> cases = {
       {"a graph file that does not exist", "render missing.yaml", 1, "missing.yaml: error: no such file"},
       {"a directory as the graph file", "render .", 1, ".: error: is a directory, not a graph file"},

@@ -27,11 +27,6 @@ namespace {
 
 const std::string kBinary = AUDIOCLOUD_BINARY;
 
-std::string write(const test::TempDir& tmp, const std::string& name, const std::string& text) {
-  std::ofstream(tmp.path(name)) << text;
-  return tmp.path(name);
-}
-
 // `channels` seeded noises, one a channel, into `sink` (a node body whose
 // input is `in`).
 std::string noise_graph(uint32_t channels, const std::string& sink) {
@@ -46,8 +41,8 @@ std::string noise_graph(uint32_t channels, const std::string& sink) {
 
 // The sent signal, as an integer-valued float per sample (24-bit steps).
 std::vector<std::vector<float>> reference(const test::TempDir& tmp, uint32_t channels, const std::string& encoding) {
-  const std::string g =
-      write(tmp, "ref.yaml", noise_graph(channels, "{type: output, channels: " + std::to_string(channels) + "}"));
+  const std::string g = test::write_text(
+      tmp, "ref.yaml", noise_graph(channels, "{type: output, channels: " + std::to_string(channels) + "}"));
   const auto r =
       test::run_command(kBinary + " render " + g + " -d 20s -q --encoding " + encoding + " -o " + tmp.path("ref.wav"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -113,18 +108,19 @@ TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
   };
   for (const Case c : {Case{2, "1ms"}, Case{8, "125us"}}) {
     SCOPED_TRACE(std::to_string(c.channels) + " channels, " + c.packet_time);
-    const std::string tx = write(
+    const std::string tx = test::write_text(
         tmp, "tx.yaml",
         noise_graph(c.channels, "{type: aes67.tx, channels: " + std::to_string(c.channels) +
                                     ", params: {destination: \"" + group() + ":5004\", interface: " + lan.iface(0) +
                                     ", packet_time: " + c.packet_time + ", sdp: tx.sdp}}"));
-    const std::string rx = write(tmp, "rx.yaml",
-                                 "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
-                                     ", link_offset: 20}}\n"
-                                     "  r: {type: file_recorder, channels: " +
-                                     std::to_string(c.channels) +
-                                     ", params: {path: rx.wav, encoding: float}}\n"
-                                     "connections:\n  - rx.out -> r.in\n");
+    const std::string rx =
+        test::write_text(tmp, "rx.yaml",
+                         "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
+                             ", link_offset: 20}}\n"
+                             "  r: {type: file_recorder, channels: " +
+                             std::to_string(c.channels) +
+                             ", params: {path: rx.wav, encoding: float}}\n"
+                             "connections:\n  - rx.out -> r.in\n");
     // The SDP is written when the sender starts: the receiver reads it.
     std::remove(tmp.path("tx.sdp").c_str());
     test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
@@ -147,9 +143,10 @@ TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
 // numbers are what the stream says. (Not payload type 99: Wireshark reads
 // that one as RFC 2198 redundant audio by default.)
 TEST_F(Aes67Interop, TsharkDissectsOurRtpCleanly) {
-  const std::string tx = write(tmp, "tx.yaml",
-                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
-                                                  ":5012\", interface: " + lan.iface(0) + ", payload_type: 97}}"));
+  const std::string tx =
+      test::write_text(tmp, "tx.yaml",
+                       noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                          ":5012\", interface: " + lan.iface(0) + ", payload_type: 97}}"));
   test::ChildProcess capture(
       lan.in(1) + "tshark -q -i " + lan.iface(1) + " -a duration:4 -f \"udp port 5012\" -w " + tmp.path("cap.pcap"),
       tmp.path("tshark.log"));
@@ -184,9 +181,10 @@ TEST_F(Aes67Interop, TsharkDissectsOurRtpCleanly) {
 // the other host lists it, a receiver subscribes by its name, and tshark
 // dissects the SAP packets and the SDP in them without a warning.
 TEST_F(Aes67Interop, SapAnnouncesTheStreamAndAReceiverFindsItByName) {
-  const std::string tx = write(tmp, "tx.yaml",
-                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
-                                                  ":5014\", interface: " + lan.iface(0) + ", name: studio tone}}"));
+  const std::string tx =
+      test::write_text(tmp, "tx.yaml",
+                       noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                          ":5014\", interface: " + lan.iface(0) + ", name: studio tone}}"));
   test::ChildProcess capture(
       lan.in(1) + "tshark -q -i " + lan.iface(1) + " -a duration:15 -f \"udp port 9875\" -w " + tmp.path("sap.pcap"),
       tmp.path("tshark.log"));
@@ -203,7 +201,7 @@ TEST_F(Aes67Interop, SapAnnouncesTheStreamAndAReceiverFindsItByName) {
   EXPECT_EQ(streams[0]["encoding"], "L24");
   EXPECT_EQ(streams[0]["packet_time"], "1ms");
   // Subscribed by name: the SDP comes from the announcement.
-  const std::string rx = write(
+  const std::string rx = test::write_text(
       tmp, "rx.yaml",
       "nodes:\n  rx: {type: aes67.rx, params: {stream: studio tone, interface: " + lan.iface(1) +
           ", link_offset: 20}}\n  r: {type: file_recorder, channels: 2, params: {path: rx.wav, encoding: float}}\n"
@@ -247,12 +245,12 @@ TEST_F(Aes67Interop, GStreamerToAudiocloudIsBitExact) {
           " ! rtpL24pay pt=97 min-ptime=1000000 max-ptime=1000000 ! udpsink host=" +
           group() + " port=5006 auto-multicast=true ttl-mc=1 multicast-iface=" + lan.iface(0),
       tmp.path("gst.log"));
-  const std::string rx =
-      write(tmp, "rx.yaml",
-            "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + group() + ":5006\", interface: " + lan.iface(1) +
-                ", payload_type: 97, link_offset: 20}}\n"
-                "  r: {type: file_recorder, channels: 2, params: {path: rx.wav, encoding: float}}\n"
-                "connections:\n  - rx.out -> r.in\n");
+  const std::string rx = test::write_text(
+      tmp, "rx.yaml",
+      "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + group() + ":5006\", interface: " + lan.iface(1) +
+          ", payload_type: 97, link_offset: 20}}\n"
+          "  r: {type: file_recorder, channels: 2, params: {path: rx.wav, encoding: float}}\n"
+          "connections:\n  - rx.out -> r.in\n");
   const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 4s < /dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output << test::read_text(tmp.path("gst.log"));
   EXPECT_NE(r.output.find(" 0 lost, 0 late"), std::string::npos) << r.output;
@@ -265,9 +263,10 @@ TEST_F(Aes67Interop, GStreamerToAudiocloudIsBitExact) {
 // audiocloud sends; GStreamer (udpsrc with the stream's caps, rtpL24depay)
 // writes what it received to a WAV: the samples are ours.
 TEST_F(Aes67Interop, AudiocloudToGStreamerIsBitExact) {
-  const std::string tx = write(tmp, "tx.yaml",
-                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
-                                                  ":5008\", interface: " + lan.iface(0) + ", payload_type: 98}}"));
+  const std::string tx =
+      test::write_text(tmp, "tx.yaml",
+                       noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                          ":5008\", interface: " + lan.iface(0) + ", payload_type: 98}}"));
   test::ChildProcess receiver(
       lan.in(1) + "timeout --foreground -s INT 5 gst-launch-1.0 -q -e udpsrc address=" + group() +
           " port=5008 multicast-iface=" + lan.iface(1) +
@@ -288,9 +287,10 @@ TEST_F(Aes67Interop, AudiocloudToGStreamerIsBitExact) {
 
 // ffmpeg opens the SDP audiocloud wrote and decodes the stream bit for bit.
 TEST_F(Aes67Interop, FfmpegDecodesTheStreamFromOurSdp) {
-  const std::string tx = write(tmp, "tx.yaml",
-                               noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
-                                                  ":5010\", interface: " + lan.iface(0) + ", sdp: tx.sdp}}"));
+  const std::string tx =
+      test::write_text(tmp, "tx.yaml",
+                       noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
+                                          ":5010\", interface: " + lan.iface(0) + ", sdp: tx.sdp}}"));
   test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
   for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
   const auto r = test::run_command(lan.in(1) + "ffmpeg -nostdin -loglevel error -protocol_whitelist file,udp,rtp -i " +
@@ -315,15 +315,15 @@ TEST(Aes67BadInput, MalformedAndForeignPacketsAreCountedAndDropped) {
   test::TempDir tmp;
   const int port = 31000 + static_cast<int>(getpid() % 20000);
   const std::string at = "127.0.0.1:" + std::to_string(port);
-  const std::string rx = write(tmp, "rx.yaml",
-                               "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + at +
-                                   "\", link_offset: 20}}\n  out: {type: output, channels: 2}\n"
-                                   "connections:\n  - rx.out -> out.in\n");
+  const std::string rx = test::write_text(tmp, "rx.yaml",
+                                          "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + at +
+                                              "\", link_offset: 20}}\n  out: {type: output, channels: 2}\n"
+                                              "connections:\n  - rx.out -> out.in\n");
   test::ChildProcess receiver(kBinary + " run " + rx + " -d 3s", tmp.path("rx.log"));
   usleep(800000);
   // RTP header: V=2, PT 96 (or 100), seq, ts, SSRC; a 1 ms L24 stereo
   // payload is 288 bytes.
-  const std::string send = write(tmp, "send.py", R"(
+  const std::string send = test::write_text(tmp, "send.py", R"(
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 to = ("127.0.0.1", int(sys.argv[1]))
@@ -390,7 +390,7 @@ TEST(Aes67Redundancy, OneLegDownLosesNothing) {
   test::TempDir tmp;
   DualLink link;
   ASSERT_TRUE(link.ok()) << "could not create the namespaces";
-  const std::string tx = write(
+  const std::string tx = test::write_text(
       tmp, "tx.yaml",
       noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"239.69.80.1:5016\", interface: " +
                          link.iface(0, 0) + ", destination2: \"239.69.81.1:5016\", interface2: " + link.iface(0, 1) +
@@ -399,11 +399,12 @@ TEST(Aes67Redundancy, OneLegDownLosesNothing) {
   for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
   const std::string sdp = test::read_text(tmp.path("tx.sdp"));
   EXPECT_NE(sdp.find("a=group:DUP primary secondary"), std::string::npos) << sdp;
-  const std::string rx = write(tmp, "rx.yaml",
-                               "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + link.iface(1, 0) +
-                                   ", interface2: " + link.iface(1, 1) +
-                                   ", link_offset: 20}}\n  r: {type: file_recorder, channels: 2, params: {path: "
-                                   "rx.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
+  const std::string rx =
+      test::write_text(tmp, "rx.yaml",
+                       "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + link.iface(1, 0) +
+                           ", interface2: " + link.iface(1, 1) +
+                           ", link_offset: 20}}\n  r: {type: file_recorder, channels: 2, params: {path: "
+                           "rx.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
   test::ChildProcess receiver(link.in(1) + kBinary + " run " + rx + " -d 5s", tmp.path("rx.log"));
   usleep(1500000);
   ASSERT_TRUE(link.sh(link.in(1) + "ip link set " + link.iface(1, 1) + " down"));
@@ -454,14 +455,14 @@ TEST(Aes67Timing, ASampleSentAtMediaTimeTPlaysAtTPlusTheLinkOffset) {
   test::VethLan lan(2, "10.79.10");
   ASSERT_TRUE(lan.ok());
   const std::string tx =
-      write(tmp, "tx.yaml",
-            "clock: ptp\nnodes:\n  n: {type: noise, params: {seed: 5, level: -6}}\n"
-            "  tx: {type: aes67.tx, channels: 1, params: {destination: \"239.69.82.1:5018\", "
-            "interface: " +
-                lan.iface(0) +
-                ", sdp: tx.sdp, announce: off}}\n"
-                "  r: {type: file_recorder, channels: 1, params: {path: sent.wav, encoding: float}}\n"
-                "connections:\n  - n.out -> tx.in\n  - n.out -> r.in\n");
+      test::write_text(tmp, "tx.yaml",
+                       "clock: ptp\nnodes:\n  n: {type: noise, params: {seed: 5, level: -6}}\n"
+                       "  tx: {type: aes67.tx, channels: 1, params: {destination: \"239.69.82.1:5018\", "
+                       "interface: " +
+                           lan.iface(0) +
+                           ", sdp: tx.sdp, announce: off}}\n"
+                           "  r: {type: file_recorder, channels: 1, params: {path: sent.wav, encoding: float}}\n"
+                           "connections:\n  - n.out -> tx.in\n  - n.out -> r.in\n");
   test::ChildProcess sender(
       lan.in(0) + kBinary + " run " + tx + " --ptp-iface " + lan.iface(0) + " --ptp-role master --duration 40s",
       tmp.path("tx.log"));
@@ -469,10 +470,10 @@ TEST(Aes67Timing, ASampleSentAtMediaTimeTPlaysAtTPlusTheLinkOffset) {
   const std::string sdp = test::read_text(tmp.path("tx.sdp"));
   ASSERT_NE(sdp.find("a=ts-refclk:ptp=IEEE1588-2008:"), std::string::npos) << sdp;
   const std::string rx =
-      write(tmp, "rx.yaml",
-            "clock: ptp\nnodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
-                ", link_offset: 20}}\n  r: {type: file_recorder, channels: 1, params: {path: "
-                "played.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
+      test::write_text(tmp, "rx.yaml",
+                       "clock: ptp\nnodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
+                           ", link_offset: 20}}\n  r: {type: file_recorder, channels: 1, params: {path: "
+                           "played.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
   const auto r = test::run_command("timeout 90 " + lan.in(1) + kBinary + " run " + rx + " --ptp-iface " + lan.iface(1) +
                                    " --ptp-role slave --ptp-timeout 40 --duration 3s < /dev/null");
   sender.signal(SIGINT);

@@ -26,11 +26,6 @@ namespace {
 
 const std::string kBinary = AUDIOCLOUD_BINARY;
 
-std::string write(const test::TempDir& tmp, const std::string& name, const std::string& text) {
-  std::ofstream(tmp.path(name)) << text;
-  return tmp.path(name);
-}
-
 // The two graphs of the sine tests: `tx` plays 997 Hz at -6 dBFS to its
 // JACK output, `rx` records its JACK input to rx.wav (float). With
 // `rx_input` the receiver's input endpoint is that YAML instead.
@@ -38,13 +33,13 @@ struct SineGraphs {
   std::string tx, rx;
 };
 SineGraphs sine_graphs(const test::TempDir& tmp, const std::string& tx_output, const std::string& rx_input) {
-  return {write(tmp, "tx.yaml",
-                "nodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n  o: " + tx_output +
-                    "\nconnections:\n  - s.out -> o.in\n"),
-          write(tmp, "rx.yaml",
-                "nodes:\n  i: " + rx_input +
-                    "\n  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
-                    "connections:\n  - i.out -> r.in\n")};
+  return {test::write_text(tmp, "tx.yaml",
+                           "nodes:\n  s: {type: sine, params: {frequency: 997, level: -6}}\n  o: " + tx_output +
+                               "\nconnections:\n  - s.out -> o.in\n"),
+          test::write_text(tmp, "rx.yaml",
+                           "nodes:\n  i: " + rx_input +
+                               "\n  r: {type: file_recorder, channels: 1, params: {path: rx.wav, encoding: float}}\n"
+                               "connections:\n  - i.out -> r.in\n")};
 }
 
 // What the receiver recorded, and where the signal starts in it.
@@ -147,11 +142,11 @@ TEST(JackInterop, ReportedTimeIsRightForEveryPeriod) {
     test::TempDir tmp;
     test::JackServer jack(tmp, {.realtime = true, .period = period});
     ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-    const std::string graph = write(tmp, "g.yaml",
-                                    "block_size: 64\nnodes:\n  s: {type: sine, params: {frequency: 997}}\n"
-                                    "  o: {type: jack.out, channels: 1}\n"
-                                    "  r: {type: file_recorder, channels: 1, params: {path: rec.wav}}\n"
-                                    "connections:\n  - s.out -> o.in\n  - s.out -> r.in\n");
+    const std::string graph = test::write_text(tmp, "g.yaml",
+                                               "block_size: 64\nnodes:\n  s: {type: sine, params: {frequency: 997}}\n"
+                                               "  o: {type: jack.out, channels: 1}\n"
+                                               "  r: {type: file_recorder, channels: 1, params: {path: rec.wav}}\n"
+                                               "connections:\n  - s.out -> o.in\n  - s.out -> r.in\n");
     const auto r = test::run_command("cd " + tmp.dir() + " && " + jack.env() + kBinary + " run " + graph +
                                      " --driver jack --name p --duration 1s < /dev/null");
     ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -184,7 +179,7 @@ TEST(JackInterop, ServerGoingAwayEndsTheClientWithAnError) {
   test::TempDir tmp;
   test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  const std::string g = write(
+  const std::string g = test::write_text(
       tmp, "g.yaml", "nodes:\n  s: {type: sine}\n  o: {type: output, channels: 1}\nconnections:\n  - s.out -> o.in\n");
   test::ChildProcess client(jack.env() + kBinary + " run " + g + " --driver jack --name victim < /dev/null",
                             tmp.path("client.log"));
@@ -215,16 +210,16 @@ TEST(JackInterop, MidiBetweenTwoClientsKeepsEveryFrame) {
   test::TempDir tmp;
   test::JackServer jack(tmp, {.synchronous = true});
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  const std::string rx = write(tmp, "rx.yaml",
-                               "nodes:\n  keys: {type: jack.midi.in}\n"
-                               "  log: {type: event_log, params: {path: rx.log}}\n"
-                               "connections:\n  - keys.midi -> log.midi\n");
+  const std::string rx = test::write_text(tmp, "rx.yaml",
+                                          "nodes:\n  keys: {type: jack.midi.in}\n"
+                                          "  log: {type: event_log, params: {path: rx.log}}\n"
+                                          "connections:\n  - keys.midi -> log.midi\n");
   // The sender connects itself, by pattern, to the receiver's port.
   const std::string tx =
-      write(tmp, "tx.yaml",
-            "nodes:\n  n: {type: notes, params: {pattern: \"60, 62\", interval: 4999, length: 1000}}\n"
-            "  m: {type: jack.midi.out, params: {port: notes, connect: \"rx:keys\"}}\n"
-            "connections:\n  - n.midi -> m.midi\n");
+      test::write_text(tmp, "tx.yaml",
+                       "nodes:\n  n: {type: notes, params: {pattern: \"60, 62\", interval: 4999, length: 1000}}\n"
+                       "  m: {type: jack.midi.out, params: {port: notes, connect: \"rx:keys\"}}\n"
+                       "connections:\n  - n.midi -> m.midi\n");
   test::ChildProcess receiver(
       jack.env() + kBinary + " run " + rx + " --driver jack --name rx --duration 7s < /dev/null", tmp.path("rx.out"));
   ASSERT_TRUE(jack.wait_for_port("rx:keys"));
@@ -253,10 +248,10 @@ TEST(JackInterop, NotesFromJackMidiseqArriveAtTheirFrames) {
   test::TempDir tmp;
   test::JackServer jack(tmp);
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
-  const std::string rx = write(tmp, "rx.yaml",
-                               "nodes:\n  keys: {type: jack.midi.in, params: {connect: \"seq:out\"}}\n"
-                               "  log: {type: event_log, params: {path: rx.log}}\n"
-                               "connections:\n  - keys.midi -> log.midi\n");
+  const std::string rx = test::write_text(tmp, "rx.yaml",
+                                          "nodes:\n  keys: {type: jack.midi.in, params: {connect: \"seq:out\"}}\n"
+                                          "  log: {type: event_log, params: {path: rx.log}}\n"
+                                          "connections:\n  - keys.midi -> log.midi\n");
   test::ChildProcess seq(jack.env() + "jack_midiseq seq 24000 0 60 1000 5003 64 2000 17011 67 500",
                          tmp.path("seq.out"));
   ASSERT_TRUE(jack.wait_for_port("seq:out"));
@@ -308,10 +303,11 @@ TEST(JackInterop, JackMidiDumpSeesOurFrames) {
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
   ASSERT_TRUE(jack.wait_for_port("dump:input"));
-  const std::string tx = write(tmp, "tx.yaml",
-                               "nodes:\n  n: {type: notes, params: {pattern: \"60\", interval: 4999, length: 1000}}\n"
-                               "  m: {type: jack.midi.out, params: {connect: \"dump:input\"}}\n"
-                               "connections:\n  - n.midi -> m.midi\n");
+  const std::string tx =
+      test::write_text(tmp, "tx.yaml",
+                       "nodes:\n  n: {type: notes, params: {pattern: \"60\", interval: 4999, length: 1000}}\n"
+                       "  m: {type: jack.midi.out, params: {connect: \"dump:input\"}}\n"
+                       "connections:\n  - n.midi -> m.midi\n");
   test::ChildProcess sender(jack.env() + kBinary + " run " + tx + " --driver jack --name tx --duration 3s < /dev/null",
                             tmp.path("tx.out"));
   ASSERT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.out"));
@@ -368,15 +364,16 @@ TEST(JackInterop, PatchesAddPortsWhileRunningAndMidiPortsKeepTheirNames) {
   ASSERT_TRUE(jack.ready()) << "jackd did not come up";
   test::ChildProcess dump(jack.env() + "jack_midi_dump -a dump", tmp.path("dump.out"));
   ASSERT_TRUE(jack.wait_for_port("dump:input"));
-  const std::string tx = write(tmp, "tx.yaml",
-                               "nodes:\n"
-                               "  lo: {type: notes, params: {pattern: \"60\", interval: 4800, length: 1000}}\n"
-                               "  hi: {type: notes, params: {pattern: \"72\", interval: 4800, length: 1000}}\n"
-                               "  a: {type: jack.midi.out}\n"
-                               "  b: {type: jack.midi.out, params: {connect: \"dump:input\"}}\n"
-                               "  s: {type: sine}\n"
-                               "  o: {type: output, channels: 1}\n"
-                               "connections:\n  - lo.midi -> a.midi\n  - hi.midi -> b.midi\n  - s.out -> o.in\n");
+  const std::string tx =
+      test::write_text(tmp, "tx.yaml",
+                       "nodes:\n"
+                       "  lo: {type: notes, params: {pattern: \"60\", interval: 4800, length: 1000}}\n"
+                       "  hi: {type: notes, params: {pattern: \"72\", interval: 4800, length: 1000}}\n"
+                       "  a: {type: jack.midi.out}\n"
+                       "  b: {type: jack.midi.out, params: {connect: \"dump:input\"}}\n"
+                       "  s: {type: sine}\n"
+                       "  o: {type: output, channels: 1}\n"
+                       "connections:\n  - lo.midi -> a.midi\n  - hi.midi -> b.midi\n  - s.out -> o.in\n");
   const std::string sock = tmp.path("ctl.sock");
   test::ChildProcess sender(
       jack.env() + kBinary + " run " + tx + " --driver jack --name tx --control " + sock + " --duration 8s < /dev/null",

@@ -74,6 +74,12 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
+std::string write_text(const TempDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir.path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
 TempDir::TempDir() {
   char tmpl[] = "/tmp/audiocloud-test-XXXXXX";
   const char* d = mkdtemp(tmpl);

@@ -40,6 +40,10 @@ std::string uneven_chains_graph();
 // The whole contents of a text file ("" if it cannot be read).
 std::string read_text(const std::string& path);
 
+class TempDir;
+// Writes `text` to `name` in `dir`; returns its path.
+std::string write_text(const TempDir& dir, const std::string& name, const std::string& text);
+
 // A temporary directory removed when the object dies.
 class TempDir {
  public:
