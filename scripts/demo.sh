@@ -13,5 +13,5 @@ build/release/src/app/audiocloud graph examples/demo.yaml
 echo
 build/release/src/app/audiocloud render examples/demo.yaml -o demo.wav "$@"
 echo
-echo "demo.sh took $(($(date +%s) - started)) s. Next: listen to it (aplay demo.wav, or play demo.wav with sox),"
+echo "demo.sh took $(($(date +%s) - started)) s. Next: listen to it (the render's listen: line above),"
 echo "then try the commands under \"Using it\" in README.md (B=build/release/src/app/audiocloud)."

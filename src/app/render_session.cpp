@@ -37,6 +37,18 @@ std::string dbfs(double v) {
   return buf;
 }
 
+// `path` as one shell word: as is when it holds only safe characters,
+// otherwise in single quotes (a quote inside becomes '\'').
+std::string shell_quoted(const std::string& path) {
+  const bool safe = !path.empty() && path.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789/._-+,:@%") == std::string::npos;
+  if (safe) return path;
+  std::string out = "'";
+  for (const char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string default_output_for(const std::string& graph_path) {
   std::string base = graph_path.substr(graph_path.rfind('/') == std::string::npos ? 0 : graph_path.rfind('/') + 1);
   const size_t dot = base.rfind('.');
@@ -325,6 +337,9 @@ void RenderSession::print_text(const nlohmann::json& j) const {
     for (size_t c = 0; c < o["levels"].size(); ++c)
       std::printf("  out[%zu]  peak %s  rms %s\n", c, dbfs(o["levels"][c]["peak"]).c_str(),
                   dbfs(o["levels"][c]["rms"]).c_str());
+    // What a new user asks next: how do I hear it? A line to paste.
+    const std::string quoted = shell_quoted(o["path"].get<std::string>());
+    std::printf("listen: aplay %s   (or: play %s)\n", quoted.c_str(), quoted.c_str());
   }
   for (const auto& m : j["meters"])
     std::printf("  meter %s[%zu]  peak %s  rms %s\n", m["node"].get<std::string>().c_str(), m["channel"].get<size_t>(),

@@ -246,6 +246,39 @@ TEST(NewUser, TheFirstCompileOfAPluginIsAnnounced) {
   EXPECT_EQ(r.output.find("compiling plug-in"), std::string::npos) << r.output;
 }
 
+// A render ends with how to hear it: a line to paste, quoted for the shell
+// even for a file name with a space and a quote, that aplay accepts (played
+// into ALSA's null device: no sound card here).
+TEST(NewUser, ARenderSaysHowToListenToIt) {
+  test::TempDir tmp;
+  const std::string name = "it's a demo.wav";
+  auto r = test::run_command("cd " + tmp.path("") + " && " + kBinary + " render " + kSource +
+                             "/examples/demo.yaml -d 0.2s -o \"" + name + "\"");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const size_t at = r.output.find("listen: aplay ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const size_t end = r.output.find("   (or: play ", at);
+  ASSERT_NE(end, std::string::npos) << r.output;
+  const std::string command = r.output.substr(at + 8, end - at - 8);
+  const auto played = test::run_command("cd " + tmp.path("") + " && aplay -q -D null " + command.substr(6));
+  EXPECT_EQ(played.exit_code, 0) << command << "\n" << played.output;
+  const auto missing = test::run_command("cd " + tmp.path("") + " && aplay -q -D null missing.wav");
+  EXPECT_NE(missing.exit_code, 0) << "aplay must fail for a file that is not there, or this test proves nothing";
+}
+
+// demo.sh's last line sends the user to a README section that exists.
+TEST(NewUser, TheDemoEndsWithWhatToDoNext) {
+  const std::string demo = test::read_text(kSource + "/scripts/demo.sh");
+  const size_t at = demo.rfind("under \\\"");
+  ASSERT_NE(at, std::string::npos) << "demo.sh no longer names a README section";
+  const size_t start = at + 8, end = demo.find("\\\"", start);
+  ASSERT_NE(end, std::string::npos);
+  const std::string section = demo.substr(start, end - start);
+  EXPECT_NE(test::read_text(kSource + "/README.md").find("\n## " + section + "\n"), std::string::npos)
+      << "README.md has no section '" << section << "'";
+  EXPECT_NE(demo.find("listen:"), std::string::npos) << "demo.sh should point at the render's listen line";
+}
+
 }  // namespace
 }  // namespace ac
 
