@@ -33,6 +33,8 @@ test_packages=(
   # PCM plug-in, liblo's tools; PTP: linuxptp (ptp4l, pmc), namespaces
   # (iproute2), tshark as the independent dissector
   jackd2 alsa-utils libasound2-plugins liblo-tools linuxptp iproute2 tshark
+  # nftables: random loss on a namespace's link (the AES67 impairment test)
+  nftables
   # AES67 peers: GStreamer (rtpL24pay/depay, udpsrc/udpsink) and ffmpeg
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good ffmpeg
   # independent peers for tests and benchmarks

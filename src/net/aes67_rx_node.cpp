@@ -3,7 +3,10 @@
 #include <poll.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "net/pcm_payload.h"
@@ -20,6 +23,7 @@ struct StreamSpec {
   net::Endpoint source, source2;
   uint32_t media_offset = 0;  // a=mediaclk:direct
   bool on_ptp = false;        // a=ts-refclk:ptp=...
+  uint32_t ptp_domain = 0;
   rtp::StreamFormat format;
   uint8_t payload_type = 96;
 };
@@ -52,7 +56,8 @@ Expected<StreamSpec> stream_of(const NodeOptions& o) {
     s.source = net::Endpoint{sdp->destination, sdp->port};
     if (sdp->duplicate) s.source2 = net::Endpoint{sdp->duplicate->destination, sdp->duplicate->port};
     s.media_offset = sdp->mediaclk_offset.value_or(0);
-    s.on_ptp = !sdp->ptp_grandmaster.empty();
+    s.on_ptp = !sdp->ptp_grandmaster.empty() || sdp->ptp_domain.has_value();
+    s.ptp_domain = sdp->ptp_domain.value_or(0);
     s.format = sdp->format;
     s.payload_type = sdp->payload_type;
   } else {
@@ -87,7 +92,10 @@ Aes67RxNode::Aes67RxNode(const NodeOptions& o, const NodeLayout& l) : Node(l.par
   source2_ = s.source2;
   media_offset_ = s.media_offset;
   const std::string timing = o.text("timing");
-  media_timing_wanted_ = timing == "media" || (timing == "auto" && s.on_ptp);
+  timing_ = timing == "media" ? Timing::media : timing == "arrival" ? Timing::arrival : Timing::resample;
+  auto_timing_ = timing == "auto";
+  stream_on_ptp_ = s.on_ptp;
+  stream_domain_ = s.ptp_domain;
   socket_options2_.interface = o.text("interface2");
   format_ = s.format;
   payload_type_ = s.payload_type;
@@ -99,14 +107,32 @@ Aes67RxNode::~Aes67RxNode() {
   deactivate();
 }
 
+// The graph's PTP domain, from its media clock's name
+// ("ptp=IEEE1588-2008:GMID:DOMAIN"); none when it is not on PTP.
+std::optional<uint32_t> domain_of(const std::string& media_clock) {
+  const size_t colon = media_clock.rfind(':');
+  if (media_clock.empty() || colon == std::string::npos) return std::nullopt;
+  return static_cast<uint32_t>(std::strtoul(media_clock.c_str() + colon + 1, nullptr, 10));
+}
+
 Expected<void> Aes67RxNode::prepare(const StreamConfig& c) {
   config_ = c;
-  if (format_.sample_rate != static_cast<uint32_t>(c.sample_rate))
+  // auto: on one PTP domain both ends count the same samples, so play on
+  // media time; any other sender runs on a clock of its own, so follow it
+  // through the resampler.
+  const auto our_domain = domain_of(c.media_clock);
+  if (auto_timing_)
+    timing_ = stream_on_ptp_ && our_domain && *our_domain == stream_domain_ ? Timing::media : Timing::resample;
+  if (timing_ == Timing::media && c.media_clock.empty())
+    return unexpected(make_error(ErrorDomain::io,
+                                 "timing: media needs the graph on the PTP media clock (clock: ptp); "
+                                 "use timing: resample for a stream on another clock"));
+  if (timing_ != Timing::resample && format_.sample_rate != static_cast<uint32_t>(c.sample_rate))
     return unexpected(make_error(ErrorDomain::io, "the stream runs at " + std::to_string(format_.sample_rate) +
                                                       " Hz, the graph at " + std::to_string(c.sample_rate) +
-                                                      " Hz (bridging clock domains is not built yet)"));
+                                                      " Hz: only timing: resample converts"));
   const uint32_t fpp = format_.frames_per_packet();
-  link_offset_frames_ = static_cast<int64_t>(link_offset_ms_ * c.sample_rate / 1000.0 + 0.5);
+  link_offset_frames_ = static_cast<int64_t>(link_offset_ms_ * format_.sample_rate / 1000.0 + 0.5);
   if (link_offset_frames_ < 3 * static_cast<int64_t>(fpp))
     return unexpected(make_error(ErrorDomain::io, "link_offset " + std::to_string(link_offset_ms_) +
                                                       " ms is less than 3 packet times (" + std::to_string(3 * fpp) +
@@ -116,9 +142,17 @@ Expected<void> Aes67RxNode::prepare(const StreamConfig& c) {
   while (slots < 2 * format_.sample_rate / fpp) slots <<= 1;
   buffer_ = std::make_unique<rtp::JitterBuffer>(fpp, format_.channels, slots);
   tied_ = false;
-  // On the media clock both ends count the same samples: timestamp T plays
-  // at media time T - offset + link offset, on every receiver alike.
-  media_timing_ = media_timing_wanted_ && !c.media_clock.empty();
+  follower_.reset();
+  if (timing_ == Timing::resample) {
+    RateFollowerOptions ro;
+    ro.channels = format_.channels;
+    ro.rate = c.sample_rate;
+    ro.input_rate = format_.sample_rate;
+    ro.max_block = c.max_block;
+    auto f = RateFollower::create(ro);
+    if (!f) return unexpected(f.error());
+    follower_ = std::move(*f);
+  }
   return {};
 }
 
@@ -209,27 +243,36 @@ void Aes67RxNode::take(const rtp::PacketView& p, std::vector<float>& scratch) {
     have_ssrc_ = false;
   }
   rtp::unpack_pcm(p.payload, format_.encoding, scratch.data());
-  const bool two_legs = socket2_.fd() >= 0;
+  // Sequence accounting (one leg; with two, what is lost is what neither
+  // delivered, counted at playout): a gap counts its packets lost; one of
+  // them arriving after all (reordered, or too late to play) is taken back
+  // out of the lost count, so lost is what never came.
+  const bool one_leg = socket2_.fd() < 0;
+  const int32_t d = have_ssrc_ ? rtp::sequence_delta(last_sequence_, p.header.sequence) : 1;
+  const auto arrived_after_all = [&] {
+    if (one_leg && d < 0 && lost_.load(std::memory_order_relaxed) > 0) lost_.fetch_sub(1, std::memory_order_relaxed);
+  };
+  const auto advance = [&] {
+    if (one_leg && have_ssrc_ && d > 1) lost_.fetch_add(static_cast<uint64_t>(d - 1), std::memory_order_relaxed);
+    if (!have_ssrc_) {
+      have_ssrc_ = true;
+      ssrc_ = p.header.ssrc;
+    }
+    if (d > 0) last_sequence_ = p.header.sequence;
+  };
   switch (buffer_->put(p.header.timestamp, scratch.data())) {
     case rtp::JitterBuffer::Put::stored:
-      // Sequence accounting on the merged stream: a packet one leg lost and
-      // the other delivered later is in the buffer, not lost.
-      if (have_ssrc_) {
-        const int32_t d = rtp::sequence_delta(last_sequence_, p.header.sequence);
-        if (d > 1 && !two_legs) lost_.fetch_add(static_cast<uint64_t>(d - 1), std::memory_order_relaxed);
-        if (d <= 0 && !two_legs) reordered_.fetch_add(1, std::memory_order_relaxed);
-        if (d > 0) last_sequence_ = p.header.sequence;
-      } else {
-        have_ssrc_ = true;
-        ssrc_ = p.header.ssrc;
-        last_sequence_ = p.header.sequence;
-      }
+      if (one_leg && d <= 0) reordered_.fetch_add(1, std::memory_order_relaxed);
+      arrived_after_all();
+      advance();
       break;
     case rtp::JitterBuffer::Put::duplicate:
-      if (!two_legs) duplicated_.fetch_add(1, std::memory_order_relaxed);  // with two legs a copy is the design
+      if (one_leg) duplicated_.fetch_add(1, std::memory_order_relaxed);  // with two legs a copy is the design
       break;
     case rtp::JitterBuffer::Put::late:
       late_.fetch_add(1, std::memory_order_relaxed);
+      arrived_after_all();
+      advance();
       break;
     case rtp::JitterBuffer::Put::misaligned:
       // Timestamps off the stream's grid: the sender jumped. Start over.
@@ -241,16 +284,32 @@ void Aes67RxNode::take(const rtp::PacketView& p, std::vector<float>& scratch) {
   }
 }
 
+// The resampler's input: the jitter buffer from the read head on.
+class Aes67RxNode::BufferSource final : public RateFollower::Source {
+ public:
+  explicit BufferSource(Aes67RxNode& node) : node_(node) {}
+  void pull(float* const* channels, uint32_t frames) noexcept override {
+    const uint32_t missing = node_.buffer_->read(node_.read_head_, frames, channels);
+    if (missing) node_.concealed_.fetch_add(missing, std::memory_order_relaxed);
+    node_.read_head_ += frames;
+  }
+
+ private:
+  Aes67RxNode& node_;
+};
+
 void Aes67RxNode::process(ProcessContext& ctx) noexcept {
   const AudioView& out = ctx.out(0);
   if (retie_.exchange(false, std::memory_order_acq_rel)) tied_ = false;
-  if (!tied_ && media_timing_) {
+  const uint32_t newest_end = buffer_ && buffer_->started() ? buffer_->newest() + format_.frames_per_packet() : 0;
+  if (!tied_ && timing_ == Timing::media) {
     delta_ = media_offset_ - static_cast<uint32_t>(link_offset_frames_);
     tied_ = true;
   } else if (!tied_ && buffer_ && buffer_->started()) {
     // The newest frame that arrived plays the link offset from now.
-    const uint32_t newest_end = buffer_->newest() + format_.frames_per_packet();
     delta_ = newest_end - static_cast<uint32_t>(ctx.time.value) - static_cast<uint32_t>(link_offset_frames_);
+    read_head_ = newest_end - static_cast<uint32_t>(link_offset_frames_);
+    if (follower_) follower_->reset();
     tied_ = true;
   }
   if (!tied_) {
@@ -260,6 +319,14 @@ void Aes67RxNode::process(ProcessContext& ctx) noexcept {
   }
   float* channels[64];
   for (uint32_t c = 0; c < out.channel_count && c < 64; ++c) channels[c] = out.channel(c);
+  if (follower_) {
+    // How far the stream has arrived ahead of what was taken, against the
+    // link offset: the loop holds it there.
+    const double fill = static_cast<int32_t>(newest_end - read_head_);
+    BufferSource source(*this);
+    follower_->process(channels, ctx.frames, fill - static_cast<double>(link_offset_frames_), source);
+    return;
+  }
   const uint32_t missing = buffer_->read(static_cast<uint32_t>(ctx.time.value) + delta_, ctx.frames, channels);
   if (missing) concealed_.fetch_add(missing, std::memory_order_relaxed);
 }
@@ -298,6 +365,15 @@ std::string Aes67RxNode::legs_report(const Aes67RxStats& s) const {
          "): " + leg(1);
 }
 
+// How the stream is timed; resampled: the sender's clock as measured.
+std::string Aes67RxNode::timing_report() const {
+  if (timing_ == Timing::media) return "; played on the PTP media clock";
+  if (timing_ == Timing::arrival) return "; tied to its first packet (timing: arrival)";
+  char ppm[32];
+  std::snprintf(ppm, sizeof ppm, "%+.1f", follower_ ? follower_->sender_ppm() : 0.0);
+  return std::string("; resampled from the sender's clock, which runs ") + ppm + " ppm against ours";
+}
+
 std::vector<std::string> Aes67RxNode::counters() const {
   const Aes67RxStats s = stats();
   return {std::to_string(s.received) + " RTP packets from " + source_.address + ":" + std::to_string(source_.port) +
@@ -306,7 +382,7 @@ std::vector<std::string> Aes67RxNode::counters() const {
           std::to_string(s.malformed) + " malformed, " + std::to_string(s.wrong_format) + " of another format, " +
           std::to_string(s.oversized) + " oversized; " + std::to_string(s.concealed_frames) + " frames concealed; " +
           std::to_string(s.ssrc_changes) + " SSRC changes, " + std::to_string(s.jumps) + " timestamp jumps" +
-          legs_report(s)};
+          legs_report(s) + timing_report()};
 }
 
 NodeType aes67_rx_node_type() {
@@ -324,9 +400,11 @@ NodeType aes67_rx_node_type() {
                choice_param("packet_time", {"125us", "250us", "333us", "1ms", "4ms"}, "1ms",
                             "audio per packet (without an SDP)"),
                integer_param("payload_type", 96, 127, 96, "RTP payload type (without an SDP)"),
-               choice_param("timing", {"auto", "media", "arrival"}, "auto",
-                            "media: play timestamp T at media time T + link offset (both ends on one PTP clock; auto: "
-                            "when the graph and the stream are); arrival: tie to the first packet"),
+               choice_param("timing", {"auto", "media", "resample", "arrival"}, "auto",
+                            "media: play timestamp T at media time T + link offset (both ends on one PTP domain); "
+                            "resample: follow a sender on another clock through a variable resampler; arrival: tie "
+                            "to the first packet, no resampling (one machine, or a shared word clock); auto: media "
+                            "when the graph and the stream share a PTP domain, else resample"),
                number_param("link_offset", 0.125, 1000, 1, "ms", "how long after it is due a packet plays")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     auto s = stream_of(o);

@@ -4,10 +4,15 @@
 // reads the socket, checks every packet (malformed, wrong payload type or
 // size: counted and dropped; lost, duplicated, reordered, late: counted)
 // and fills the jitter buffer; the audio thread only reads that buffer.
-// Each packet plays `link_offset` after it was due: the first packet ties
-// the stream's timestamps to the graph's timeline, the link offset after
-// the newest frame that had arrived. A gap plays as silence (concealed,
-// counted); a new SSRC or a timestamp jump ties the timeline anew. With a
+// Each packet plays `link_offset` after it was due. On one PTP domain
+// (timing: media) due is media time. Otherwise the first packet ties the
+// stream to the graph's timeline, the link offset after the newest frame
+// that had arrived, and (timing: resample, the default then) the clock
+// layer's rate follower resamples the stream to hold that offset however
+// the sender's clock runs against ours; timing: arrival keeps the tie
+// without resampling (bit-exact, for senders on our own clock). A gap plays
+// as silence (concealed, counted); a new SSRC or a timestamp jump ties the
+// timeline anew. With a
 // second leg (SMPTE ST 2022-7: `source2`, or the SDP's a=group:DUP) both
 // are received and merged by timestamp: a packet lost on one leg and
 // present on the other is no loss.
@@ -17,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "clock/rate_follower.h"
 #include "graph/node.h"
 #include "graph/node_options.h"
 #include "graph/node_type.h"
@@ -54,6 +60,9 @@ class Aes67RxNode final : public Node {
   void take(const rtp::PacketView& p, std::vector<float>& scratch);
   void watch_legs();
   std::string legs_report(const Aes67RxStats& s) const;
+  std::string timing_report() const;
+  class BufferSource;
+  enum class Timing : uint8_t { media, resample, arrival };
 
   net::Endpoint source_;
   net::SocketOptions socket_options_;
@@ -77,9 +86,13 @@ class Aes67RxNode final : public Node {
   std::atomic<bool> retie_{false};  // set by the receiver: tie the timeline anew
   bool tied_ = false;
   uint32_t media_offset_ = 0;         // the stream's RTP timestamp at media time 0
-  bool media_timing_wanted_ = false;  // the options ask to play on media time
-  bool media_timing_ = false;         // ... and the graph runs on the media clock
-  uint32_t delta_ = 0;
+  Timing timing_ = Timing::resample;  // as the options ask (auto: decided in prepare)
+  bool auto_timing_ = true;
+  bool stream_on_ptp_ = false;  // its SDP names a PTP clock ...
+  uint32_t stream_domain_ = 0;  // ... on this domain
+  uint32_t delta_ = 0;          // fixed timing: stream time = graph time + delta_
+  uint32_t read_head_ = 0;      // resampled: the stream time of the next frame taken
+  std::unique_ptr<RateFollower> follower_;
   std::atomic<uint64_t> received_{0}, lost_{0}, late_{0}, duplicated_{0}, reordered_{0}, wrong_format_{0};
   std::atomic<uint64_t> oversized_{0}, malformed_{0}, ssrc_changes_{0}, jumps_{0}, concealed_{0};
   std::atomic<uint64_t> leg_received_[2]{}, leg_downs_[2]{};

@@ -2,7 +2,9 @@
 // (rtpL24pay / rtpL24depay) both ways and ffmpeg reading the SDP audiocloud
 // wrote, over a veth pair between two network namespaces the test creates.
 // Samples are compared, not levels: the received stream must be the sent
-// one, 24-bit quantised, bit for bit, from where it starts.
+// one, 24-bit quantised, bit for bit, from where it starts. Both ends run
+// on this machine's clock, so the receivers use `timing: arrival` (no
+// resampling); the default would follow the sender through the resampler.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "aes67_helpers.h"
 #include "child_process.h"
 #include "dsp/sound_file.h"
 #include "netns.h"
@@ -26,70 +29,11 @@ namespace ac {
 namespace {
 
 const std::string kBinary = AUDIOCLOUD_BINARY;
-
-// `channels` seeded noises, one a channel, into `sink` (a node body whose
-// input is `in`).
-std::string noise_graph(uint32_t channels, const std::string& sink) {
-  std::string g = "nodes:\n";
-  for (uint32_t c = 0; c < channels; ++c)
-    g += "  n" + std::to_string(c) + ": {type: noise, params: {seed: " + std::to_string(11 + c) + ", level: -6}}\n";
-  g += "  sink: " + sink + "\nconnections:\n";
-  for (uint32_t c = 0; c < channels; ++c)
-    g += "  - n" + std::to_string(c) + ".out -> sink.in[" + std::to_string(c) + "]\n";
-  return g;
-}
-
-// The sent signal, as an integer-valued float per sample (24-bit steps).
-std::vector<std::vector<float>> reference(const test::TempDir& tmp, uint32_t channels, const std::string& encoding) {
-  const std::string g = test::write_text(
-      tmp, "ref.yaml", noise_graph(channels, "{type: output, channels: " + std::to_string(channels) + "}"));
-  const auto r =
-      test::run_command(kBinary + " render " + g + " -d 20s -q --encoding " + encoding + " -o " + tmp.path("ref.wav"));
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  auto x = read_sound_file(tmp.path("ref.wav"), nullptr);
-  return x ? *x : std::vector<std::vector<float>>{};
-}
-
-// Where `got` (after its leading silence) starts in `sent`, then how many
-// frames match exactly and how many do not, over every channel.
-struct Match {
-  size_t compared = 0, mismatched = 0;
-  bool found = false;
-  size_t got_at = 0, sent_at = 0;  // the first matching frame in each
-};
-Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::vector<float>>& got) {
-  Match m;
-  if (got.empty() || sent.empty() || got.size() != sent.size()) return m;
-  size_t i0 = 0;
-  while (i0 < got[0].size() && got[0][i0] == 0.0f) ++i0;
-  const size_t window = 64;
-  if (i0 + window > got[0].size()) return m;
-  size_t j0 = 0;
-  for (; j0 + window <= sent[0].size(); ++j0) {
-    bool same = true;
-    for (size_t k = 0; k < window && same; ++k) same = sent[0][j0 + k] == got[0][i0 + k];
-    if (same) break;
-  }
-  if (j0 + window > sent[0].size()) return m;
-  m.found = true;
-  m.got_at = i0;
-  m.sent_at = j0;
-  // The last packet may be cut off by the stop: leave 10 ms at the end.
-  const size_t n = std::min(got[0].size() - i0, sent[0].size() - j0) - 480;
-  for (size_t k = 0; k < n; ++k) {
-    bool same = true;
-    for (size_t c = 0; c < got.size(); ++c) same = same && got[c][i0 + k] == sent[c][j0 + k];
-    m.mismatched += !same;
-  }
-  m.compared = n;
-  return m;
-}
-
-std::vector<std::vector<float>> recorded(const std::string& path) {
-  auto x = read_sound_file(path, nullptr);
-  EXPECT_TRUE(x) << (x ? "" : x.error().message);
-  return x ? *x : std::vector<std::vector<float>>{};
-}
+using aes67_test::match;
+using aes67_test::Match;
+using aes67_test::noise_graph;
+using aes67_test::recorded;
+using aes67_test::reference;
 
 class Aes67Interop : public ::testing::Test {
  protected:
@@ -116,7 +60,7 @@ TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
     const std::string rx =
         test::write_text(tmp, "rx.yaml",
                          "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + lan.iface(1) +
-                             ", link_offset: 20}}\n"
+                             ", timing: arrival, link_offset: 20}}\n"
                              "  r: {type: file_recorder, channels: " +
                              std::to_string(c.channels) +
                              ", params: {path: rx.wav, encoding: float}}\n"
@@ -248,7 +192,7 @@ TEST_F(Aes67Interop, GStreamerToAudiocloudIsBitExact) {
   const std::string rx = test::write_text(
       tmp, "rx.yaml",
       "nodes:\n  rx: {type: aes67.rx, params: {source: \"" + group() + ":5006\", interface: " + lan.iface(1) +
-          ", payload_type: 97, link_offset: 20}}\n"
+          ", payload_type: 97, timing: arrival, link_offset: 20}}\n"
           "  r: {type: file_recorder, channels: 2, params: {path: rx.wav, encoding: float}}\n"
           "connections:\n  - rx.out -> r.in\n");
   const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 4s < /dev/null");
@@ -403,7 +347,8 @@ TEST(Aes67Redundancy, OneLegDownLosesNothing) {
       test::write_text(tmp, "rx.yaml",
                        "nodes:\n  rx: {type: aes67.rx, params: {sdp: tx.sdp, interface: " + link.iface(1, 0) +
                            ", interface2: " + link.iface(1, 1) +
-                           ", link_offset: 20}}\n  r: {type: file_recorder, channels: 2, params: {path: "
+                           ", timing: arrival, link_offset: 20}}\n  r: {type: file_recorder, channels: 2, "
+                           "params: {path: "
                            "rx.wav, encoding: float}}\nconnections:\n  - rx.out -> r.in\n");
   test::ChildProcess receiver(link.in(1) + kBinary + " run " + rx + " -d 5s", tmp.path("rx.log"));
   usleep(1500000);

@@ -1,0 +1,39 @@
+#pragma once
+// Helpers of the AES67 interop tests: seeded noise graphs, the signal they
+// send (rendered offline, 24-bit steps) and where a received recording
+// sits in it, frame for frame.
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "render_helpers.h"
+
+namespace ac::aes67_test {
+
+// `channels` seeded noises, one a channel, into `sink` (a node body whose
+// input is `in`).
+std::string noise_graph(uint32_t channels, const std::string& sink);
+
+// The sent signal, as an integer-valued float per sample (24-bit steps):
+// the noise graph rendered for `seconds`.
+std::vector<std::vector<float>> reference(const test::TempDir& tmp, uint32_t channels, const std::string& encoding,
+                                          int seconds = 20);
+
+// Where `got` (after its leading silence) starts in `sent`, then how many
+// frames match exactly and how many do not, over every channel: from there
+// to 10 ms before the shorter one ends (a stop may cut the last packet off),
+// at most `limit` frames.
+struct Match {
+  size_t compared = 0, mismatched = 0;
+  bool found = false;
+  size_t got_at = 0, sent_at = 0;  // the first matching frame in each
+};
+Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::vector<float>>& got,
+            size_t limit = std::numeric_limits<size_t>::max() - 480);
+
+// A recording, read whole (a failed read fails the test).
+std::vector<std::vector<float>> recorded(const std::string& path);
+
+}  // namespace ac::aes67_test
