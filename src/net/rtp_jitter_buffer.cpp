@@ -21,7 +21,16 @@ JitterBuffer::Put JitterBuffer::put(uint32_t ts, const float* x) noexcept {
     newest_.store(ts, std::memory_order_relaxed);
     started_.store(true, std::memory_order_release);
   }
-  const uint32_t from_base = ts - base_.load(std::memory_order_relaxed);
+  uint32_t from_base = ts - base_.load(std::memory_order_relaxed);
+  if (from_base >= 0x80000000u && from_base % fpp_ == 0) {
+    // Half-way to the timestamp's wrap (2^32 is no multiple of a packet):
+    // move the grid's origin on by whole rings of slots, so every slot and
+    // every frame keeps its place for a reader on either origin.
+    const uint32_t ring = fpp_ * slots_;
+    const uint32_t moved = from_base / ring * ring;
+    base_.store(base_.load(std::memory_order_relaxed) + moved, std::memory_order_release);
+    from_base -= moved;
+  }
   if (from_base % fpp_ != 0) return Put::misaligned;
   Slot& s = slot_[(from_base / fpp_) % slots_];
   const uint32_t v = s.version.load(std::memory_order_relaxed);
