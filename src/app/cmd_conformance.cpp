@@ -2,7 +2,10 @@
 // folder with vector.json ({"description", "graph", "expected",
 // "tolerance", "frames"}), a graph file and the expected output as a float
 // WAV computed independently of the engine (conformance/generate.py). The
-// graph's `output` node is compared sample by sample.
+// graph's `output` node is compared sample by sample. A vectors.json with
+// the wire spec's lists (conformance/wire) is run by the wire codec: each
+// of its vectors counts as one.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +21,7 @@
 #include "graph/compiler.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
+#include "net/wire_vectors.h"
 
 namespace ac {
 namespace {
@@ -94,8 +98,39 @@ VectorResult run_vector(const fs::path& dir, const NodeRegistry& registry) {
 
 }  // namespace
 
+// Whether `file` holds the wire spec's vectors (its "spec" names it).
+bool is_wire_file(const fs::path& file) {
+  std::ifstream in(file);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception&) {
+    return true;  // unreadable: run it, so that the failure is reported
+  }
+  return j.is_object() && j.value("spec", std::string()).rfind("docs/spec/wire.md", 0) == 0;
+}
+
+// The wire spec's vectors in `file`, counted into `passed` / `failed`.
+void run_wire_file(const fs::path& file, const std::string& name, bool verbose, int& passed, int& failed) {
+  std::ifstream in(file);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception& e) {
+    ++failed;
+    std::printf("FAIL %s: %s\n", name.c_str(), e.what());
+    return;
+  }
+  for (const auto& o : wire::run_wire_vectors(j)) {
+    (o.pass ? passed : failed) += 1;
+    if (!o.pass || verbose)
+      std::printf("%s %s: %s%s\n", o.pass ? "PASS" : "FAIL", name.c_str(), o.name.c_str(),
+                  o.pass ? "" : (": " + o.detail).c_str());
+  }
+}
+
 int run_conformance(const std::string& dir, bool verbose) {
-  std::vector<fs::path> vectors;
+  std::vector<fs::path> vectors, wire_files;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     std::cerr << dir << ": error: not a directory of conformance vectors\n";
@@ -103,8 +138,11 @@ int run_conformance(const std::string& dir, bool verbose) {
   }
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().filename() == "vector.json") vectors.push_back(e.path().parent_path());
+    if (e.is_regular_file() && e.path().filename() == "vectors.json" && is_wire_file(e.path()))
+      wire_files.push_back(e.path());
   }
   std::sort(vectors.begin(), vectors.end());
+  std::sort(wire_files.begin(), wire_files.end());
   const NodeRegistry registry = default_registry();
   int passed = 0, failed = 0;
   for (const auto& v : vectors) {
@@ -118,8 +156,9 @@ int run_conformance(const std::string& dir, bool verbose) {
       std::printf("FAIL %s: %s\n", name.c_str(), r.detail.c_str());
     }
   }
-  if (vectors.empty()) {
-    std::cerr << dir << ": error: no vectors (folders with vector.json) found\n";
+  for (const auto& w : wire_files) run_wire_file(w, fs::relative(w, dir).string(), verbose, passed, failed);
+  if (vectors.empty() && wire_files.empty()) {
+    std::cerr << dir << ": error: no vectors (folders with vector.json, or a vectors.json) found\n";
     return 1;
   }
   std::printf("conformance: %d passed, %d failed\n", passed, failed);

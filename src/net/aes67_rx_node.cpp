@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/realtime_thread.h"
 #include "net/pcm_payload.h"
 #include "net/sap_listener.h"
 #include "net/sdp.h"
@@ -101,6 +102,7 @@ Aes67RxNode::Aes67RxNode(const NodeOptions& o, const NodeLayout& l) : Node(l.par
   payload_type_ = s.payload_type;
   socket_options_.interface = o.text("interface");
   link_offset_ms_ = o.number("link_offset");
+  priority_ = static_cast<int>(o.count("priority"));
 }
 
 Aes67RxNode::~Aes67RxNode() {
@@ -183,6 +185,9 @@ int64_t monotonic_ns() {
 }
 
 void Aes67RxNode::receiver_loop() {
+  // A packet is late when this thread is: below the audio thread, above
+  // everything else.
+  if (priority_ > 0) (void)try_realtime_priority(priority_);
   std::vector<uint8_t> datagram(9000);
   std::vector<float> scratch(size_t{format_.frames_per_packet()} * format_.channels);
   pollfd fds[2] = {{socket_.fd(), POLLIN, 0}, {socket2_.fd(), POLLIN, 0}};
@@ -405,7 +410,10 @@ NodeType aes67_rx_node_type() {
                             "resample: follow a sender on another clock through a variable resampler; arrival: tie "
                             "to the first packet, no resampling (one machine, or a shared word clock); auto: media "
                             "when the graph and the stream share a PTP domain, else resample"),
-               number_param("link_offset", 0.125, 1000, 1, "ms", "how long after it is due a packet plays")};
+               number_param("link_offset", 0.125, 1000, 1, "ms", "how long after it is due a packet plays"),
+               integer_param("priority", 0, 98, 60,
+                             "the receiver thread's real-time priority, below the audio thread's (0: normal; a "
+                             "packet this thread takes late is late)")};
   t.layout = [](const NodeOptions& o) -> Expected<NodeLayout> {
     auto s = stream_of(o);
     if (!s) return unexpected(s.error());

@@ -72,6 +72,7 @@ class Aes67RxNode final : public Node {
   rtp::StreamFormat format_;
   uint8_t payload_type_ = 96;
   double link_offset_ms_ = 1.0;
+  int priority_ = 60;  // the receiver thread's SCHED_FIFO priority (0: normal)
   int64_t link_offset_frames_ = 48;
   StreamConfig config_;
   net::UdpSocket socket_;

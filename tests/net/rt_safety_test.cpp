@@ -20,7 +20,7 @@ std::string graph(int port) {
          ", packet_time: 125us, priority: 0}}\n"
          "  rx:  {type: aes67.rx, channels: 1, params: {source: " +
          at +
-         ", packet_time: 125us, link_offset: 2}}\n"
+         ", packet_time: 125us, link_offset: 2, priority: 0}}\n"
          "  out: {type: output, channels: 1}\n"
          "connections:\n  - s.out -> tx.in\n  - rx.out -> out.in\n";
 }
