@@ -123,7 +123,7 @@ fi
 # the jitter. Both ends run 16-frame blocks (333 us) here.
 if want latency; then
 echo "Link offset held for ${LATENCY_SECONDS:=60} s between two processes, 2 ch at 125 us, 16-frame blocks:"
-for offset in 0.5 0.75 1; do
+for offset in ${OFFSETS:-0.5 1 2 4}; do
   "$B" run "$(graph 2 125us 5034 16)" -d "$((LATENCY_SECONDS + 2))s" > /dev/null 2>&1 &
   sender=$!
   report=$("$B" run "$(rx_graph 2 125us 5034 arrival "$offset" 16)" -d "${LATENCY_SECONDS}s" 2>&1 < /dev/null |
