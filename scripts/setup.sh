@@ -25,6 +25,8 @@ packages=(
   libzita-resampler-dev
   # FFT (wavetables; tests measure spectra with it)
   libfftw3-dev
+  # TLS for the node fabric: certificates (GnuTLS)
+  libgnutls28-dev
 )
 test_packages=(
   # tests and benchmarks
@@ -39,6 +41,8 @@ test_packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good ffmpeg
   # independent peers for tests and benchmarks
   sox python3 time
+  # openssl: checks the fabric's certificates independently of GnuTLS
+  openssl
   # fuzzing and sanitizers (clang's libFuzzer and runtimes)
   libclang-rt-14-dev
   # style checks

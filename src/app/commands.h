@@ -93,4 +93,13 @@ struct Aes67Args {
 // `audiocloud aes67 ls`: the streams announced on the network.
 int run_aes67_ls(const Aes67Args& args);
 
+struct CertArgs {
+  std::string name;  // the CA's name, or the node's
+  std::string out_dir = ".";
+  std::string ca_dir;  // node: where ca.pem/ca.key are ("" = out_dir)
+  int days = 0;        // 0 = 3650 for a CA, 825 for a node
+};
+// `audiocloud cert ca` / `audiocloud cert node NAME`.
+int run_cert(const CertArgs& args, bool node);
+
 }  // namespace ac

@@ -193,6 +193,19 @@ int main(int argc, char** argv) {
   a67ls->add_option("-d,--duration", aes67.duration, "how long to listen (default 5s; devices announce every ~30 s)");
   a67ls->add_flag("--json", aes67.json, "one JSON array, each stream with its SDP");
 
+  ac::CertArgs cert;
+  auto* ct = app.add_subcommand("cert", "make the node fabric's certificates: a cluster CA, node certificates");
+  ct->require_subcommand(1);
+  auto* ctca = ct->add_subcommand("ca", "make a cluster CA: DIR/ca.pem and DIR/ca.key (kept secret, mode 0600)");
+  ctca->add_option("--name", cert.name, "the CA's common name (default: audiocloud cluster CA)");
+  auto* ctnode = ct->add_subcommand("node", "make NAME's certificate, signed by the CA: DIR/NAME.pem, DIR/NAME.key");
+  ctnode->add_option("name", cert.name, "the node's name (a DNS label: letters, digits, '-')")->required();
+  ctnode->add_option("--ca", cert.ca_dir, "the folder with ca.pem and ca.key (default: the output folder)");
+  for (auto* sub : {ctca, ctnode}) {
+    sub->add_option("-o,--out", cert.out_dir, "the folder to write to (default: .)");
+    sub->add_option("--days", cert.days, "how long it is valid (default: 825 for a node, 3650 for a CA)");
+  }
+
   std::string help_topic;
   auto* h = app.add_subcommand("help", "print the help of audiocloud or of one subcommand");
   h->add_option("subcommand", help_topic, "e.g. render");
@@ -218,5 +231,7 @@ int main(int argc, char** argv) {
   if (*pl) return ac::run_plugin(plugin);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
   if (*a67ls) return ac::run_aes67_ls(aes67);
+  if (*ctca) return ac::run_cert(cert, false);
+  if (*ctnode) return ac::run_cert(cert, true);
   return ac::kExitOk;
 }

