@@ -150,6 +150,36 @@ int print_help(CLI::App& app, const std::string& topic) {
   return ac::kExitBadInput;
 }
 
+// `aes67 ls`: its subcommand.
+CLI::App* add_aes67(CLI::App& app, ac::Aes67Args& a) {
+  auto* a67 = app.add_subcommand("aes67", "AES67 streams on the network");
+  a67->require_subcommand(1);
+  auto* ls = a67->add_subcommand("ls", "list the streams announced with SAP: name, source, channels, format, PTP");
+  ls->add_option("--interface", a.interface, "network interface by name (default: the kernel's choice)");
+  ls->add_option("-d,--duration", a.duration, "how long to listen (default 5s; devices announce every ~30 s)");
+  ls->add_flag("--json", a.json, "one JSON array, each stream with its SDP");
+  return ls;
+}
+
+struct CertCommands {
+  CLI::App* ca;
+  CLI::App* node;
+};
+CertCommands add_cert(CLI::App& app, ac::CertArgs& a) {
+  auto* ct = app.add_subcommand("cert", "make the node fabric's certificates: a cluster CA, node certificates");
+  ct->require_subcommand(1);
+  auto* ca = ct->add_subcommand("ca", "make a cluster CA: DIR/ca.pem and DIR/ca.key (kept secret, mode 0600)");
+  ca->add_option("--name", a.name, "the CA's common name (default: audiocloud cluster CA)");
+  auto* node = ct->add_subcommand("node", "make NAME's certificate, signed by the CA: DIR/NAME.pem, DIR/NAME.key");
+  node->add_option("name", a.name, "the node's name (a DNS label: letters, digits, '-')")->required();
+  node->add_option("--ca", a.ca_dir, "the folder with ca.pem and ca.key (default: the output folder)");
+  for (auto* sub : {ca, node}) {
+    sub->add_option("-o,--out", a.out_dir, "the folder to write to (default: .)");
+    sub->add_option("--days", a.days, "how long it is valid (default: 825 for a node, 3650 for a CA)");
+  }
+  return {ca, node};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,25 +216,9 @@ int main(int argc, char** argv) {
   c->add_flag("-v,--verbose", conformance_verbose, "print passing vectors too");
 
   ac::Aes67Args aes67;
-  auto* a67 = app.add_subcommand("aes67", "AES67 streams on the network");
-  a67->require_subcommand(1);
-  auto* a67ls = a67->add_subcommand("ls", "list the streams announced with SAP: name, source, channels, format, PTP");
-  a67ls->add_option("--interface", aes67.interface, "network interface by name (default: the kernel's choice)");
-  a67ls->add_option("-d,--duration", aes67.duration, "how long to listen (default 5s; devices announce every ~30 s)");
-  a67ls->add_flag("--json", aes67.json, "one JSON array, each stream with its SDP");
-
+  CLI::App* a67ls = add_aes67(app, aes67);
   ac::CertArgs cert;
-  auto* ct = app.add_subcommand("cert", "make the node fabric's certificates: a cluster CA, node certificates");
-  ct->require_subcommand(1);
-  auto* ctca = ct->add_subcommand("ca", "make a cluster CA: DIR/ca.pem and DIR/ca.key (kept secret, mode 0600)");
-  ctca->add_option("--name", cert.name, "the CA's common name (default: audiocloud cluster CA)");
-  auto* ctnode = ct->add_subcommand("node", "make NAME's certificate, signed by the CA: DIR/NAME.pem, DIR/NAME.key");
-  ctnode->add_option("name", cert.name, "the node's name (a DNS label: letters, digits, '-')")->required();
-  ctnode->add_option("--ca", cert.ca_dir, "the folder with ca.pem and ca.key (default: the output folder)");
-  for (auto* sub : {ctca, ctnode}) {
-    sub->add_option("-o,--out", cert.out_dir, "the folder to write to (default: .)");
-    sub->add_option("--days", cert.days, "how long it is valid (default: 825 for a node, 3650 for a CA)");
-  }
+  const CertCommands ct = add_cert(app, cert);
 
   std::string help_topic;
   auto* h = app.add_subcommand("help", "print the help of audiocloud or of one subcommand");
@@ -231,7 +245,7 @@ int main(int argc, char** argv) {
   if (*pl) return ac::run_plugin(plugin);
   if (*c) return ac::run_conformance(conformance_dir, conformance_verbose);
   if (*a67ls) return ac::run_aes67_ls(aes67);
-  if (*ctca) return ac::run_cert(cert, false);
-  if (*ctnode) return ac::run_cert(cert, true);
+  if (*ct.ca) return ac::run_cert(cert, false);
+  if (*ct.node) return ac::run_cert(cert, true);
   return ac::kExitOk;
 }
