@@ -2,9 +2,9 @@
 // folder with vector.json ({"description", "graph", "expected",
 // "tolerance", "frames"}), a graph file and the expected output as a float
 // WAV computed independently of the engine (conformance/generate.py). The
-// graph's `output` node is compared sample by sample. A vectors.json with
-// the wire spec's lists (conformance/wire) is run by the wire codec: each
-// of its vectors counts as one.
+// graph's `output` node is compared sample by sample. A vectors.json of
+// the wire spec (conformance/wire) or of UMP (conformance/ump) is run by
+// its layer's codec: each of its vectors counts as one.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +12,8 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
 
 #include "app/commands.h"
 #include "app/registry.h"
@@ -21,6 +23,7 @@
 #include "graph/compiler.h"
 #include "graph/executor.h"
 #include "graph/graph_loader.h"
+#include "midi/ump_vectors.h"
 #include "net/wire_vectors.h"
 
 namespace ac {
@@ -96,22 +99,28 @@ VectorResult run_vector(const fs::path& dir, const NodeRegistry& registry) {
   return {true, detail};
 }
 
-}  // namespace
-
-// Whether `file` holds the wire spec's vectors (its "spec" names it).
-bool is_wire_file(const fs::path& file) {
+// A vectors.json: the wire spec's (its "spec" names docs/spec/wire.md) or
+// UMP's (the UMP specification); nullopt for any other JSON. A file that
+// does not parse is run, so that its failure is reported.
+using JsonRunner = std::vector<VectorOutcome> (*)(const nlohmann::json&);
+std::optional<JsonRunner> runner_for(const fs::path& file) {
   std::ifstream in(file);
   nlohmann::json j;
   try {
     in >> j;
   } catch (const std::exception&) {
-    return true;  // unreadable: run it, so that the failure is reported
+    return wire::run_wire_vectors;
   }
-  return j.is_object() && j.value("spec", std::string()).rfind("docs/spec/wire.md", 0) == 0;
+  if (ump::is_ump_vector_file(j)) return ump::run_ump_vectors;
+  const auto spec = j.is_object() ? j.find("spec") : j.end();
+  if (spec != j.end() && spec->is_string() && spec->get_ref<const std::string&>().rfind("docs/spec/wire.md", 0) == 0)
+    return wire::run_wire_vectors;
+  return std::nullopt;
 }
 
-// The wire spec's vectors in `file`, counted into `passed` / `failed`.
-void run_wire_file(const fs::path& file, const std::string& name, bool verbose, int& passed, int& failed) {
+// The vectors in `file`, counted into `passed` / `failed`.
+void run_json_file(const fs::path& file, JsonRunner runner, const std::string& name, bool verbose, int& passed,
+                   int& failed) {
   std::ifstream in(file);
   nlohmann::json j;
   try {
@@ -121,7 +130,7 @@ void run_wire_file(const fs::path& file, const std::string& name, bool verbose, 
     std::printf("FAIL %s: %s\n", name.c_str(), e.what());
     return;
   }
-  for (const auto& o : wire::run_wire_vectors(j)) {
+  for (const auto& o : runner(j)) {
     (o.pass ? passed : failed) += 1;
     if (!o.pass || verbose)
       std::printf("%s %s: %s%s\n", o.pass ? "PASS" : "FAIL", name.c_str(), o.name.c_str(),
@@ -129,8 +138,11 @@ void run_wire_file(const fs::path& file, const std::string& name, bool verbose, 
   }
 }
 
+}  // namespace
+
 int run_conformance(const std::string& dir, bool verbose) {
-  std::vector<fs::path> vectors, wire_files;
+  std::vector<fs::path> vectors;
+  std::vector<std::pair<fs::path, JsonRunner>> json_files;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     std::cerr << dir << ": error: not a directory of conformance vectors\n";
@@ -138,11 +150,11 @@ int run_conformance(const std::string& dir, bool verbose) {
   }
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().filename() == "vector.json") vectors.push_back(e.path().parent_path());
-    if (e.is_regular_file() && e.path().filename() == "vectors.json" && is_wire_file(e.path()))
-      wire_files.push_back(e.path());
+    if (e.is_regular_file() && e.path().filename() == "vectors.json")
+      if (auto runner = runner_for(e.path())) json_files.emplace_back(e.path(), *runner);
   }
   std::sort(vectors.begin(), vectors.end());
-  std::sort(wire_files.begin(), wire_files.end());
+  std::sort(json_files.begin(), json_files.end());
   const NodeRegistry registry = default_registry();
   int passed = 0, failed = 0;
   for (const auto& v : vectors) {
@@ -156,8 +168,9 @@ int run_conformance(const std::string& dir, bool verbose) {
       std::printf("FAIL %s: %s\n", name.c_str(), r.detail.c_str());
     }
   }
-  for (const auto& w : wire_files) run_wire_file(w, fs::relative(w, dir).string(), verbose, passed, failed);
-  if (vectors.empty() && wire_files.empty()) {
+  for (const auto& [file, runner] : json_files)
+    run_json_file(file, runner, fs::relative(file, dir).string(), verbose, passed, failed);
+  if (vectors.empty() && json_files.empty()) {
     std::cerr << dir << ": error: no vectors (folders with vector.json, or a vectors.json) found\n";
     return 1;
   }

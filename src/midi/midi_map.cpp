@@ -20,6 +20,7 @@ class MidiMapNode final : public Node {
       : Node({}),
         source_(static_cast<int>(std::find(kSources.begin(), kSources.end(), o.text("source")) - kSources.begin())),
         index_(static_cast<uint8_t>(o.number("controller"))),
+        bank_(static_cast<uint8_t>(o.number("bank"))),
         channel_(static_cast<int>(o.number("channel")) - 1),
         group_(static_cast<int>(o.number("group")) - 1),
         min_(o.number("min")),
@@ -63,21 +64,21 @@ class MidiMapNode final : public Node {
       case 4:
         return f.kind == K::note_on;
       case 5:
-        x = f.note / 127.0;
+        x = f.note / 127.0;  // a note number is a position, not a level: 0..127 spans 0..1
         return f.kind == K::note_on;
       case 6:
         return f.kind == K::per_note_controller && f.index == index_;
       case 7:
-        return f.kind == K::registered_controller && f.index == index_;
+        return f.kind == K::registered_controller && f.bank == bank_ && f.index == index_;
       case 8:
-        return f.kind == K::assignable_controller && f.index == index_;
+        return f.kind == K::assignable_controller && f.bank == bank_ && f.index == index_;
       default:
         return false;
     }
   }
 
   int source_;
-  uint8_t index_;
+  uint8_t index_, bank_;
   int channel_, group_;
   double min_, max_;
   bool exponential_;
@@ -94,6 +95,7 @@ NodeType midi_map_node_type() {
   t.options = {param_target_option("target", "the parameter to drive, as node.param"),
                choice_param("source", kSources, "cc", "which messages drive it"),
                integer_param("controller", 0, 127, 1, "controller number (cc, per_note_controller, rpn/nrpn index)"),
+               integer_param("bank", 0, 127, 0, "rpn/nrpn bank (MIDI 1.0: CC 101 / 99)"),
                integer_param("channel", 0, 16, 0, "MIDI channel 1..16 (0: any)"),
                integer_param("group", 0, 16, 0, "UMP group 1..16 (0: any)"),
                number_param("min", -1e9, 1e9, 0, "", "target value at the source's minimum"),

@@ -1,8 +1,21 @@
 #include "midi/ump_fields.h"
 
+#include "midi/translate.h"
+
 namespace ac::ump {
 
 namespace {
+
+// A MIDI 1.0 value on the scale of its MIDI 2.0 counterpart: scaled up by
+// the spec's min-centre-max rule (so 64 of 127 is exactly the 2.0 centre,
+// 0x80000000 or 0x8000) and read as the 2.0 value is. One position, one
+// number, whichever protocol carried it.
+double as32(uint32_t v, uint8_t bits) noexcept {
+  return upscale(v, bits, 32) / 4294967295.0;
+}
+double as16(uint32_t v) noexcept {
+  return upscale(v, 7, 16) / 65535.0;
+}
 
 // A MIDI 1.0 channel voice message (type 0x2).
 void read_midi1_voice(const uint32_t* w, VoiceFields& f) noexcept {
@@ -12,22 +25,22 @@ void read_midi1_voice(const uint32_t* w, VoiceFields& f) noexcept {
       case 0x80:
         f.kind = VoiceKind::note_off;
         f.note = d1;
-        f.value = d2 / 127.0;
+        f.value = as16(d2);
         break;
       case 0x90:
         f.kind = d2 == 0 ? VoiceKind::note_off : VoiceKind::note_on;
         f.note = d1;
-        f.value = d2 == 0 ? 64 / 127.0 : d2 / 127.0;
+        f.value = as16(d2 == 0 ? 64 : d2);
         break;
       case 0xA0:
         f.kind = VoiceKind::poly_pressure;
         f.note = d1;
-        f.value = d2 / 127.0;
+        f.value = as32(d2, 7);
         break;
       case 0xB0:
         f.kind = VoiceKind::control_change;
         f.index = d1;
-        f.value = d2 / 127.0;
+        f.value = as32(d2, 7);
         break;
       case 0xC0:
         f.kind = VoiceKind::program_change;
@@ -35,11 +48,11 @@ void read_midi1_voice(const uint32_t* w, VoiceFields& f) noexcept {
         break;
       case 0xD0:
         f.kind = VoiceKind::channel_pressure;
-        f.value = d1 / 127.0;
+        f.value = as32(d1, 7);
         break;
       case 0xE0:
         f.kind = VoiceKind::pitch_bend;
-        f.value = (static_cast<uint32_t>(d2) << 7 | d1) / 16383.0;
+        f.value = as32(static_cast<uint32_t>(d2) << 7 | d1, 14);
         f.bend = ((static_cast<int32_t>(d2) << 7 | d1) - 8192) / 8192.0;
         break;
       default:
@@ -63,6 +76,7 @@ void read_midi2_voice(const uint32_t* w, VoiceFields& f) noexcept {
     case 0x2:
     case 0x3:
       f.kind = ((w[0] >> 20) & 0xF) == 0x2 ? VoiceKind::registered_controller : VoiceKind::assignable_controller;
+      f.bank = b3;
       f.index = static_cast<uint8_t>(b4 & 0x7F);
       f.note = 0;
       f.value = v32;

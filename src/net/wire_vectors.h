@@ -7,13 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace ac::wire {
+#include "core/vector_outcome.h"
 
-struct VectorOutcome {
-  std::string name;  // "valid 3: link offer: ..."
-  bool pass = false;
-  std::string detail;  // why not
-};
+namespace ac::wire {
 
 // [control] Every vector in `vectors` (the file's JSON); a file that is not
 // in the vector format gives one failed outcome saying why.

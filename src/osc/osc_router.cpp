@@ -28,11 +28,15 @@ OscAction route_params(const OscMessage& m, const OscSurface& surface) {
 }
 
 // OSC's MIDI type: port id, status, data 1, data 2 — one whole MIDI 1.0
-// message of at most 3 bytes (no SysEx).
+// message of at most 3 bytes (no SysEx). The data bytes the status uses are
+// below 0x80 (0090FF80 is no note on); the ones it does not use are ignored.
 std::optional<uint32_t> midi_word(const std::array<uint8_t, 4>& m) {
   const uint8_t status = m[1];
-  if (status < 0x80 || status == 0xF0 || status == 0xF7 || ump::midi1_data_bytes(status) < 0) return std::nullopt;
-  return status >= 0xF0 ? ump::system(0, status, m[2], m[3]) : ump::midi1(0, status, m[2], m[3]);
+  const int data = status < 0x80 ? -1 : ump::midi1_data_bytes(status);
+  if (data < 0 || status == 0xF0 || status == 0xF7) return std::nullopt;
+  if ((data >= 1 && m[2] > 0x7F) || (data >= 2 && m[3] > 0x7F)) return std::nullopt;
+  const uint8_t d1 = data >= 1 ? m[2] : 0, d2 = data >= 2 ? m[3] : 0;
+  return status >= 0xF0 ? ump::system(0, status, d1, d2) : ump::midi1(0, status, d1, d2);
 }
 
 OscAction route_event(const OscMessage& m, const OscSurface& surface) {
@@ -43,7 +47,7 @@ OscAction route_event(const OscMessage& m, const OscSurface& surface) {
   const size_t argc = m.args.size();
   if (argc == 1 && m.args[0].type == LO_MIDI) {
     const std::optional<uint32_t> word = midi_word(m.args[0].midi);
-    if (!word) return refuse(m.path + ": not a complete MIDI 1.0 message");
+    if (!word) return refuse(m.path + ": not a complete MIDI 1.0 message (a status byte, then data bytes below 0x80)");
     post.words[0] = *word;
     return post;
   }

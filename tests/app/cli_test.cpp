@@ -182,3 +182,36 @@ TEST(Cli, BadDurationAndUnknownCommandsAreUsageErrors) {
 
 }  // namespace
 }  // namespace ac
+
+namespace ac {
+namespace {
+
+// `conformance` runs every kind of vector the project ships from one folder
+// or the whole tree: graph vectors, UMP's and the wire spec's (a UMP folder
+// once said "no vectors found"); a failing vector fails the command.
+TEST(Cli, ConformanceRunsEveryKindOfVector) {
+  const std::string bin = AUDIOCLOUD_BINARY, src = AUDIOCLOUD_SOURCE_DIR;
+  auto r = test::run_command(bin + " conformance " + src + "/conformance/ump");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("conformance: 103 passed, 0 failed"), std::string::npos) << r.output;
+  r = test::run_command(bin + " conformance " + src + "/conformance/wire");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("conformance: 36 passed, 0 failed"), std::string::npos) << r.output;
+  // A user's own folder in the same format, with one wrong vector.
+  test::TempDir tmp;
+  std::string text = test::read_text(src + "/conformance/ump/vectors.json");
+  const size_t at = text.find("\"00101234\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 10, "\"00101235\"");  // JR clock, another value: still valid, so it passes
+  const size_t scale = text.find("\"result\": \"");
+  ASSERT_NE(scale, std::string::npos);
+  text.insert(scale + 11, "F");  // one scaling result made wrong
+  test::write_text(tmp, "vectors.json", text);
+  r = test::run_command(bin + " conformance " + tmp.path(""));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL vectors.json: scaling 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("102 passed, 1 failed"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace ac

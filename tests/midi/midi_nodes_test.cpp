@@ -85,12 +85,69 @@ TEST(MidiMap, ControllerSetsTheTargetOnItsFrameAtFullResolution) {
     const auto y = render(yaml, 5000, block);
     ASSERT_EQ(y.size(), 1u);
     EXPECT_EQ(y[0][999], 0.0f) << "block " << block;
-    EXPECT_FLOAT_EQ(y[0][1000], static_cast<float>(2.0 * 64 / 127.0)) << "block " << block;
-    EXPECT_FLOAT_EQ(y[0][2999], static_cast<float>(2.0 * 64 / 127.0));
+    // 64 of 127 is the centre, as 0x80000000 is in MIDI 2.0 (the spec's
+    // min-centre-max scaling), not 64/127 = 0.50394.
+    EXPECT_FLOAT_EQ(y[0][1000], static_cast<float>(2.0 * 0x80000000u / 4294967295.0)) << "block " << block;
+    EXPECT_FLOAT_EQ(y[0][2999], y[0][1000]);
     // 0x40000000 of 0xFFFFFFFF: 32-bit resolution, not 7-bit (which would be 32/127).
     EXPECT_FLOAT_EQ(y[0][3000], static_cast<float>(2.0 * 0x40000000 / 4294967295.0)) << "block " << block;
     EXPECT_FLOAT_EQ(y[0][4999], y[0][3000]);
   }
+}
+
+// One position, one value: MIDI 1.0 and 2.0 at their minimum, centre and
+// maximum drive the target to the same number, for controllers, pressure,
+// pitch bend (14 bits) and velocity (16 bits in 2.0).
+TEST(MidiMap, BothProtocolsGiveTheSameValueAtMinCentreAndMax) {
+  struct Pair {
+    const char* source;
+    ump::Words one, two;
+  };
+  const std::vector<Pair> pairs = {
+      {"cc", {ump::midi1(0, 0xB0, 7, 0), 0, 0, 0}, ump::control_change(0, 0, 7, 0)},
+      {"cc", {ump::midi1(0, 0xB0, 7, 64), 0, 0, 0}, ump::control_change(0, 0, 7, 0x80000000)},
+      {"cc", {ump::midi1(0, 0xB0, 7, 127), 0, 0, 0}, ump::control_change(0, 0, 7, 0xFFFFFFFF)},
+      {"channel_pressure", {ump::midi1(0, 0xD0, 64), 0, 0, 0}, ump::channel_pressure(0, 0, 0x80000000)},
+      {"pitch_bend", {ump::midi1(0, 0xE0, 0x00, 0x40), 0, 0, 0}, ump::pitch_bend(0, 0, 0x80000000)},
+      {"pitch_bend", {ump::midi1(0, 0xE0, 0x7F, 0x7F), 0, 0, 0}, ump::pitch_bend(0, 0, 0xFFFFFFFF)},
+      {"velocity", {ump::midi1(0, 0x90, 60, 64), 0, 0, 0}, ump::note_on(0, 0, 60, 0x8000)},
+      {"velocity", {ump::midi1(0, 0x90, 60, 127), 0, 0, 0}, ump::note_on(0, 0, 60, 0xFFFF)},
+  };
+  for (const Pair& p : pairs) {
+    SCOPED_TRACE(p.source);
+    g_script = {{100, p.one}, {300, p.two}};
+    const std::string yaml = std::string("nodes:\n  s: {type: script}\n  k: {type: constant, params: {value: -1}}\n") +
+                             "  m: {type: midi_map, params: {target: k.value, source: " + p.source +
+                             ", controller: 7, min: 0, max: 1, smoothing: 0}}\n  out: {type: output, channels: 1}\n"
+                             "connections:\n  - s.midi -> m.midi\n  - k.out -> out.in\n";
+    const auto y = render(yaml, 400, 64);
+    ASSERT_EQ(y.size(), 1u);
+    EXPECT_NE(y[0][100], -1.0f) << "the MIDI 1.0 message did not drive the target";
+    EXPECT_EQ(y[0][299], y[0][100]);
+    EXPECT_EQ(y[0][300], y[0][100]) << "MIDI 1.0 gave " << y[0][100] << ", MIDI 2.0 " << y[0][300];
+  }
+}
+
+// An RPN source is a bank and an index: RPN 0/0 (pitch-bend sensitivity)
+// does not react to bank 1, index 0.
+TEST(MidiMap, AnRpnIsItsBankAndIndex) {
+  g_script = {{100, ump::registered_controller(0, 0, 1, 0, 0xFFFFFFFF)},   // bank 1, index 0: not ours
+              {200, ump::registered_controller(0, 0, 0, 0, 0x80000000)},   // bank 0, index 0
+              {300, ump::assignable_controller(0, 0, 0, 0, 0xFFFFFFFF)}};  // an NRPN 0/0: not ours either
+  const std::string yaml =
+      "nodes:\n  s: {type: script}\n  k: {type: constant, params: {value: -1}}\n"
+      "  m: {type: midi_map, params: {target: k.value, source: rpn, controller: 0, min: 0, max: 1, smoothing: 0}}\n"
+      "  out: {type: output, channels: 1}\nconnections:\n  - s.midi -> m.midi\n  - k.out -> out.in\n";
+  const auto y = render(yaml, 400, 64);
+  ASSERT_EQ(y.size(), 1u);
+  EXPECT_EQ(y[0][150], -1.0f) << "bank 1 moved an RPN 0/0 map";
+  EXPECT_FLOAT_EQ(y[0][250], static_cast<float>(0x80000000u / 4294967295.0));
+  EXPECT_FLOAT_EQ(y[0][399], y[0][250]);
+  // The bank option picks the other one.
+  const std::string bank1 = std::string(yaml).replace(yaml.find("controller: 0"), 13, "controller: 0, bank: 1");
+  const auto z = render(bank1, 400, 64);
+  EXPECT_FLOAT_EQ(z[0][150], 1.0f);
+  EXPECT_FLOAT_EQ(z[0][250], 1.0f);
 }
 
 TEST(MidiMap, TargetErrorsNameTheFileLocation) {

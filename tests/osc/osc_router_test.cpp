@@ -120,7 +120,14 @@ TEST(OscRouter, EventsTakeAMidiMessageOrWholeUmpPackets) {
   EXPECT_EQ(as<osc_action::Refuse>(route(message("/events/ev", "i", i32(0x40903C00)))).why,
             "/events/ev: the packet's message type needs 2 words");
   EXPECT_EQ(as<osc_action::Refuse>(route(message("/events/ev", "m", {0x00, 0x3C, 100, 0}))).why,
-            "/events/ev: not a complete MIDI 1.0 message");
+            "/events/ev: not a complete MIDI 1.0 message (a status byte, then data bytes below 0x80)");
+  // Data bytes with the top bit set are no MIDI (0090FF80 once became a
+  // note on with velocity 0); a byte the status does not use is ignored.
+  for (const auto& bad : {std::vector<uint8_t>{0x00, 0x90, 0xFF, 0x80}, std::vector<uint8_t>{0x00, 0xB0, 7, 0x80},
+                          std::vector<uint8_t>{0x00, 0xC0, 0x80, 0}})
+    EXPECT_EQ(as<osc_action::Refuse>(route(message("/events/ev", "m", bad))).why,
+              "/events/ev: not a complete MIDI 1.0 message (a status byte, then data bytes below 0x80)");
+  EXPECT_EQ(as<osc_action::PostEvent>(route(message("/events/ev", "m", {0x00, 0xC0, 5, 0xFF}))).words[0], 0x20C00500u);
   EXPECT_EQ(as<osc_action::Refuse>(route(message("/events/amp", "m", {0x00, 0x90, 60, 100}))).why,
             "/events/amp: no osc_events node 'amp'");
 }
