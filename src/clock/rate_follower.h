@@ -72,7 +72,6 @@ class RateFollower {
   std::unique_ptr<VResampler> resampler_;
   std::unique_ptr<float[]> planar_, input_, output_;
   uint32_t chunk_;
-  bool primed_ = false;
   double window_sum_ = 0.0, window_time_ = 0.0, integral_ = 0.0;
   double locking_time_ = 0.0;  // seconds played since the first start
   double reference_ = 0.0;     // the fill error to hold: the first window's mean
