@@ -13,7 +13,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <utility>
 
 #include "app/commands.h"
 #include "app/registry.h"
@@ -99,38 +98,41 @@ VectorResult run_vector(const fs::path& dir, const NodeRegistry& registry) {
   return {true, detail};
 }
 
-// A vectors.json: the wire spec's (its "spec" names docs/spec/wire.md) or
-// UMP's (the UMP specification); nullopt for any other JSON. A file that
-// does not parse is run, so that its failure is reported.
+// A vectors.json of the wire spec or of UMP, read once: its JSON (or why it
+// did not parse: then it is reported as failing) and the layer that runs it.
 using JsonRunner = std::vector<VectorOutcome> (*)(const nlohmann::json&);
-std::optional<JsonRunner> runner_for(const fs::path& file) {
+struct JsonVectors {
+  fs::path file;
+  nlohmann::json json;
+  std::string parse_error;
+  JsonRunner runner = nullptr;
+};
+
+// nullopt for a vectors.json of any other kind.
+std::optional<JsonVectors> read_json_vectors(const fs::path& file) {
+  JsonVectors v{file, {}, {}, wire::run_wire_vectors};
   std::ifstream in(file);
-  nlohmann::json j;
   try {
-    in >> j;
-  } catch (const std::exception&) {
-    return wire::run_wire_vectors;
+    in >> v.json;
+  } catch (const std::exception& e) {
+    v.parse_error = e.what();
+    return v;
   }
-  if (ump::is_ump_vector_file(j)) return ump::run_ump_vectors;
-  const auto spec = j.is_object() ? j.find("spec") : j.end();
-  if (spec != j.end() && spec->is_string() && spec->get_ref<const std::string&>().rfind("docs/spec/wire.md", 0) == 0)
-    return wire::run_wire_vectors;
-  return std::nullopt;
+  if (ump::is_ump_vector_file(v.json))
+    v.runner = ump::run_ump_vectors;
+  else if (!wire::is_wire_vector_file(v.json))
+    return std::nullopt;
+  return v;
 }
 
-// The vectors in `file`, counted into `passed` / `failed`.
-void run_json_file(const fs::path& file, JsonRunner runner, const std::string& name, bool verbose, int& passed,
-                   int& failed) {
-  std::ifstream in(file);
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const std::exception& e) {
+// Its vectors, counted into `passed` / `failed`.
+void run_json_vectors(const JsonVectors& v, const std::string& name, bool verbose, int& passed, int& failed) {
+  if (!v.parse_error.empty()) {
     ++failed;
-    std::printf("FAIL %s: %s\n", name.c_str(), e.what());
+    std::printf("FAIL %s: %s\n", name.c_str(), v.parse_error.c_str());
     return;
   }
-  for (const auto& o : runner(j)) {
+  for (const auto& o : v.runner(v.json)) {
     (o.pass ? passed : failed) += 1;
     if (!o.pass || verbose)
       std::printf("%s %s: %s%s\n", o.pass ? "PASS" : "FAIL", name.c_str(), o.name.c_str(),
@@ -142,7 +144,7 @@ void run_json_file(const fs::path& file, JsonRunner runner, const std::string& n
 
 int run_conformance(const std::string& dir, bool verbose) {
   std::vector<fs::path> vectors;
-  std::vector<std::pair<fs::path, JsonRunner>> json_files;
+  std::vector<JsonVectors> json_files;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     std::cerr << dir << ": error: not a directory of conformance vectors\n";
@@ -151,10 +153,11 @@ int run_conformance(const std::string& dir, bool verbose) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().filename() == "vector.json") vectors.push_back(e.path().parent_path());
     if (e.is_regular_file() && e.path().filename() == "vectors.json")
-      if (auto runner = runner_for(e.path())) json_files.emplace_back(e.path(), *runner);
+      if (auto v = read_json_vectors(e.path())) json_files.push_back(std::move(*v));
   }
   std::sort(vectors.begin(), vectors.end());
-  std::sort(json_files.begin(), json_files.end());
+  std::sort(json_files.begin(), json_files.end(),
+            [](const JsonVectors& x, const JsonVectors& y) { return x.file < y.file; });
   const NodeRegistry registry = default_registry();
   int passed = 0, failed = 0;
   for (const auto& v : vectors) {
@@ -168,8 +171,7 @@ int run_conformance(const std::string& dir, bool verbose) {
       std::printf("FAIL %s: %s\n", name.c_str(), r.detail.c_str());
     }
   }
-  for (const auto& [file, runner] : json_files)
-    run_json_file(file, runner, fs::relative(file, dir).string(), verbose, passed, failed);
+  for (const auto& v : json_files) run_json_vectors(v, fs::relative(v.file, dir).string(), verbose, passed, failed);
   if (vectors.empty() && json_files.empty()) {
     std::cerr << dir << ": error: no vectors (folders with vector.json, or a vectors.json) found\n";
     return 1;

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <vector>
+
+#include "core/file_access.h"
 
 namespace ac::net {
 namespace {
@@ -97,12 +97,13 @@ Expected<void> write_new(const std::string& path, const std::string& text, mode_
   return {};
 }
 
+// A PEM file, through the project's bounded reader (a key or a certificate
+// is a few kB; 1 MB is generous).
 Expected<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return unexpected(make_error(ErrorDomain::io, "cannot read " + path));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto bytes = read_whole_file(path, 1 << 20);
+  if (!bytes)
+    return unexpected(make_error(ErrorDomain::io, "cannot read " + path + " (" + bytes.error().message + ")"));
+  return std::string(bytes->begin(), bytes->end());
 }
 
 Expected<CertificateFiles> write_pair(const std::string& dir, const std::string& base, gnutls_x509_crt_t crt,

@@ -1,6 +1,6 @@
 #include "net/wire_json.h"
 
-#include <cstdio>
+#include <algorithm>
 
 namespace ac::wire {
 namespace {
@@ -9,19 +9,9 @@ using nlohmann::json;
 
 constexpr const char* kClockStates[] = {"free-running", "locking", "locked", "holdover"};
 
-std::string hex8(const std::array<uint8_t, 8>& id) {
-  std::string s;
-  char b[3];
-  for (const uint8_t x : id) {
-    std::snprintf(b, sizeof b, "%02x", x);
-    s += b;
-  }
-  return s;
-}
-
 json clock_json(const ClockInfo& c) {
   json j = {{"state", kClockStates[static_cast<size_t>(c.state)]}};
-  if (c.grandmaster) j["grandmaster"] = hex8(*c.grandmaster);
+  if (c.grandmaster) j["grandmaster"] = cbor::to_hex(*c.grandmaster);
   if (c.domain) j["domain"] = *c.domain;
   if (c.confidence_ns) j["confidence_ns"] = *c.confidence_ns;
   return j;
@@ -133,9 +123,10 @@ bool clock_from(const json& j, const std::string& where, ClockInfo& c, std::stri
   std::optional<std::string> gm;
   if (!r.optional("grandmaster", gm)) return false;
   if (gm) {
-    if (gm->size() != 16) return r.fail("grandmaster", "must be 16 hex digits");
+    const auto bytes = cbor::from_hex(*gm);
+    if (!bytes || bytes->size() != 8) return r.fail("grandmaster", "must be 16 hex digits");
     std::array<uint8_t, 8> id{};
-    for (size_t i = 0; i < 8; ++i) id[i] = static_cast<uint8_t>(std::stoul(gm->substr(2 * i, 2), nullptr, 16));
+    std::copy(bytes->begin(), bytes->end(), id.begin());
     c.grandmaster = id;
   }
   return r.optional("domain", c.domain) && r.optional("confidence_ns", c.confidence_ns);

@@ -9,15 +9,11 @@ namespace {
 
 using nlohmann::json;
 
-std::string hex_of(const std::vector<uint8_t>& b) {
-  return cbor::to_hex(b);
-}
-
 VectorOutcome valid(const json& v) {
   auto m = from_json(v.at("message"));
   if (!m) return {"", false, "the vector's message: " + m.error().message};
   const std::string want = v.at("hex").get<std::string>();
-  const std::string got = hex_of(encode(*m));
+  const std::string got = cbor::to_hex(encode(*m));
   if (got != want) return {"", false, "encoded as " + got + ", the vector says " + want};
   auto bytes = cbor::from_hex(want);
   if (!bytes) return {"", false, bytes.error().message};
@@ -63,7 +59,7 @@ VectorOutcome datagram(const json& v) {
   }
   if (!d) return {"", false, d.error().message};
   const json& want = v.at("datagram");
-  const std::string payload = hex_of(std::vector<uint8_t>(d->packet.payload.begin(), d->packet.payload.end()));
+  const std::string payload = cbor::to_hex(d->packet.payload);
   if (d->flow != want.at("flow").get<uint64_t>() || d->packet.header.sequence != want.at("sequence").get<uint16_t>() ||
       d->packet.header.timestamp != want.at("timestamp").get<uint32_t>() ||
       d->packet.header.ssrc != want.at("ssrc").get<uint32_t>() ||
@@ -76,11 +72,18 @@ VectorOutcome datagram(const json& v) {
   auto p = cbor::from_hex(want.at("payload").get<std::string>());
   std::vector<uint8_t> out;
   encode_datagram(d->flow, h, *p, out);
-  if (hex_of(out) != v.at("hex").get<std::string>()) return {"", false, "encoded as " + hex_of(out)};
+  if (cbor::to_hex(out) != v.at("hex").get<std::string>()) return {"", false, "encoded as " + cbor::to_hex(out)};
   return {"", true, ""};
 }
 
 }  // namespace
+
+bool is_wire_vector_file(const json& vectors) {
+  if (!vectors.is_object()) return false;
+  const auto spec = vectors.find("spec");
+  return spec != vectors.end() && spec->is_string() &&
+         spec->get_ref<const std::string&>().rfind("docs/spec/wire.md", 0) == 0;
+}
 
 std::vector<VectorOutcome> run_wire_vectors(const json& vectors) {
   std::vector<VectorOutcome> out;

@@ -15,4 +15,7 @@ namespace ac::wire {
 // in the vector format gives one failed outcome saying why.
 std::vector<VectorOutcome> run_wire_vectors(const nlohmann::json& vectors);
 
+// Whether `vectors` is such a file (its "spec" names docs/spec/wire.md).
+bool is_wire_vector_file(const nlohmann::json& vectors);
+
 }  // namespace ac::wire

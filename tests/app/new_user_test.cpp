@@ -267,7 +267,7 @@ TEST(NewUser, ARenderSaysHowToListenToIt) {
 }
 
 // demo.sh's last line sends the user to a README section that exists.
-TEST(NewUser, TheDemoEndsWithWhatToDoNext) {
+TEST(NewUser, TheDemoEndsByNamingTheNextSteps) {
   const std::string demo = test::read_text(kSource + "/scripts/demo.sh");
   const size_t at = demo.rfind("under \\\"");
   ASSERT_NE(at, std::string::npos) << "demo.sh no longer names a README section";

@@ -40,7 +40,9 @@ Match match(const std::vector<std::vector<float>>& sent, const std::vector<std::
 // bit-exact comparison with the offline render does not apply: the tests
 // run such a case again (at most 3 times), and say so.
 bool had_stall(const std::string& log);
-inline constexpr int kAttempts = 3;
+// Whether attempt `attempt` (from 1) of a case should be run again: `log`
+// shows a stall and attempts are left (3 in all). Says so on stdout.
+bool run_again_after_stall(const std::string& log, int attempt);
 
 // A recording, read whole (a failed read fails the test).
 std::vector<std::vector<float>> recorded(const std::string& path);

@@ -74,10 +74,7 @@ TEST_F(Aes67Interop, AudiocloudToAudiocloudIsBitExact) {
       const auto r = test::run_command(lan.in(1) + kBinary + " run " + rx + " -d 3s < /dev/null");
       ASSERT_EQ(r.exit_code, 0) << r.output;
       EXPECT_EQ(sender.wait_for_exit(30), std::optional<int>(0)) << test::read_text(tmp.path("tx.log"));
-      if (aes67_test::had_stall(test::read_text(tmp.path("tx.log")) + r.output) && attempt < aes67_test::kAttempts) {
-        std::printf("a stall (xrun) on this machine in attempt %d: the case runs again\n", attempt);
-        continue;
-      }
+      if (aes67_test::run_again_after_stall(test::read_text(tmp.path("tx.log")) + r.output, attempt)) continue;
       EXPECT_NE(r.output.find(" 0 lost, 0 late, 0 duplicated, 0 reordered, 0 malformed, 0 of another format"),
                 std::string::npos)
           << r.output;
@@ -253,10 +250,7 @@ TEST_F(Aes67Interop, AudiocloudToGStreamerIsBitExact) {
       const auto r = test::run_command(lan.in(0) + kBinary + " run " + tx + " -d 3s < /dev/null");
       ASSERT_EQ(r.exit_code, 0) << r.output;
       receiver.wait_for_exit(20);
-      if (aes67_test::had_stall(r.output) && attempt < aes67_test::kAttempts) {
-        std::printf("a stall (xrun) on this machine in attempt %d: the case runs again\n", attempt);
-        continue;
-      }
+      if (aes67_test::run_again_after_stall(r.output, attempt)) continue;
       // The depayloader's bytes as they are (big-endian, interleaved), made a
       // WAV by sox.
       const auto wav = test::run_command("sox -t raw -r 48000 -e signed-integer -b 24 -B -c " + ch + " " +
@@ -296,10 +290,7 @@ TEST_F(Aes67Interop, FfmpegDecodesTheStreamFromOurSdp) {
                           tmp.path("tx.sdp") + " -t 3 -c:a pcm_s24le " + tmp.path("ff.wav"));
     ASSERT_EQ(r.exit_code, 0) << r.output << test::read_text(tmp.path("tx.sdp"));
     sender.wait_for_exit(30);
-    if (aes67_test::had_stall(test::read_text(tmp.path("tx.log"))) && attempt < aes67_test::kAttempts) {
-      std::printf("a stall (xrun) on this machine in attempt %d: the case runs again\n", attempt);
-      continue;
-    }
+    if (aes67_test::run_again_after_stall(test::read_text(tmp.path("tx.log")), attempt)) continue;
     const Match m = match(reference(tmp, 2, "pcm24"), recorded(tmp.path("ff.wav")));
     ASSERT_TRUE(m.found) << r.output;
     EXPECT_GT(m.compared, 48000u * 2);
