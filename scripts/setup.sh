@@ -41,6 +41,9 @@ test_packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good ffmpeg
   # independent peers for tests and benchmarks
   sox python3 time
+  # cyclictest: the machine's own wake-up latency beside the AES67 latency
+  # benchmark (no link offset can be smaller than the machine's stalls)
+  rt-tests
   # openssl: checks the fabric's certificates independently of GnuTLS
   openssl
   # fuzzing and sanitizers (clang's libFuzzer and runtimes)

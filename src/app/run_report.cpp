@@ -49,6 +49,32 @@ void NodeTroubles::check(const Engine& engine, bool tty) {
   }
 }
 
+std::string BlockStallWatch::check(uint64_t blocks, uint64_t xruns, double now_s) {
+  char text[200];
+  if (blocks != blocks_ || moved_at_ < 0.0) {
+    const double stalled_for = now_s - moved_at_;
+    const bool was = stalled_ && blocks_ != 0;
+    blocks_ = blocks;
+    moved_at_ = now_s;
+    stalled_ = false;
+    if (!was) return "";
+    std::snprintf(text, sizeof text,
+                  "the driver runs the graph again after %.1f s without a block (%llu xruns meanwhile)", stalled_for,
+                  static_cast<unsigned long long>(xruns - xruns_at_stall_));
+    return text;
+  }
+  // Before the first block nothing is due yet (a JACK client waits for its
+  // server to start it).
+  if (stalled_ || blocks == 0 || now_s - moved_at_ < kSeconds) return "";
+  stalled_ = true;
+  xruns_at_stall_ = xruns;
+  std::snprintf(text, sizeof text,
+                "warning: the driver has run no block for %.1f s (the audio thread is blocked, or the audio server "
+                "stopped calling this client)",
+                now_s - moved_at_);
+  return text;
+}
+
 std::string status_line(const Engine& engine, const DriverStatus& driver, const std::string& detail, double sample_rate,
                         OutputPeaks& peaks, const std::string& extra) {
   const DeadlineReport r = read_deadline_report(engine.published_plan());

@@ -43,6 +43,22 @@ class NodeTroubles {
   std::set<std::string> bypassed_, faulted_;
 };
 
+// A driver that stopped calling the graph, said when it happens and when
+// it ends: the audio thread blocked, or a server (JACK) that no longer runs
+// this client, which would otherwise show only as a frozen timeline.
+class BlockStallWatch {
+ public:
+  static constexpr double kSeconds = 2.0;  // longer than any period a driver has
+  // [control] The driver's block count now, `now_s` seconds on a steady
+  // clock; returns what to say ("" when nothing changed).
+  std::string check(uint64_t blocks, uint64_t xruns, double now_s);
+
+ private:
+  uint64_t blocks_ = 0, xruns_at_stall_ = 0;
+  double moved_at_ = -1.0;
+  bool stalled_ = false;
+};
+
 // [control] The live status line: time on the timeline, DSP load, xruns,
 // swaps, the driver's rate and detail, peaks, and `extra` (the PTP state).
 std::string status_line(const Engine& engine, const DriverStatus& driver, const std::string& detail, double sample_rate,

@@ -245,6 +245,9 @@ bool RunSession::serve() {
   poll_inputs();
   maintain_engine();
   troubles_.check(*engine_, tty_);
+  const double now_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (const std::string stall = stall_watch_.check(st.blocks, st.xruns, now_s); !stall.empty())
+    std::fprintf(stderr, "%s%s\n", tty_ ? "\n" : "", stall.c_str());
   print_status();
   return true;
 }

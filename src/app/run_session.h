@@ -82,6 +82,7 @@ class RunSession {
   std::unique_ptr<ClockMap> clock_;  // sample times <-> the system clock (OSC timetags)
   MediaClockLag lag_;
   OutputPeaks peaks_;
+  BlockStallWatch stall_watch_;
   NodeTroubles troubles_;
   std::chrono::steady_clock::time_point last_status_{};
 };

@@ -349,6 +349,8 @@ Aes67RxStats Aes67RxNode::stats() const {
   s.ssrc_changes = ssrc_changes_.load();
   s.jumps = jumps_.load();
   s.concealed_frames = concealed_.load();
+  if (buffer_)
+    if (const auto h = buffer_->least_headroom()) s.least_headroom_ms = 1000.0 * *h / format_.sample_rate;
   for (int leg = 0; leg < 2; ++leg) {
     s.leg_received[leg] = leg_received_[leg].load();
     s.leg_downs[leg] = leg_downs_[leg].load();
@@ -379,15 +381,24 @@ std::string Aes67RxNode::timing_report() const {
   return std::string("; resampled from the sender's clock, which runs ") + ppm + " ppm against ours";
 }
 
+// How close the run came to a late packet: what of the link offset it used.
+std::string Aes67RxNode::headroom_report(const Aes67RxStats& s) const {
+  if (!s.least_headroom_ms) return "";
+  char text[160];
+  std::snprintf(text, sizeof text, " (least headroom: %.3f ms of the %g ms link offset)", *s.least_headroom_ms,
+                link_offset_ms_);
+  return text;
+}
+
 std::vector<std::string> Aes67RxNode::counters() const {
   const Aes67RxStats s = stats();
   return {std::to_string(s.received) + " RTP packets from " + source_.address + ":" + std::to_string(source_.port) +
           ": " + std::to_string(s.lost) + " lost, " + std::to_string(s.late) + " late, " +
           std::to_string(s.duplicated) + " duplicated, " + std::to_string(s.reordered) + " reordered, " +
           std::to_string(s.malformed) + " malformed, " + std::to_string(s.wrong_format) + " of another format, " +
-          std::to_string(s.oversized) + " oversized; " + std::to_string(s.concealed_frames) + " frames concealed; " +
-          std::to_string(s.ssrc_changes) + " SSRC changes, " + std::to_string(s.jumps) + " timestamp jumps" +
-          legs_report(s) + timing_report()};
+          std::to_string(s.oversized) + " oversized; " + std::to_string(s.concealed_frames) + " frames concealed" +
+          headroom_report(s) + "; " + std::to_string(s.ssrc_changes) + " SSRC changes, " + std::to_string(s.jumps) +
+          " timestamp jumps" + legs_report(s) + timing_report()};
 }
 
 NodeType aes67_rx_node_type() {

@@ -18,6 +18,7 @@
 // present on the other is no loss.
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +41,9 @@ struct Aes67RxStats {
   // 100 ms while the other leg had some), whether it is down now.
   uint64_t leg_received[2] = {0, 0}, leg_downs[2] = {0, 0};
   bool leg_down[2] = {false, false};
+  // The least time a packet arrived before it was due to play (negative:
+  // late by that much): the link offset less this is what the run needed.
+  std::optional<double> least_headroom_ms;
 };
 
 class Aes67RxNode final : public Node {
@@ -59,6 +63,7 @@ class Aes67RxNode final : public Node {
   void receive_from(int leg, std::vector<uint8_t>& datagram, std::vector<float>& scratch);
   void take(const rtp::PacketView& p, std::vector<float>& scratch);
   void watch_legs();
+  std::string headroom_report(const Aes67RxStats& s) const;
   std::string legs_report(const Aes67RxStats& s) const;
   std::string timing_report() const;
   class BufferSource;

@@ -13,6 +13,19 @@ void JitterBuffer::reset() noexcept {
   for (uint32_t i = 0; i < slots_; ++i) slot_[i].timestamp.store(0, std::memory_order_relaxed);
   started_.store(false, std::memory_order_release);
   playing_.store(false, std::memory_order_release);
+  have_headroom_.store(false, std::memory_order_release);
+}
+
+std::optional<int32_t> JitterBuffer::least_headroom() const noexcept {
+  if (!have_headroom_.load(std::memory_order_acquire)) return std::nullopt;
+  return least_headroom_.load(std::memory_order_relaxed);
+}
+
+void JitterBuffer::note_headroom(int32_t headroom) noexcept {
+  if (!have_headroom_.load(std::memory_order_relaxed) || headroom < least_headroom_.load(std::memory_order_relaxed)) {
+    least_headroom_.store(headroom, std::memory_order_relaxed);
+    have_headroom_.store(true, std::memory_order_release);
+  }
 }
 
 JitterBuffer::Put JitterBuffer::put(uint32_t ts, const float* x) noexcept {
@@ -37,10 +50,14 @@ JitterBuffer::Put JitterBuffer::put(uint32_t ts, const float* x) noexcept {
   // A copy of a packet already here (ST 2022-7's other leg) is a duplicate,
   // however late it comes.
   if ((v & 1u) == 0 && v != 0 && s.timestamp.load(std::memory_order_relaxed) == ts) return Put::duplicate;
-  // Late: its last frame is at or before what has been played.
-  if (playing_.load(std::memory_order_acquire) &&
-      static_cast<int32_t>(ts + fpp_ - played_.load(std::memory_order_acquire)) <= 0)
-    return Put::late;
+  if (playing_.load(std::memory_order_acquire)) {
+    // One reading of the play head for both: a packet is late exactly when
+    // its headroom is a packet or less below zero.
+    const auto headroom = static_cast<int32_t>(ts - played_.load(std::memory_order_acquire));
+    note_headroom(headroom);
+    // Late: its last frame is at or before what has been played.
+    if (headroom + static_cast<int32_t>(fpp_) <= 0) return Put::late;
+  }
   // Odd while written. The read-modify-write's acquire keeps the writes
   // below from moving above it (no fences: ThreadSanitizer cannot see them).
   s.version.fetch_add(1, std::memory_order_acq_rel);

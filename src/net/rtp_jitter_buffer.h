@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 namespace ac::rtp {
 
@@ -26,6 +27,12 @@ class JitterBuffer {
   // [any] Whether a packet arrived since the last reset, and the newest one.
   bool started() const noexcept { return started_.load(std::memory_order_acquire); }
   uint32_t newest() const noexcept { return newest_.load(std::memory_order_acquire); }
+  // [any] The least headroom seen since the last reset: how many frames
+  // before the play head reached it a packet's first frame arrived (the
+  // play head is the end of the last block read; negative: late by that
+  // much). It tells how much of the link offset the network and the
+  // machine's stalls used up. nullopt before playout began.
+  std::optional<int32_t> least_headroom() const noexcept;
 
   // [audio] The frames [timestamp, timestamp + frames) into `out` (one
   // pointer per channel); missing ones as zeros. Returns how many were
@@ -33,6 +40,8 @@ class JitterBuffer {
   uint32_t read(uint32_t timestamp, uint32_t frames, float* const* out) noexcept;
 
  private:
+  void note_headroom(int32_t headroom) noexcept;
+
   struct Slot {
     std::atomic<uint32_t> version{0};  // odd while written
     std::atomic<uint32_t> timestamp{0};
@@ -45,6 +54,8 @@ class JitterBuffer {
   std::atomic<uint32_t> newest_{0};  // the newest packet's timestamp
   std::atomic<uint32_t> played_{0};  // the audio thread's play head
   std::atomic<bool> playing_{false};
+  std::atomic<int32_t> least_headroom_{0};  // written by the network thread only
+  std::atomic<bool> have_headroom_{false};
 };
 
 }  // namespace ac::rtp

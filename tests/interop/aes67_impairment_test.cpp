@@ -115,8 +115,12 @@ RxCounts rx_counts(const std::string& log, const std::string& source) {
   const size_t line = log.rfind(" RTP packets from " + source + ": ");
   if (line == std::string::npos) return c;
   const size_t start = log.find_last_of("\n ", line - 1) + 1;  // npos + 1 is 0
+  // The report without its "(least headroom: ...)" remark.
+  std::string report = log.substr(start, log.find('\n', start) - start);
+  if (const size_t h = report.find(" (least headroom"); h != std::string::npos)
+    report.erase(h, report.find(')', h) + 1 - h);
   // "%*s": the address (checked above), a word ending in ':'.
-  c.parsed = std::sscanf(log.c_str() + start,
+  c.parsed = std::sscanf(report.c_str(),
                          "%llu RTP packets from %*s %llu lost, %llu late, %llu duplicated, %llu reordered, %llu "
                          "malformed, %llu of another format, %llu oversized; %llu frames concealed; %llu SSRC "
                          "changes, %llu timestamp jumps",
@@ -285,6 +289,15 @@ TEST(Aes67Impairment, LossAndJitterAreCountedAndConcealedAndTheLatencyHolds) {
   EXPECT_LT(dropped, sent / 30);
   EXPECT_GT(c.reordered, 0u) << "the relay's jitter should have reordered some packets";
   EXPECT_EQ(c.duplicated + c.malformed + c.foreign + c.oversized + c.ssrc_changes + c.jumps, 0u) << log;
+  // The least headroom agrees with the late count: a packet is late when
+  // its headroom is a packet time (1 ms) or more below zero.
+  const size_t h = log.find("(least headroom: ");
+  ASSERT_NE(h, std::string::npos) << log;
+  const double headroom_ms = std::strtod(log.c_str() + h + 17, nullptr);
+  if (c.late > 0)
+    EXPECT_LE(headroom_ms, -1.0) << log;
+  else
+    EXPECT_GT(headroom_ms, -1.0) << log;
 
   // The graph never stalled: it recorded its whole duration.
   const auto got = aes67_test::recorded(tmp.path("rx.wav"));

@@ -31,6 +31,29 @@ TEST(JitterBuffer, ReadsAcrossPacketEdgesAndCountsWhatIsMissing) {
   EXPECT_EQ(b.put(1001, packet(1.0f).data()), rtp::JitterBuffer::Put::misaligned);
 }
 
+// The least headroom is the earliest a packet's first frame came before the
+// play head reached it; a late packet makes it negative by its lateness.
+TEST(JitterBuffer, TellsTheLeastHeadroomOfTheRun) {
+  rtp::JitterBuffer b(48, 2, 64);
+  std::vector<float> l(48), r(48);
+  float* out[2] = {l.data(), r.data()};
+  ASSERT_EQ(b.put(960, packet(1.0f).data()), rtp::JitterBuffer::Put::stored);
+  EXPECT_FALSE(b.least_headroom());  // nothing played yet: nothing to measure against
+  (void)b.read(480, 48, out);        // the play head is at 528
+  ASSERT_EQ(b.put(1008, packet(1.0f).data()), rtp::JitterBuffer::Put::stored);
+  EXPECT_EQ(b.least_headroom(), 1008 - 528);
+  ASSERT_EQ(b.put(1104, packet(1.0f).data()), rtp::JitterBuffer::Put::stored);
+  EXPECT_EQ(b.least_headroom(), 1008 - 528);  // a later packet came earlier still
+  (void)b.read(1000, 48, out);                // the play head is at 1048
+  ASSERT_EQ(b.put(1056, packet(1.0f).data()), rtp::JitterBuffer::Put::stored);
+  EXPECT_EQ(b.least_headroom(), 8);
+  (void)b.read(1200, 48, out);  // the play head is at 1248: 1152 is late by 96 frames
+  EXPECT_EQ(b.put(1152, packet(1.0f).data()), rtp::JitterBuffer::Put::late);
+  EXPECT_EQ(b.least_headroom(), -96);
+  b.reset();
+  EXPECT_FALSE(b.least_headroom());
+}
+
 TEST(JitterBuffer, AStreamRunsOnPastTheTimestampsWrap) {
   rtp::JitterBuffer b(48, 2, 64);
   std::vector<float> l(48), r(48);
