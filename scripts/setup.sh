@@ -27,6 +27,8 @@ packages=(
   libfftw3-dev
   # TLS for the node fabric: certificates (GnuTLS)
   libgnutls28-dev
+  # the node fabric's QUIC (ngtcp2 with its GnuTLS crypto)
+  libngtcp2-dev libngtcp2-crypto-gnutls-dev
 )
 test_packages=(
   # tests and benchmarks
@@ -44,8 +46,9 @@ test_packages=(
   # cyclictest: the machine's own wake-up latency beside the AES67 latency
   # benchmark (no link offset can be smaller than the machine's stalls)
   rt-tests
-  # openssl: checks the fabric's certificates independently of GnuTLS
-  openssl
+  # openssl: checks the fabric's certificates independently of GnuTLS (and
+  # makes expired and revoked ones); ngtcp2's own QUIC client as a peer
+  openssl ngtcp2-client
   # fuzzing and sanitizers (clang's libFuzzer and runtimes)
   libclang-rt-14-dev
   # style checks
